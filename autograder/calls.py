@@ -1,0 +1,179 @@
+"""The submission as the grader's tests see it: calls that cross to the sandbox, recorded.
+
+A test receives a `Student` and writes `student.predict(X, w, b)`. The call is
+sent as plain data through a transport (the sandbox for grading, the notebook
+kernel for a student's own check), the answer is decoded, and the call and its
+result are kept so that a failed check can say what was called and what came
+back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from .sandbox.protocol import Handle, Opaque, Recipe
+from .sandbox.runner import RemoteError
+
+_monotonic = time.monotonic
+
+
+class Transport(Protocol):
+    """Where calls go: `Sandbox` in the grader, `LocalTransport` in a notebook."""
+
+    def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
+             method: str | None = None, timeout: float = 10.0) -> Any: ...
+
+    def get(self, name: str, timeout: float = 10.0) -> Any: ...
+
+
+class StudentRaised(Exception):
+    """Student code raised an exception during `call`."""
+
+    def __init__(self, call: str, error: RemoteError) -> None:
+        super().__init__(f"{call} raised {error.message}")
+        self.call = call
+        self.error = error
+
+
+@dataclass
+class CallRecord:
+    """One call into the submission and what came back."""
+
+    call: str
+    value: Any = None
+
+
+@dataclass
+class CallLog:
+    """Calls made by one test, newest last."""
+
+    records: list[CallRecord] = field(default_factory=list)
+
+    def add(self, call: str, value: Any) -> None:
+        self.records.append(CallRecord(call, value))
+
+    def find(self, value: Any) -> CallRecord | None:
+        """The call that returned `value` (or a tuple/list/dict holding it), else the latest call."""
+        for record in reversed(self.records):
+            if _contains(record.value, value):
+                return record
+        return self.records[-1] if self.records else None
+
+
+def _contains(container: Any, value: Any) -> bool:
+    if container is value:
+        return True
+    if isinstance(container, (tuple, list)):
+        return any(item is value for item in container)
+    if isinstance(container, dict):
+        return any(item is value for item in container.values())
+    return False
+
+
+class Student:
+    """The student's module, reached only through `transport`.
+
+    Attribute access gives a callable that calls the function of that name;
+    `constant(name)` reads a module constant. Every call shares the test's
+    wall-clock `deadline`.
+    """
+
+    def __init__(self, transport: Transport, log: CallLog, deadline: float, call_timeout: float = 10.0) -> None:
+        self._transport = transport
+        self._log = log
+        self._deadline = deadline
+        self._call_timeout = call_timeout
+
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return RemoteFunction(self, name)
+
+    def constant(self, name: str) -> Any:
+        value = self._transport.get(name, timeout=self._timeout())
+        call = f"{name} (module constant)"
+        return self._finish(call, value)
+
+    def _timeout(self) -> float:
+        return max(0.0, min(self._call_timeout, self._deadline - _monotonic()))
+
+    def _invoke(self, label: str, target: Any, args: tuple, kwargs: dict, method: str | None = None) -> Any:
+        call = format_call(label, args, kwargs)
+        value = self._transport.call(target, args, kwargs, method=method, timeout=self._timeout())
+        return self._finish(call, value)
+
+    def _finish(self, call: str, value: Any) -> Any:
+        if isinstance(value, RemoteError):
+            self._log.add(call, None)
+            raise StudentRaised(call, value)
+        if isinstance(value, Handle):
+            value = RemoteObject(self, value, call)
+        self._log.add(call, value)
+        return value
+
+
+class RemoteFunction:
+    """A function of the submission; calling it calls it in the sandbox."""
+
+    def __init__(self, student: Student, name: str) -> None:
+        self._student = student
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._student._invoke(self.name, self.name, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<submission function {self.name}>"
+
+
+class RemoteObject:
+    """An object that stays in the sandbox (a model, say); call it or its methods by name."""
+
+    def __init__(self, student: Student, handle: Handle, origin: str) -> None:
+        self._student = student
+        self.handle = handle
+        self.origin = origin
+
+    @property
+    def type_name(self) -> str:
+        return self.handle.type_name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._student._invoke("model", self.handle, args, kwargs)
+
+    def method(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._student._invoke(f"model.{name}", self.handle, args, kwargs, method=name)
+
+    def __repr__(self) -> str:
+        return f"<{self.handle.type_name} returned by {self.origin}>"
+
+
+def format_value(value: Any) -> str:
+    """A short, readable rendering of an argument or result for feedback."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=6, threshold=12, edgeitems=3, separator=", ", max_line_width=1000)
+        return f"array({text})" if value.ndim else text
+    if isinstance(value, float):
+        return repr(value) if len(repr(value)) <= 12 else f"{value:.10g}"
+    if isinstance(value, (Recipe, Handle, Opaque, RemoteObject)):
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(format_value(v) for v in value)
+        return f"({inner}{',' if len(value) == 1 else ''})"
+    if isinstance(value, list):
+        if len(value) > 12:
+            return "[" + ", ".join(format_value(v) for v in value[:6]) + f", … ({len(value)} items)]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {format_value(v)}" for k, v in value.items()) + "}"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def format_call(name: str, args: tuple, kwargs: dict) -> str:
+    parts = [format_value(a) for a in args] + [f"{k}={format_value(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"

@@ -1,0 +1,166 @@
+"""Judging a returned value against the expected one.
+
+Every check first turns what came back into plain float64 or int64 numpy data
+built by the grader itself, so a returned object can never take part in its own
+comparison. A failed check raises `CheckFailed` with a sentence a student can
+act on; `expected` travels separately so hidden tests can leave it out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .calls import RemoteObject, StudentRaised
+from .sandbox.protocol import Handle, Opaque, Recipe
+
+_MISSING = object()
+
+
+class CheckFailed(AssertionError):
+    """A returned value is wrong; `problem` says how, `expected` is shown on public tests only."""
+
+    def __init__(self, problem: str, got: Any = _MISSING, expected: Any = _MISSING) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.got = got
+        self.expected = expected
+
+    @property
+    def has_expected(self) -> bool:
+        return self.expected is not _MISSING
+
+
+def _describe_type(value: Any) -> str:
+    if value is None:
+        return "None (did you forget `return`?)"
+    if isinstance(value, (Opaque, Handle, RemoteObject)):
+        return f"a {value.type_name} object"
+    if isinstance(value, Recipe):
+        return "a recipe"
+    return f"a {type(value).__name__}"
+
+
+def as_array(got: Any, kind: str = "float", what: str = "the result") -> np.ndarray:
+    """`got` as a fresh float64 (`kind="float"`) or int64 (`kind="int"`) array.
+
+    Accepts numbers, numpy arrays (from numpy or torch) and nested lists or tuples
+    of numbers. Raises `CheckFailed` for anything else, for the wrong kind of
+    number, and for NaN or infinity.
+    """
+    if isinstance(got, (bool, np.bool_)):
+        if kind == "float":
+            raise CheckFailed(f"{what} is a bool ({got!r}); expected a number", got)
+        got = int(got)
+    if isinstance(got, (int, float, np.ndarray)) or _is_number_sequence(got):
+        try:
+            array = np.array(got)
+        except (ValueError, TypeError):
+            raise CheckFailed(f"{what} is a ragged sequence; expected a rectangular array", got) from None
+    else:
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected "
+                          f"{'an integer' if kind == 'int' else 'a number'} or a numpy array", got)
+    if array.dtype == object:
+        raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
+    if kind == "int":
+        if array.dtype.kind not in "iub":
+            raise CheckFailed(f"{what} has dtype {array.dtype}; expected integers "
+                              f"(use .astype(int))", got)
+        return array.astype(np.int64)
+    if array.dtype.kind not in "iuf":
+        raise CheckFailed(f"{what} has dtype {array.dtype}; expected floating-point numbers", got)
+    array = array.astype(np.float64)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = "" if array.ndim == 0 else f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}"
+        value = array[tuple(np.argwhere(bad)[0])] if array.ndim else array
+        raise CheckFailed(f"{what} contains {float(value)}{where}; expected finite numbers "
+                          f"(overflow, division by zero or log(0)?)", got)
+    return array
+
+
+def _is_number_sequence(value: Any) -> bool:
+    if not isinstance(value, (list, tuple)):
+        return False
+    return all(isinstance(v, (int, float, np.ndarray)) and not isinstance(v, bool) or _is_number_sequence(v)
+               for v in value)
+
+
+def _check_shape(array: np.ndarray, expected: np.ndarray, got: Any, what: str, exp: Any) -> None:
+    if expected.ndim == 0 and array.ndim != 0:
+        raise CheckFailed(f"{what} should be a single number, got an array of shape {array.shape}", got, exp)
+    if array.shape != expected.shape:
+        raise CheckFailed(f"{what} should have shape {expected.shape}, got {array.shape}", got, exp)
+
+
+def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, what: str = "the result") -> None:
+    """`got` equals `expected` elementwise within |got − expected| ≤ atol + rtol·|expected|, same shape."""
+    expected_array = np.asarray(expected, dtype=np.float64)
+    array = as_array(got, "float", what)
+    _check_shape(array, expected_array, got, what, expected)
+    error = np.abs(array - expected_array)
+    allowed = atol + rtol * np.abs(expected_array)
+    if np.all(error <= allowed):
+        return
+    worst = np.unravel_index(np.argmax(error - allowed), error.shape) if error.ndim else ()
+    relative = float(error[worst] / max(abs(float(expected_array[worst])), atol))
+    where = f" at index {tuple(int(i) for i in worst)}" if error.ndim else ""
+    raise CheckFailed(f"{what} is off{where}: relative error {relative:.2g} (tolerance {rtol:g})", got, expected)
+
+
+def equal(got: Any, expected: Any, *, what: str = "the result") -> None:
+    """`got` is integers equal to `expected` exactly, same shape."""
+    expected_array = np.asarray(expected, dtype=np.int64)
+    array = as_array(got, "int", what)
+    _check_shape(array, expected_array, got, what, expected)
+    wrong = array != expected_array
+    if wrong.any():
+        where = f" at index {tuple(int(i) for i in np.argwhere(wrong)[0])}" if array.ndim else ""
+        raise CheckFailed(f"{what} is wrong{where} ({int(wrong.sum())} of {wrong.size} values differ)",
+                          got, expected)
+
+
+def shape(got: Any, expected: tuple[int, ...], *, what: str = "the result") -> np.ndarray:
+    """`got` is an array of shape `expected`; return it as float64."""
+    array = as_array(got, "float", what)
+    if array.shape != tuple(expected):
+        raise CheckFailed(f"{what} should have shape {tuple(expected)}, got {array.shape}", got, expected)
+    return array
+
+
+def that(condition: bool, problem: str, got: Any = _MISSING, expected: Any = _MISSING) -> None:
+    """Fail with `problem` unless `condition`."""
+    if not condition:
+        raise CheckFailed(problem, got, expected)
+
+
+def sequence(got: Any, length: int | None = None, *, what: str = "the result") -> tuple:
+    """`got` is a tuple or list (of `length` items); return it as a tuple."""
+    if not isinstance(got, (tuple, list)):
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a tuple"
+                          + (f" of {length} items" if length else ""), got)
+    if length is not None and len(got) != length:
+        raise CheckFailed(f"{what} has {len(got)} items; expected {length}", got)
+    return tuple(got)
+
+
+def mapping(got: Any, keys: list[str], *, what: str = "the result") -> dict:
+    """`got` is a dict holding at least `keys`; return it."""
+    if not isinstance(got, dict):
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a dict with keys {keys}", got)
+    missing = [k for k in keys if k not in got]
+    if missing:
+        raise CheckFailed(f"{what} is missing the key(s) {missing}; it has {sorted(got)}", got)
+    return got
+
+
+def raises(exception: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Calling `function(*args, **kwargs)` raises `exception` (a built-in name such as "ValueError")."""
+    try:
+        value = function(*args, **kwargs)
+    except StudentRaised as raised:
+        if exception in raised.error.classes:
+            return
+        raise CheckFailed(f"{raised.call} raised {raised.error.message}; expected {exception}") from None
+    raise CheckFailed(f"expected {exception} to be raised, but the call returned normally", value)

@@ -1,0 +1,138 @@
+"""The `grade` command: a thin click group; each command calls one function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import assignments as course
+from .grading import grade_submission
+from .loading import SubmissionError, read_submission
+from .reports import gradescope_json, print_results
+from .scoring import AssignmentResult, total
+
+
+@click.group()
+@click.version_option(package_name="nn-course-autograder")
+def main() -> None:
+    """Autograder for the neural-networks course: grade, check and build assignments."""
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+@main.command("list")
+def list_command() -> None:
+    """The assignments, their questions and points."""
+    from rich.table import Table
+
+    table = Table(title="Assignments")
+    for column in ("#", "id", "question", "functions", "points"):
+        table.add_column(column, justify="right" if column in ("#", "points") else "left")
+    for a in course.all_assignments().values():
+        for i, q in enumerate(a.questions):
+            table.add_row(str(a.number) if i == 0 else "", a.id if i == 0 else "", q.name,
+                          ", ".join(q.functions), f"{q.points:g}")
+        table.add_row("", "", "[bold]total[/]", "", f"[bold]{a.points:g}[/]")
+        table.add_section()
+    _console().print(table)
+
+
+_format = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True, help="json: Gradescope's results.json on standard output.")
+_assignment = click.option("--assignment", "assignment_id", metavar="ID",
+                           help="The assignment, when the file name does not say it.")
+_min_score = click.option("--min-score", type=float, default=None, metavar="X",
+                          help="Exit with status 1 when the score is below X.")
+_submission = click.argument("submission", type=click.Path(exists=True, path_type=Path))
+
+
+def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> list[AssignmentResult]:
+    known = list(course.all_assignments())
+    if assignment_id is not None and assignment_id not in known:
+        raise click.BadParameter(f"{assignment_id!r} is not an assignment; expected one of: {', '.join(known)}",
+                                 param_hint="--assignment")
+    try:
+        submission = read_submission(submission_path, known, assignment_id)
+    except SubmissionError as exc:
+        raise click.UsageError(str(exc)) from None
+    only = [assignment_id] if assignment_id else None
+    return grade_submission(submission, hidden=hidden, only=only)
+
+
+def _report(results: list[AssignmentResult], output_format: str, min_score: float | None) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(gradescope_json(results), indent=2))
+    else:
+        print_results(results, _console())
+    score, _ = total(results)
+    if min_score is not None and score < min_score:
+        sys.exit(1)
+
+
+@main.command()
+@_submission
+@_assignment
+@_format
+@_min_score
+def check(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
+    """Run the public tests on SUBMISSION, with feedback (for students)."""
+    _report(_grade(submission, assignment_id, hidden=False), output_format, min_score)
+
+
+@main.command()
+@_submission
+@_assignment
+@_format
+@_min_score
+def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
+    """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
+    _report(_grade(submission, assignment_id, hidden=True), output_format, min_score)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for grades.csv and one results JSON per submission.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Submissions graded at once.")
+@click.option("--resume", is_flag=True, help="Keep results already in OUTPUT and grade only the rest.")
+@_assignment
+def batch(directory: Path, output: Path, jobs: int, resume: bool, assignment_id: str | None) -> None:
+    """Grade every submission under DIRECTORY (each file, folder or zip is one submission)."""
+    from .batch import run_batch
+
+    run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console())
+
+
+@main.command()
+def verify() -> None:
+    """Every solution scores full marks and every student template scores zero."""
+    from .verify import verify_course
+
+    if not verify_course(_console()):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report whether the files are up to date.")
+def templates(check_only: bool) -> None:
+    """Regenerate student_template/ (modules and notebooks) from solutions/."""
+    from .build import stale_templates, write_templates
+
+    if check_only:
+        stale = stale_templates(course.course_dir())
+        for path in stale:
+            click.echo(f"out of date: {path}")
+        sys.exit(1 if stale else 0)
+    for path in write_templates(course.course_dir()):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

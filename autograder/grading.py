@@ -1,0 +1,182 @@
+"""Run an assignment's tests against one submission's source and judge each one.
+
+Call, then judge: the test function makes its calls through the sandbox, and
+whatever it raises becomes the verdict, worded for the student.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+import zlib
+from typing import Any
+
+import numpy as np
+
+from . import assignments as course
+from .assignments import Assignment
+from .calls import CallLog, Student, StudentRaised, Transport, format_value
+from .checks import CheckFailed
+from .sandbox.runner import Limits, Sandbox, SandboxError
+from .scoring import AssignmentResult, TestResult, test_points
+from .submission import Submission
+from .testing import TestCase
+
+_monotonic = time.monotonic
+
+
+def seed_for(assignment_id: str, test_name: str) -> int:
+    """The fixed seed of a test's `rng`: the same for every run and every machine."""
+    return zlib.crc32(f"{assignment_id}/{test_name}".encode())
+
+
+def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
+                 limits: Limits | None = None) -> AssignmentResult:
+    """Grade `source` (the text of the student's module) in a fresh sandbox."""
+    limits = limits or Limits(**assignment.limits)
+    with Sandbox(source, assignment.id, limits) as sandbox:
+        return run_tests(assignment, sandbox, hidden=hidden)
+
+
+def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
+              questions: set[str] | None = None, budget: float | None = None) -> AssignmentResult:
+    """Run the tests (all of them, or those of `questions`) through `transport`."""
+    cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
+    points = test_points(assignment, cases)
+    result = AssignmentResult(assignment.id, assignment.title)
+    load_notes = _load_notes(transport, result)
+    deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
+    for case in cases:
+        started = _monotonic()
+        if started >= deadline:
+            problem = (f"not run: the time budget for the whole submission "
+                       f"({assignment.timeout:g} s) was used up by earlier tests")
+            feedback = _feedback(assignment, case, problem=problem)
+        else:
+            feedback = _run_case(assignment, case, transport, min(started + case.timeout, deadline), load_notes)
+        output = transport.take_output() if hasattr(transport, "take_output") else ""
+        if feedback and output:
+            feedback += f"\nYour code printed:\n{output}"
+        result.tests.append(TestResult(
+            assignment=assignment.id, question=case.question, name=case.name, description=case.description,
+            public=case.public, score=0.0 if feedback else points[case.name], max_score=points[case.name],
+            feedback=feedback, duration=round(_monotonic() - started, 4),
+        ))
+    return result
+
+
+def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str]:
+    """Import problems as notes on the result; return `{name: note}` for definitions they hid."""
+    if not isinstance(transport, Sandbox):
+        return {}
+    try:
+        report = transport.ensure_started()
+    except SandboxError as exc:
+        result.notes.append(str(exc))
+        return {}
+    hidden_names = {}
+    for error in report["syntax_errors"]:
+        note = f"line {error['line']}: {error['message']}"
+        if error["names"]:
+            note += f" (so {', '.join(error['names'])} could not be defined)"
+        result.notes.append(note)
+        for name in error["names"]:
+            hidden_names[name] = note
+    for error in report["runtime_errors"]:
+        result.notes.append(f"line {error['line']}: importing your module raised {error['message']}")
+    return hidden_names
+
+
+def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
+    wanted = inspect.signature(case.function).parameters
+    available = {
+        "student": lambda: student,
+        "ref": lambda: course.reference(assignment.id, assignment.directory.parent.parent),
+        "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
+    }
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise TypeError(f"test {case.name} asks for unknown fixtures {unknown}")
+    return {name: available[name]() for name in wanted}
+
+
+def _run_case(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
+              hidden_names: dict[str, str]) -> str:
+    """Run one test; return '' when it passed, else the feedback text."""
+    log = CallLog()
+    student = Student(transport, log, deadline, call_timeout=case.timeout)
+    try:
+        case.function(**_fixtures(assignment, case, student))
+    except CheckFailed as failure:
+        record = log.find(failure.got) if failure.got is not None else log.find(None)
+        return _feedback(assignment, case, problem=failure.problem,
+                         call=record.call if record else None,
+                         returned=record.value if record else None,
+                         expected=failure.expected if failure.has_expected else None)
+    except StudentRaised as raised:
+        error = raised.error
+        problem = f"{raised.call.split('(')[0]} raised {error.message}"
+        if error.type == "NotImplementedError":
+            problem = f"{raised.call.split('(')[0]} is not implemented yet (it raises NotImplementedError)"
+        elif error.type == "MissingName":
+            problem = error.message.split(": ", 1)[-1]
+            name = raised.call.split("(")[0].split(" ")[0]
+            if name in hidden_names:
+                problem += f"; your file has an error that hid it: {hidden_names[name]}"
+        trace = "" if error.type in ("NotImplementedError", "MissingName") else error.traceback
+        return _feedback(assignment, case, problem=problem, call=raised.call, traceback=trace)
+    except SandboxError as failure:
+        call = log.records[-1].call if log.records else None
+        return _feedback(assignment, case, problem=str(failure), call=call)
+    except Exception as exc:  # noqa: BLE001 - the returned value broke the test's own arithmetic
+        call = log.records[-1].call if log.records else None
+        returned = log.records[-1].value if log.records else None
+        return _feedback(assignment, case, call=call, returned=returned,
+                         problem=f"the result could not be checked ({type(exc).__name__}: {exc}); "
+                                 f"check its type and shape against the docstring")
+    return ""
+
+
+def _feedback(assignment: Assignment, case: TestCase, *, problem: str, call: str | None = None,
+              returned: Any = None, expected: Any = None, traceback: str = "") -> str:
+    """The failure explained: the call, what came back and what was expected (public tests only)."""
+    section = assignment.question(case.question).section
+    lines = [f"{case.question}: {case.description}"]
+    if case.public and call:
+        lines.append(f"Called:   {call}")
+        if returned is not None:
+            lines.append(f"Returned: {format_value(returned)}")
+        if expected is not None:
+            lines.append(f"Expected: {format_value(expected)}")
+    lines.append(f"Problem:  {problem}")
+    if traceback:
+        lines.append("Traceback (your code):\n" + "\n".join("  " + line for line in traceback.splitlines()[-8:]))
+    lines.append(f"Reread:   {assignment.lecture} › {section}")
+    return "\n".join(lines)
+
+
+def grade_submission(submission: Submission, *, hidden: bool = True,
+                     only: list[str] | None = None) -> list[AssignmentResult]:
+    """Grade every assignment found in `submission` (or those in `only`), in course order."""
+    results = []
+    for assignment_id, assignment in course.all_assignments().items():
+        if assignment_id not in submission.sources or (only and assignment_id not in only):
+            continue
+        source = submission.sources[assignment_id]
+        if source.text is None:
+            results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
+        else:
+            results.append(grade_source(assignment, source.text, hidden=hidden))
+        results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment_id}:")]
+    return results
+
+
+def unreadable(assignment: Assignment, problem: str, hidden: bool = True) -> AssignmentResult:
+    """Every test failed with the same explanation, for a file that could not be read."""
+    cases = assignment.tests(hidden)
+    points = test_points(assignment, cases)
+    result = AssignmentResult(assignment.id, assignment.title, notes=[problem])
+    for case in cases:
+        result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
+                                       0.0, points[case.name], _feedback(assignment, case, problem=problem)))
+    return result

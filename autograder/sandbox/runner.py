@@ -1,0 +1,264 @@
+"""The grader's side of the sandbox: start the student's process, send calls, read results.
+
+One `Sandbox` serves one submission module. The child process is started on
+first use and restarted after it dies or times out, so one runaway function
+costs only the tests that call it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import protocol
+
+_monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
+
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
+OUTPUT_FILE = "output.txt"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one student process. Zero disables a limit."""
+
+    cpu_seconds: int = 60
+    memory_bytes: int = 4 * 1024**3
+    file_size_bytes: int = 8 * 1024**2
+    open_files: int = 64
+    processes: int = 0
+    load_timeout: float = 20.0  # wall-clock seconds to import the submission
+
+
+class SandboxError(BaseException):
+    """The student's process failed to answer; derives from BaseException like pytest's outcomes."""
+
+
+class CallTimeout(SandboxError):
+    """A call did not answer within its wall-clock budget; the process was killed."""
+
+
+class ChildExited(SandboxError):
+    """The student's process ended while the grader waited for an answer."""
+
+
+class ChannelBroken(SandboxError):
+    """The answer was not a valid message (too large, malformed, out of order)."""
+
+
+@dataclass
+class RemoteError:
+    """An exception raised by student code, as plain data."""
+
+    type: str
+    classes: list[str]  # the exception class and its bases, by name
+    message: str
+    traceback: str
+
+
+class Sandbox:
+    """A child process running `source_file` as module `module_name` under `limits`."""
+
+    def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.source = source
+        self.module_name = module_name
+        self.limits = limits
+        self.extra_env = extra_env or {}
+        self.load_report: dict | None = None
+        self.load_failure: SandboxError | None = None
+        self.starts = 0
+        self._process: subprocess.Popen | None = None
+        self._workdir: Path | None = None
+        self._next_id = 1
+        self._output_offset = 0
+
+    # lifecycle -----------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._kill()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def _start(self) -> None:
+        if self.load_failure is not None:
+            raise self.load_failure
+        self._workdir = Path(tempfile.mkdtemp(prefix="grade-"))
+        source_path = self._workdir / f"{self.module_name}.py"
+        source_path.write_text(self.source, encoding="utf-8")
+        output = open(self._workdir / OUTPUT_FILE, "wb")
+        self._output_offset = 0
+        request_read, self._request_write = os.pipe()
+        self._response_read, response_write = os.pipe()
+        limits = {k: v for k, v in asdict(self.limits).items() if k != "load_timeout"}
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self._workdir), "LANG": "C.UTF-8",
+               "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **self.extra_env}
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(request_read), str(response_write),
+                 source_path.name, self.module_name, json.dumps(limits)],
+                cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT, pass_fds=(request_read, response_write),
+                start_new_session=True, close_fds=True,
+            )
+        finally:
+            os.close(request_read)
+            os.close(response_write)
+            output.close()
+        self.starts += 1
+        try:
+            self.load_report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
+        except CallTimeout as exc:
+            self.load_failure = CallTimeout(f"importing your module did not finish within "
+                                            f"{self.limits.load_timeout:g} s: {exc}")
+            raise self.load_failure from None
+        except ChildExited as exc:
+            self.load_failure = ChildExited(f"your module ended the process while it was being imported: {exc}")
+            raise self.load_failure from None
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.wait()
+        for fd in (self._request_write, self._response_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def ensure_started(self) -> dict:
+        """Start the process (importing the submission) if it is not running; return the load report."""
+        if self._process is None:
+            self._start()
+        assert self.load_report is not None
+        return self.load_report
+
+    # calls ---------------------------------------------------------------------
+
+    def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
+             method: str | None = None, timeout: float = 10.0) -> Any:
+        """Call `target` (a name or a `Handle`) in the child; return the decoded value.
+
+        A student exception comes back as a `RemoteError` *value*, not raised.
+        """
+        return self._request({"op": "call", "target": protocol.encode(target), "method": method,
+                              "args": protocol.encode(list(args)), "kwargs": protocol.encode(kwargs or {})},
+                             timeout, f"calling {target if isinstance(target, str) else 'your object'}")
+
+    def get(self, name: str, timeout: float = 10.0) -> Any:
+        """The value of the module-level name `name`."""
+        return self._request({"op": "get", "name": name}, timeout, f"reading {name}")
+
+    def _request(self, message: dict, timeout: float, doing: str) -> Any:
+        self.ensure_started()
+        request_id = self._next_id
+        self._next_id += 1
+        deadline = _monotonic() + timeout
+        try:
+            self._write(protocol.dumps({"id": request_id, **message}), deadline)
+        except BrokenPipeError:
+            raise self._exited(doing) from None
+        return self._receive(request_id, deadline, doing)
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            remaining = deadline - _monotonic()
+            _, writable, _ = select.select([], [self._request_write], [], max(remaining, 0))
+            if not writable:
+                raise self._timed_out("receiving its arguments")
+            written = os.write(self._request_write, view[:65536])
+            view = view[written:]
+
+    def _receive(self, request_id: int, deadline: float, doing: str) -> Any:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            remaining = deadline - _monotonic()
+            readable, _, _ = select.select([self._response_read], [], [], max(remaining, 0))
+            if not readable:
+                raise self._timed_out(doing)
+            chunk = os.read(self._response_read, 1 << 20)
+            if not chunk:
+                raise self._exited(doing)
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > protocol.MAX_MESSAGE_BYTES:
+                self._kill()
+                raise ChannelBroken(f"the answer while {doing} was larger than "
+                                    f"{protocol.MAX_MESSAGE_BYTES // 2**20} MiB")
+            if chunk.endswith(b"\n"):
+                break
+        data = b"".join(chunks)
+        if data.count(b"\n") != 1:
+            self._kill()
+            raise ChannelBroken(f"unexpected extra data on the result channel while {doing}")
+        try:
+            reply = protocol.loads(data)
+            if reply.get("id") != request_id:
+                raise protocol.ProtocolError(f"answer to request {reply.get('id')!r}, expected {request_id}")
+            if reply.get("ok") is True:
+                return protocol.decode(reply.get("value"))
+            error = reply.get("error")
+            return RemoteError(str(error["type"]), [str(n) for n in error["mro"]],
+                               str(error["message"]), str(error["traceback"]))
+        except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+            self._kill()
+            raise ChannelBroken(f"the answer while {doing} was not valid: {exc}") from None
+
+    def _timed_out(self, doing: str) -> CallTimeout:
+        self._kill()
+        return CallTimeout(f"no answer while {doing}: time limit reached, so the process was stopped "
+                           f"(an infinite loop, or code far slower than needed?)")
+
+    def _exited(self, doing: str) -> ChildExited:
+        process = self._process
+        status = process.wait() if process is not None else None
+        self._kill()
+        if status is not None and status < 0:
+            how = f"was killed by signal {signal.Signals(-status).name}"
+            if -status == signal.SIGXCPU:
+                how += " (CPU time limit)"
+            elif -status == signal.SIGSEGV:
+                how += " (a crash: very deep recursion or memory exhaustion?)"
+        else:
+            how = f"exited with status {status} (did your code call sys.exit() or os._exit()?)"
+        return ChildExited(f"your code's process {how} while {doing}")
+
+    def take_output(self, limit: int = 2000) -> str:
+        """What the student's code printed since the last call to this method (at most `limit` chars)."""
+        if self._workdir is None:
+            return ""
+        path = self._workdir / OUTPUT_FILE
+        try:
+            with open(path, "rb") as f:
+                f.seek(self._output_offset)
+                data = f.read(limit + 1)
+                self._output_offset = f.seek(0, os.SEEK_END)
+        except OSError:
+            return ""
+        text = data.decode("utf-8", "replace")
+        return text if len(text) <= limit else text[:limit] + "… (output truncated)"
