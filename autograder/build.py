@@ -176,10 +176,12 @@ def _check_cell(code: str) -> nbformat.NotebookNode:
     return cell
 
 
-def generated_files(root: Path) -> dict[Path, str]:
-    """Every generated file under `student_template/` and its expected content."""
+def generated_files(root: Path, only: list[str] | None = None) -> dict[Path, str]:
+    """Every generated file under `student_template/` (of the assignments in `only`) and its content."""
     files = {}
     for assignment in all_assignments(root).values():
+        if only and assignment.id not in only:
+            continue
         solution = (root / "solutions" / f"{assignment.id}.py").read_text(encoding="utf-8")
         template = strip_solutions(solution)
         files[root / "student_template" / f"{assignment.id}.py"] = template
@@ -187,10 +189,10 @@ def generated_files(root: Path) -> dict[Path, str]:
     return files
 
 
-def write_templates(root: Path) -> list[Path]:
+def write_templates(root: Path, only: list[str] | None = None) -> list[Path]:
     """Write `student_template/`; return the files that changed."""
     changed = []
-    for path, content in generated_files(root).items():
+    for path, content in generated_files(root, only).items():
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
@@ -198,7 +200,7 @@ def write_templates(root: Path) -> list[Path]:
     return changed
 
 
-def stale_templates(root: Path) -> list[Path]:
+def stale_templates(root: Path, only: list[str] | None = None) -> list[Path]:
     """Generated files that differ from what `write_templates` would write."""
-    return [path for path, content in generated_files(root).items()
+    return [path for path, content in generated_files(root, only).items()
             if not path.exists() or path.read_text(encoding="utf-8") != content]

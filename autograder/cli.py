@@ -120,17 +120,19 @@ def verify() -> None:
 
 
 @main.command()
+@click.argument("assignment_ids", nargs=-1, metavar="[ID]...")
 @click.option("--check", "check_only", is_flag=True, help="Only report whether the files are up to date.")
-def templates(check_only: bool) -> None:
-    """Regenerate student_template/ (modules and notebooks) from solutions/."""
+def templates(assignment_ids: tuple[str, ...], check_only: bool) -> None:
+    """Regenerate student_template/ (modules and notebooks) from solutions/ (all, or the IDs given)."""
     from .build import stale_templates, write_templates
 
+    root, only = course.course_dir(), list(assignment_ids) or None
     if check_only:
-        stale = stale_templates(course.course_dir())
+        stale = stale_templates(root, only)
         for path in stale:
             click.echo(f"out of date: {path}")
         sys.exit(1 if stale else 0)
-    for path in write_templates(course.course_dir()):
+    for path in write_templates(root, only):
         click.echo(f"wrote {path}")
 
 

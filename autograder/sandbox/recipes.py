@@ -51,3 +51,32 @@ def polynomial(coefficients: list[float]) -> Callable[[float], float]:
 def generator(seed: int) -> np.random.Generator:
     """`numpy.random.default_rng(seed)`."""
     return np.random.default_rng(seed)
+
+
+@recipe
+def tensor(values: list, dtype: str = "float32", requires_grad: bool = False) -> object:
+    """`torch.tensor(values, dtype=torch.<dtype>)`, for calling a model that stays in the child."""
+    import torch
+
+    return torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=requires_grad)
+
+
+@recipe
+def torch_mlp(layer_sizes: list[int], frozen: list[int] | None = None, bias: bool = True) -> object:
+    """`nn.Sequential` of Linear layers with ReLU between; the Linear layers at indices `frozen` get
+    `requires_grad=False`."""
+    import torch
+
+    torch.manual_seed(0)
+    layers: list = []
+    linears = []
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:])):
+        if i:
+            layers.append(torch.nn.ReLU())
+        linear = torch.nn.Linear(n_in, n_out, bias=bias)
+        linears.append(linear)
+        layers.append(linear)
+    for index in frozen or []:
+        for parameter in linears[index].parameters():
+            parameter.requires_grad_(False)
+    return torch.nn.Sequential(*layers)
