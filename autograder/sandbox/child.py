@@ -41,10 +41,16 @@ MAX_TRACEBACK_CHARS = 4000
 
 
 def apply_limits(limits: dict[str, int]) -> None:
-    """Set the rlimits named in `limits` (`cpu_seconds`, `memory_bytes`, ...); 0 means unset."""
+    """Set the rlimits named in `limits` (`cpu_seconds`, `memory_bytes`, ...); 0 means unset.
+
+    `memory_bytes` caps the address space (RLIMIT_AS), which CUDA cannot live with: it
+    reserves tens of GiB of addresses at start-up. `data_bytes` (RLIMIT_DATA) caps
+    writable private memory instead, which CUDA's reservations do not count against.
+    """
     table = {
         "cpu_seconds": resource.RLIMIT_CPU,
         "memory_bytes": resource.RLIMIT_AS,
+        "data_bytes": resource.RLIMIT_DATA,
         "file_size_bytes": resource.RLIMIT_FSIZE,
         "open_files": resource.RLIMIT_NOFILE,
         "processes": resource.RLIMIT_NPROC,

@@ -33,7 +33,8 @@ class Limits:
     """Resource limits for one student process. Zero disables a limit."""
 
     cpu_seconds: int = 60
-    memory_bytes: int = 4 * 1024**3
+    memory_bytes: int = 4 * 1024**3  # address space; set 0 and use data_bytes where CUDA may start
+    data_bytes: int = 0
     file_size_bytes: int = 8 * 1024**2
     open_files: int = 64
     processes: int = 0
@@ -64,6 +65,14 @@ class RemoteError:
     classes: list[str]  # the exception class and its bases, by name
     message: str
     traceback: str
+
+
+_PASSED_THROUGH = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")
+
+
+def _passed_through() -> dict[str, str]:
+    """The few variables a GPU needs; nothing else of the grader's environment reaches the child."""
+    return {k: os.environ[k] for k in _PASSED_THROUGH if k in os.environ}
 
 
 class Sandbox:
@@ -110,7 +119,7 @@ class Sandbox:
         limits = {k: v for k, v in asdict(self.limits).items() if k != "load_timeout"}
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self._workdir), "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **self.extra_env}
+               "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(request_read), str(response_write),
