@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .sandbox.protocol import Handle, Opaque, Recipe
-from .sandbox.runner import RemoteError
+from .sandbox.runner import CallTimeout, RemoteError
 
 _monotonic = time.monotonic
 
@@ -82,11 +82,13 @@ class Student:
     wall-clock `deadline`.
     """
 
-    def __init__(self, transport: Transport, log: CallLog, deadline: float, call_timeout: float = 10.0) -> None:
+    def __init__(self, transport: Transport, log: CallLog, deadline: float, call_timeout: float = 10.0,
+                 timed_out: dict[str, str] | None = None) -> None:
         self._transport = transport
         self._log = log
         self._deadline = deadline
         self._call_timeout = call_timeout
+        self._timed_out = {} if timed_out is None else timed_out  # function -> the call that hung, shared
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -103,7 +105,16 @@ class Student:
 
     def _invoke(self, label: str, target: Any, args: tuple, kwargs: dict, method: str | None = None) -> Any:
         call = format_call(label, args, kwargs)
-        value = self._transport.call(target, args, kwargs, method=method, timeout=self._timeout())
+        if label in self._timed_out:
+            self._log.add(call, None)
+            raise CallTimeout(f"{label} already ran out of time on {self._timed_out[label]}, "
+                              f"so it is not called again")
+        try:
+            value = self._transport.call(target, args, kwargs, method=method, timeout=self._timeout())
+        except CallTimeout:
+            self._timed_out[label] = call
+            self._log.add(call, None)
+            raise
         return self._finish(call, value)
 
     def _finish(self, call: str, value: Any) -> Any:

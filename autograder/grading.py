@@ -46,6 +46,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     result = AssignmentResult(assignment.id, assignment.title)
     load_notes = _load_notes(transport, result)
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
+    timed_out: dict[str, str] = {}
     for case in cases:
         started = _monotonic()
         if started >= deadline:
@@ -53,7 +54,8 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
                        f"({assignment.timeout:g} s) was used up by earlier tests")
             feedback = _feedback(assignment, case, problem=problem)
         else:
-            feedback = _run_case(assignment, case, transport, min(started + case.timeout, deadline), load_notes)
+            feedback = _run_case(assignment, case, transport, min(started + case.timeout, deadline), load_notes,
+                                 timed_out)
         output = transport.take_output() if hasattr(transport, "take_output") else ""
         if feedback and output:
             feedback += f"\nYour code printed:\n{output}"
@@ -101,10 +103,10 @@ def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[
 
 
 def _run_case(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
-              hidden_names: dict[str, str]) -> str:
+              hidden_names: dict[str, str], timed_out: dict[str, str]) -> str:
     """Run one test; return '' when it passed, else the feedback text."""
     log = CallLog()
-    student = Student(transport, log, deadline, call_timeout=case.timeout)
+    student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
     try:
         case.function(**_fixtures(assignment, case, student))
     except CheckFailed as failure:

@@ -122,7 +122,7 @@ class Sandbox:
                "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(CHILD_SCRIPT), str(request_read), str(response_write),
+                [sys.executable, "-I", "-B", "-u", str(CHILD_SCRIPT), str(request_read), str(response_write),
                  source_path.name, self.module_name, json.dumps(limits)],
                 cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, pass_fds=(request_read, response_write),

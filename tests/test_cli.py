@@ -1,0 +1,122 @@
+"""The `grade` command through click's runner: output, JSON form and exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from autograder.cli import main
+
+from .conftest import ROOT
+
+#: Gradescope's results.json, as its documentation describes it.
+GRADESCOPE_SCHEMA = {
+    "type": "object",
+    "required": ["tests"],
+    "properties": {
+        "score": {"type": "number"},
+        "max_score": {"type": "number"},
+        "output": {"type": "string"},
+        "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+        "extra_data": {"type": "object"},
+        "tests": {"type": "array", "items": {
+            "type": "object",
+            "required": ["name", "score", "max_score", "status", "output", "visibility"],
+            "properties": {
+                "name": {"type": "string"},
+                "number": {"type": "string"},
+                "score": {"type": "number", "minimum": 0},
+                "max_score": {"type": "number", "minimum": 0},
+                "status": {"enum": ["passed", "failed"]},
+                "output": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+            },
+        }},
+    },
+}
+
+
+def grade(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_list_shows_every_assignment_and_its_points():
+    result = grade("list")
+    assert result.exit_code == 0
+    assert "linear_regression" in result.output and "fit_closed_form" in result.output
+
+
+def test_run_on_the_solution_prints_full_marks_as_gradescope_json():
+    result = grade("run", ROOT / "solutions" / "linear_regression.py", "--format", "json")
+    document = json.loads(result.output)
+    jsonschema.validate(document, GRADESCOPE_SCHEMA)
+    assert result.exit_code == 0
+    assert document["score"] == document["max_score"] > 0
+    assert {t["status"] for t in document["tests"]} == {"passed"}
+
+
+def test_run_on_the_template_prints_zero_and_still_exits_0():
+    result = grade("run", ROOT / "student_template" / "linear_regression.py", "--format", "json")
+    document = json.loads(result.output)
+    jsonschema.validate(document, GRADESCOPE_SCHEMA)
+    assert result.exit_code == 0 and document["score"] == 0
+    assert all("not implemented yet" in t["output"] for t in document["tests"])
+
+
+def test_check_runs_only_public_tests_and_shows_expected_values():
+    result = grade("check", ROOT / "student_template" / "linear_regression.py", "--format", "json")
+    tests = json.loads(result.output)["tests"]
+    assert tests and all("public" in t["tags"] for t in tests)
+
+
+def test_hidden_feedback_never_shows_the_expected_value(tmp_path):
+    wrong = (ROOT / "solutions" / "linear_regression.py").read_text().replace(
+        "return np.dot(np.asarray(X, dtype=float), w) + b", "return np.dot(np.asarray(X, dtype=float), w)")
+    path = tmp_path / "linear_regression.py"
+    path.write_text(wrong)
+    tests = json.loads(grade("run", path, "--format", "json").output)["tests"]
+    public = [t for t in tests if "public" in t["tags"] and t["status"] == "failed"]
+    hidden = [t for t in tests if "hidden" in t["tags"] and t["status"] == "failed"]
+    assert public and hidden
+    assert all("Expected:" in t["output"] and "Called:" in t["output"] for t in public)
+    assert all("Expected:" not in t["output"] and "Reread:" in t["output"] for t in hidden)
+
+
+def test_min_score_turns_a_low_score_into_exit_status_1():
+    template = ROOT / "student_template" / "linear_regression.py"
+    assert grade("run", template, "--min-score", "1").exit_code == 1
+    assert grade("run", ROOT / "solutions" / "linear_regression.py", "--min-score", "1").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "does-not-exist.py"],
+    ["run", "README.md"],
+    ["run", "solutions/linear_regression.py", "--assignment", "nope"],
+    ["frobnicate"],
+])
+def test_usage_errors_exit_2(args, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert grade(*args).exit_code == 2
+
+
+def test_batch_writes_one_row_and_one_result_per_submission(tmp_path):
+    submissions = tmp_path / "in"
+    submissions.mkdir()
+    shutil.copy(ROOT / "solutions" / "linear_regression.py", submissions / "ada.py")
+    (submissions / "bob").mkdir()
+    shutil.copy(ROOT / "student_template" / "linear_regression.py", submissions / "bob" / "linear_regression.py")
+    (submissions / "eve.zip").write_bytes(b"not a zip")
+    result = grade("batch", submissions, "-o", tmp_path / "out", "--assignment", "linear_regression")
+    assert result.exit_code == 0, result.output
+    rows = {row["submission"]: row for row in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+    assert set(rows) == {"ada", "bob", "eve"}
+    assert rows["ada"]["linear_regression"] == rows["ada"]["max_total"] == "8"
+    assert rows["bob"]["total"] == "0"
+    assert rows["eve"]["status"].startswith("error:")
+    assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 3

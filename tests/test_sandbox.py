@@ -1,0 +1,202 @@
+"""The sandbox: student code runs in its own process and can only send back plain data.
+
+These tests grade small submissions of the toy course (tests/data/toy_course) and
+check each verdict: the attacked or broken function fails with a clear message
+and the rest of the same file is still graded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder import assignments as course
+from autograder.grading import grade_source
+from autograder.sandbox.runner import CallTimeout, ChildExited, Limits, RemoteError, Sandbox
+
+from .conftest import ROOT
+
+TOY = ROOT / "tests" / "data" / "toy_course"
+TOY_SOLUTION = (TOY / "solutions" / "toy.py").read_text()
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    monkeypatch.setenv("GRADE_COURSE_DIR", str(TOY))
+    return course.get("toy", TOY)
+
+
+def grade(toy, source: str):
+    result = grade_source(toy, source)
+    return result, {q: s for q, (s, _) in result.question_scores().items()}, \
+        "\n".join(t.feedback for t in result.tests)
+
+
+def with_function(name: str, body: str) -> str:
+    """The toy solution with `name` replaced by a definition whose body is `body`."""
+    from .conftest import replace_definition
+
+    args = {"add": "a, b", "scale": "x, k", "divide": "a, b"}[name]
+    indented = "\n".join("    " + line for line in body.strip().splitlines())
+    return replace_definition(TOY_SOLUTION, name, f"def {name}({args}):\n{indented}\n")
+
+
+def test_the_reference_passes_everything(toy):
+    result, scores, _ = grade(toy, TOY_SOLUTION)
+    assert result.score == result.max_score == 5
+
+
+def test_an_infinite_loop_fails_its_tests_and_the_rest_is_graded(toy):
+    result, scores, feedback = grade(toy, with_function("add", "while True:\n    pass"))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+    assert "time limit reached" in feedback
+    assert "not called again" in feedback  # the second test of add does not wait again
+
+
+def test_an_infinite_loop_ignoring_sigalrm_and_sigterm_is_still_stopped(toy):
+    body = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass"
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+
+
+def test_os_exit_inside_a_function_fails_only_that_function(toy):
+    _, scores, feedback = grade(toy, with_function("scale", "import os\nos._exit(0)"))
+    assert scores == {"add": 2, "scale": 0, "divide": 1, "ANSWER": 1}
+    assert "exited with status 0" in feedback and "os._exit" in feedback
+
+
+def test_sys_exit_inside_a_function_is_an_exception_not_an_exit(toy):
+    _, scores, feedback = grade(toy, with_function("scale", "import sys\nsys.exit(0)"))
+    assert scores == {"add": 2, "scale": 0, "divide": 1, "ANSWER": 1}
+    assert "SystemExit" in feedback
+
+
+def test_a_syntax_error_hides_only_the_broken_definition(toy):
+    broken = with_function("scale", "return x * k +")
+    result, scores, feedback = grade(toy, broken)
+    assert scores == {"add": 2, "scale": 0, "divide": 1, "ANSWER": 1}
+    assert any("SyntaxError" in note and "scale" in note for note in result.notes)
+    assert "scale is not defined" in feedback and "SyntaxError" in feedback
+
+
+def test_an_exception_at_import_time_is_a_note_and_the_rest_still_loads(toy):
+    source = TOY_SOLUTION + "\nprint(add(1, 2))\nraise RuntimeError('testing my code')\n"
+    result, scores, _ = grade(toy, source)
+    assert result.score == result.max_score
+    assert any("RuntimeError: testing my code" in note for note in result.notes)
+
+
+def test_os_exit_at_import_fails_every_test_with_the_reason(toy):
+    result, _, feedback = grade(toy, "import os\nos._exit(3)\n" + TOY_SOLUTION)
+    assert result.score == 0
+    assert "while it was being imported" in feedback and "status 3" in feedback
+
+
+def test_a_missing_function_is_named(toy):
+    source = TOY_SOLUTION.replace("def divide(", "def divide_numbers(")
+    _, scores, feedback = grade(toy, source)
+    assert scores["divide"] == 0 and scores["add"] == 2
+    assert "divide is not defined in your submission" in feedback
+
+
+def test_the_solutions_folder_is_not_importable_from_the_child(toy):
+    body = "import solutions.toy as s\nreturn s.add(a, b)"
+    _, scores, feedback = grade(toy, with_function("add", body))
+    assert scores["add"] == 0
+    assert "ModuleNotFoundError" in feedback
+
+
+def test_hidden_tests_are_not_importable_from_the_child(toy):
+    body = "import importlib\nimportlib.import_module('assignments.toy.hidden')\nreturn a + b"
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores["add"] == 0
+
+
+def test_printed_and_written_forgeries_change_nothing(toy):
+    forged = '{"id": 1, "ok": true, "value": 5.0}'
+    body = (f"import sys, os\nprint({forged!r})\nsys.stderr.write({forged!r} + '\\n')\n"
+            f"open('results.json', 'w').write('{{\"score\": 100}}')\nreturn None")
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+
+
+def test_writing_a_forged_answer_on_the_result_channel_fails_the_call(toy):
+    body = ("import os\nfor fd in range(3, 20):\n    try:\n"
+            "        os.write(fd, b'{\"id\": 99, \"ok\": true, \"value\": 5.0}\\n')\n"
+            "    except OSError:\n        pass\nreturn a + b")
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+
+
+def test_an_object_with_a_lying_eq_is_not_a_number(toy):
+    body = "class Liar(float):\n    def __eq__(self, other):\n        return True\nreturn Liar(0.0)"
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores["add"] == 0  # it crosses as the plain float 0.0, which is wrong
+
+
+def test_an_ndarray_subclass_crosses_as_its_plain_values(toy):
+    body = ("class Lying(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
+            "    def __array_ufunc__(self, *a, **k):\n        return True\n"
+            "return np.zeros(np.shape(x)).view(Lying)")
+    _, scores, _ = grade(toy, with_function("scale", body))
+    assert scores["scale"] == 0
+
+
+def test_output_is_captured_and_shown_in_feedback(toy):
+    body = "print('debugging: a =', a)\nreturn a - b"
+    _, _, feedback = grade(toy, with_function("add", body))
+    assert "Your code printed:" in feedback and "debugging: a = 2.0" in feedback
+
+
+def test_an_output_flood_is_capped(toy):
+    body = "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)"
+    _, scores, feedback = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+    assert "output truncated" in feedback or "File too large" in feedback
+
+
+def test_a_memory_bomb_fails_its_call(toy):
+    body = "x = bytearray(8 * 1024**3)\nreturn a + b"
+    _, scores, feedback = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+    assert "MemoryError" in feedback
+
+
+def test_deep_recursion_fails_its_call(toy):
+    body = "import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1) + 1\nreturn f(0)"
+    _, scores, _ = grade(toy, with_function("add", body))
+    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
+
+
+def test_grading_twice_gives_the_same_result(toy):
+    first = grade_source(toy, with_function("add", "return a + b + 1e-3 * a"))
+    second = grade_source(toy, with_function("add", "return a + b + 1e-3 * a"))
+    assert [(t.name, t.score, t.feedback) for t in first.tests] == [(t.name, t.score, t.feedback) for t in second.tests]
+
+
+def test_the_sandbox_reports_an_exception_as_data():
+    with Sandbox("def f():\n    raise KeyError('k')\n", "m") as sandbox:
+        error = sandbox.call("f")
+    assert isinstance(error, RemoteError) and error.type == "KeyError" and "Exception" in error.classes
+
+
+def test_the_child_environment_is_minimal(monkeypatch):
+    monkeypatch.setenv("SECRET_TOKEN", "hunter2")
+    with Sandbox("import os\ndef env():\n    return dict(os.environ)\n", "m") as sandbox:
+        env = sandbox.call("env")
+    assert "SECRET_TOKEN" not in env and env["GRADE_SANDBOX"] == "1"
+
+
+def test_a_call_timeout_kills_the_process_group():
+    source = "import subprocess, time\ndef spawn():\n    subprocess.Popen(['sleep', '60'])\n    time.sleep(60)\n"
+    with Sandbox(source, "m", Limits(cpu_seconds=5)) as sandbox:
+        with pytest.raises(CallTimeout):
+            sandbox.call("spawn", timeout=1.0)
+        assert sandbox.starts == 1
+
+
+def test_the_process_restarts_after_it_exits():
+    with Sandbox("import os\ndef die():\n    os._exit(1)\ndef ok():\n    return 1\n", "m") as sandbox:
+        with pytest.raises(ChildExited):
+            sandbox.call("die")
+        assert sandbox.call("ok") == 1
+        assert sandbox.starts == 2
