@@ -69,12 +69,8 @@ def _error(entry: Path, message: str) -> dict[str, Any]:
 def row_of(document: dict[str, Any], assignment_ids: list[str]) -> dict[str, Any]:
     """The grades.csv row of one results document."""
     row: dict[str, Any] = {"submission": Path(document["submission"]).stem, "status": document["status"]}
-    for test in document["tests"]:
-        assignment = test["number"].split(".")[0]
-        row[assignment] = row.get(assignment, 0.0) + float(test["score"])
-    for assignment in assignment_ids:
-        if assignment in row:
-            row[assignment] = round(row[assignment], 4)
+    for assignment, scores in document.get("extra_data", {}).get("assignments", {}).items():
+        row[assignment] = float(scores["score"])
     row["total"] = round(float(document["score"]), 4)
     row["max_total"] = round(float(document["max_score"]), 4)
     return row
@@ -120,10 +116,11 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
 def _print_table(rows: list[dict[str, Any]], columns: list[str], console: Console) -> None:
     from rich.table import Table
 
-    table = Table(title="Scores")
+    assignments = course.all_assignments()
+    table = Table(title="Scores", caption=", ".join(f"A{assignments[c].number}: {c}" for c in columns))
     table.add_column("submission")
     for column in columns:
-        table.add_column(column, justify="right")
+        table.add_column(f"A{assignments[column].number}", justify="right")
     table.add_column("total", justify="right")
     table.add_column("status")
     for row in rows:

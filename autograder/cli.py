@@ -111,6 +111,21 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, assignment_id:
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("grades"),
+              show_default=True, help="Folder for grades.csv and the results.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+def demo(output: Path, jobs: int) -> None:
+    """Grade the bundled examples: the solutions, the untouched templates and a few wrong submissions."""
+    import tempfile
+
+    from .batch import run_batch
+    from .demo import assemble
+
+    with tempfile.TemporaryDirectory(prefix="grade-demo-") as folder:
+        run_batch(assemble(course.course_dir(), Path(folder)), output, jobs=jobs, console=_console())
+
+
+@main.command()
 def verify() -> None:
     """Every solution scores full marks and every student template scores zero."""
     from .verify import verify_course

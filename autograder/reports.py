@@ -59,8 +59,8 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "name": f"{result.assignment}: {t.question}: {t.description}",
                 "name_format": "text",
                 "number": f"{result.assignment}.{t.name}",
-                "score": round(t.score, 4),
-                "max_score": round(t.max_score, 4),
+                "score": round(t.score, 6),
+                "max_score": round(t.max_score, 6),
                 "status": "passed" if t.passed else "failed",
                 "output": (notes + t.feedback) if not t.passed else "Passed.",
                 "output_format": "text",
@@ -69,8 +69,11 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
             })
     document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
                                 "output_format": "text", "visibility": "visible"}
-    if extra:
-        document["extra_data"] = extra
+    document["extra_data"] = {
+        "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
+                                       "notes": r.notes} for r in results},
+        **(extra or {}),
+    }
     return document
 
 
