@@ -50,9 +50,8 @@ def as_array(got: Any, kind: str = "float", what: str = "the result") -> np.ndar
     number, and for NaN or infinity.
     """
     if isinstance(got, (bool, np.bool_)):
-        if kind == "float":
-            raise CheckFailed(f"{what} is a bool ({got!r}); expected a number", got)
-        got = int(got)
+        raise CheckFailed(f"{what} is a bool ({got!r}); expected {'an integer' if kind == 'int' else 'a number'}",
+                          got)
     if isinstance(got, (int, float, np.ndarray)) or _is_number_sequence(got):
         try:
             array = np.array(got)
@@ -64,7 +63,7 @@ def as_array(got: Any, kind: str = "float", what: str = "the result") -> np.ndar
     if array.dtype == object:
         raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
     if kind == "int":
-        if array.dtype.kind not in "iub":
+        if array.dtype.kind not in "iu":
             raise CheckFailed(f"{what} has dtype {array.dtype}; expected integers "
                               f"(use .astype(int))", got)
         return array.astype(np.int64)
@@ -104,9 +103,13 @@ def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, wh
     if np.all(error <= allowed):
         return
     worst = np.unravel_index(np.argmax(error - allowed), error.shape) if error.ndim else ()
-    relative = float(error[worst] / max(abs(float(expected_array[worst])), atol))
+    scale = abs(float(expected_array[worst]))
     where = f" at index {tuple(int(i) for i in worst)}" if error.ndim else ""
-    raise CheckFailed(f"{what} is off{where}: relative error {relative:.2g} (tolerance {rtol:g})", got, expected)
+    if scale <= atol:
+        size = f"absolute error {float(error[worst]):.2g} (tolerance {atol:g})"
+    else:
+        size = f"relative error {float(error[worst]) / scale:.2g} (tolerance {rtol:g})"
+    raise CheckFailed(f"{what} is off{where}: {size}", got, expected)
 
 
 def equal(got: Any, expected: Any, *, what: str = "the result") -> None:
@@ -125,7 +128,7 @@ def shape(got: Any, expected: tuple[int, ...], *, what: str = "the result") -> n
     """`got` is an array of shape `expected`; return it as float64."""
     array = as_array(got, "float", what)
     if array.shape != tuple(expected):
-        raise CheckFailed(f"{what} should have shape {tuple(expected)}, got {array.shape}", got, expected)
+        raise CheckFailed(f"{what} should have shape {tuple(expected)}, got {array.shape}", got)
     return array
 
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import protocol
+from . import isolation, protocol
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
@@ -37,7 +37,7 @@ class Limits:
     data_bytes: int = 0
     file_size_bytes: int = 8 * 1024**2
     open_files: int = 64
-    processes: int = 0
+    processes: int = 256  # per sandbox uid (threads count too); applied only when the child has its own uid
     load_timeout: float = 20.0  # wall-clock seconds to import the submission
 
 
@@ -91,6 +91,7 @@ class Sandbox:
         self._workdir: Path | None = None
         self._next_id = 1
         self._output_offset = 0
+        self._uid: int | None = None
 
     # lifecycle -----------------------------------------------------------------
 
@@ -116,15 +117,22 @@ class Sandbox:
         self._output_offset = 0
         request_read, self._request_write = os.pipe()
         self._response_read, response_write = os.pipe()
+        layers = isolation.probe()
+        self._uid = isolation.sandbox_uid()
         limits = {k: v for k, v in asdict(self.limits).items() if k != "load_timeout"}
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self._workdir), "LANG": "C.UTF-8",
+        if self._uid is None:
+            limits["processes"] = 0  # RLIMIT_NPROC counts the whole user's processes: only for our own uid
+        home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
+        command = [sys.executable, "-I", "-B", "-u", str(CHILD_SCRIPT), str(request_read), str(response_write),
+                   source_path.name, self.module_name, json.dumps(limits)]
+        if layers.filesystem:
+            command = isolation.wrap(command, self._workdir, uid=self._uid)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-u", str(CHILD_SCRIPT), str(request_read), str(response_write),
-                 source_path.name, self.module_name, json.dumps(limits)],
-                cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                command, cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, pass_fds=(request_read, response_write),
                 start_new_session=True, close_fds=True,
             )
@@ -152,6 +160,8 @@ class Sandbox:
         except (ProcessLookupError, PermissionError):
             pass
         process.wait()
+        if self._uid is not None:
+            isolation.kill_uid(self._uid)
         for fd in (self._request_write, self._response_read):
             try:
                 os.close(fd)

@@ -1,0 +1,160 @@
+"""The layers around the student's process, probed once at start-up.
+
+Each layer is tried when the grader starts and named in the results, with the
+reason when it is missing; the others stay in force (see SECURITY.md):
+
+- user:       as root, the child runs as an unprivileged uid of its own (per worker);
+- filesystem: a bubblewrap view holding only the interpreter, its packages, the
+              sandbox package and a size-limited scratch folder: no solutions,
+              hidden tests, grader state or other students' files;
+- network:    a network namespace with loopback only;
+- processes:  a PID namespace, so killing the sandbox kills every process the
+              student started, including ones that left its process group;
+- limits:     rlimits (CPU, memory, file size, open files, processes) set in the child;
+- channel:    results travel on a private pipe, never on stdout or files.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Uids handed to sandboxed children: BASE_UID + worker slot.
+BASE_UID = 61000
+SCRATCH = "/sandbox"
+SCRATCH_BYTES = 64 * 1024**2
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the `autograder` package
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Which layers are in force; `notes` say why any is missing."""
+
+    user: bool
+    filesystem: bool
+    network: bool
+    processes: bool
+    notes: tuple[str, ...] = field(default=())
+
+    def describe(self) -> dict:
+        """For Gradescope's `extra_data` and the terminal."""
+        return {
+            "user": "unprivileged uid per worker" if self.user else "same user as the grader",
+            "filesystem": "bubblewrap view without solutions or hidden tests" if self.filesystem else "unrestricted",
+            "network": "none (own network namespace)" if self.network else "not isolated",
+            "processes": "PID namespace, all killed at the end" if self.processes else "process group killed",
+            "limits": "CPU, memory, file size, open files, processes (rlimits)",
+            "channel": "private pipe; stdout and files are never read as results",
+            "notes": list(self.notes),
+        }
+
+
+def _bwrap() -> str | None:
+    return None if os.environ.get("GRADE_NO_BWRAP") else shutil.which("bwrap")
+
+
+@functools.cache
+def probe() -> Layers:
+    """Find out once which layers work on this machine."""
+    notes = []
+    bwrap = _bwrap()
+    if bwrap is None:
+        notes.append("bubblewrap (bwrap) not found: no filesystem view, network or PID isolation; "
+                     "install the `bubblewrap` package")
+        return Layers(user=False, filesystem=False, network=False, processes=False, notes=tuple(notes))
+    as_root = os.geteuid() == 0
+    command = wrap(["/bin/true"], Path("/"), uid=BASE_UID if as_root else None, probing=True)
+    try:
+        ok = subprocess.run(command, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        ok, notes = False, [f"bubblewrap failed to start ({exc})"]
+    if not ok:
+        notes.append("bubblewrap is installed but cannot create namespaces here; running without it")
+        return Layers(user=False, filesystem=False, network=False, processes=False, notes=tuple(notes))
+    if not as_root:
+        notes.append(f"the grader is not root, so the child keeps its user (uid {os.geteuid()})")
+    return Layers(user=as_root, filesystem=True, network=True, processes=True, notes=tuple(notes))
+
+
+def _readable_roots() -> list[str]:
+    """Folders the child's interpreter needs: its prefix, packages and the sandbox package."""
+    paths = {sys.base_prefix, sys.prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"], str(PACKAGE_DIR)}
+    mnist = os.environ.get("MNIST_DIR")
+    if mnist and os.path.isdir(mnist):
+        paths.add(os.path.realpath(mnist))
+    # keep only the outermost folders
+    ordered = sorted(os.path.realpath(p) for p in paths if os.path.exists(p))
+    roots: list[str] = []
+    for path in ordered:
+        if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots):
+            roots.append(path)
+    return roots
+
+
+def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = False) -> list[str]:
+    """`command` run inside the bubblewrap view, as `uid` when given (the grader is root)."""
+    bwrap = _bwrap()
+    assert bwrap is not None
+    args = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind-try", "/sys", "/sys",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = f"/{link}"
+        if os.path.islink(target):
+            args += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            args += ["--ro-bind", target, target]
+    roots = _readable_roots()
+    ancestors = sorted({str(parent) for root in roots for parent in Path(root).parents
+                        if str(parent) != "/" and not str(parent).startswith(("/usr", "/etc", "/sys"))})
+    for ancestor in ancestors:  # made traversable: bwrap would copy e.g. /root's 0700
+        args += ["--perms", "0755", "--dir", ancestor]
+    for root in roots:
+        args += ["--ro-bind", root, root]
+    for device in sorted(glob.glob("/dev/nvidia*")):
+        args += ["--dev-bind", device, device]
+    if not probing:
+        args += ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
+        for item in sorted(workdir.iterdir()):
+            args += ["--ro-bind", str(item), f"{SCRATCH}/{item.name}"]
+        args += ["--chdir", SCRATCH]
+    if uid is not None:
+        # setpriv needs CAP_SETUID/SETGID to switch; the switch to a non-zero uid then clears every capability
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
+                 "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
+                 "--inh-caps=-all", "--bounding-set=-all", "--"]
+    else:
+        args += ["--cap-drop", "ALL", "--"] if os.geteuid() == 0 else ["--"]
+    return args + command
+
+
+def sandbox_uid() -> int | None:
+    """The uid for this grader's children when running as root: per worker slot, else per process."""
+    if os.geteuid() != 0 or not probe().user:
+        return None
+    slot = os.environ.get("GRADE_WORKER_SLOT")
+    return BASE_UID + (int(slot) if slot and slot.isdigit() else 1000 + os.getpid() % 20000)
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process owned by `uid`: whatever escaped the namespaces or process group."""
+    for status in glob.glob("/proc/[0-9]*/status"):
+        try:
+            with open(status) as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            os.kill(int(status.split("/")[2]), signal.SIGKILL)
+                        break
+        except (OSError, ValueError):
+            continue
