@@ -185,7 +185,8 @@ def generated_files(root: Path, only: list[str] | None = None) -> dict[Path, str
         solution = (root / "solutions" / f"{assignment.id}.py").read_text(encoding="utf-8")
         template = strip_solutions(solution)
         files[root / "student_template" / f"{assignment.id}.py"] = template
-        files[root / "student_template" / f"{assignment.id}.ipynb"] = nbformat.writes(make_notebook(assignment, template)) + "\n"
+        notebook = make_notebook(assignment, template)
+        files[root / "student_template" / f"{assignment.id}.ipynb"] = nbformat.writes(notebook) + "\n"
     return files
 
 

@@ -167,6 +167,7 @@ def format_value(value: Any) -> str:
     """A short, readable rendering of an argument or result for feedback."""
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=6, threshold=12, edgeitems=3, separator=", ", max_line_width=1000)
+        text = " ".join(text.split())  # one line, whatever the number of dimensions
         return f"array({text})" if value.ndim else text
     if isinstance(value, float):
         return repr(value) if len(repr(value)) <= 12 else f"{value:.10g}"

@@ -8,7 +8,8 @@ act on; `expected` travels separately so hidden tests can leave it out.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -42,13 +43,15 @@ def _describe_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def as_array(got: Any, kind: str = "float", what: str = "the result") -> np.ndarray:
+def as_array(got: Any, kind: str = "float", what: str = "the result", booleans: bool = False) -> np.ndarray:
     """`got` as a fresh float64 (`kind="float"`) or int64 (`kind="int"`) array.
 
     Accepts numbers, numpy arrays (from numpy or torch) and nested lists or tuples
-    of numbers. Raises `CheckFailed` for anything else, for the wrong kind of
-    number, and for NaN or infinity.
+    of numbers (booleans too, as 0 and 1, with `booleans`). Raises `CheckFailed`
+    for anything else, for the wrong kind of number, and for NaN or infinity.
     """
+    if isinstance(got, (bool, np.bool_)) and booleans:
+        got = int(got)
     if isinstance(got, (bool, np.bool_)):
         raise CheckFailed(f"{what} is a bool ({got!r}); expected {'an integer' if kind == 'int' else 'a number'}",
                           got)
@@ -63,9 +66,9 @@ def as_array(got: Any, kind: str = "float", what: str = "the result") -> np.ndar
     if array.dtype == object:
         raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
     if kind == "int":
-        if array.dtype.kind not in "iu":
-            raise CheckFailed(f"{what} has dtype {array.dtype}; expected integers "
-                              f"(use .astype(int))", got)
+        if array.dtype.kind not in ("iub" if booleans else "iu"):
+            advice = "int(...)" if array.ndim == 0 else ".astype(int)"
+            raise CheckFailed(f"{what} has dtype {array.dtype}; expected integers (use {advice})", got)
         return array.astype(np.int64)
     if array.dtype.kind not in "iuf":
         raise CheckFailed(f"{what} has dtype {array.dtype}; expected floating-point numbers", got)
@@ -112,14 +115,16 @@ def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, wh
     raise CheckFailed(f"{what} is off{where}: {size}", got, expected)
 
 
-def equal(got: Any, expected: Any, *, what: str = "the result") -> None:
-    """`got` is integers equal to `expected` exactly, same shape."""
+def equal(got: Any, expected: Any, *, what: str = "the result", booleans: bool = False) -> None:
+    """`got` is integers (or, with `booleans`, also bools) equal to `expected` exactly, same shape."""
     expected_array = np.asarray(expected, dtype=np.int64)
-    array = as_array(got, "int", what)
+    array = as_array(got, "int", what, booleans)
     _check_shape(array, expected_array, got, what, expected)
     wrong = array != expected_array
     if wrong.any():
-        where = f" at index {tuple(int(i) for i in np.argwhere(wrong)[0])}" if array.ndim else ""
+        if array.ndim == 0:
+            raise CheckFailed(f"{what} is wrong", got, expected)
+        where = f" at index {tuple(int(i) for i in np.argwhere(wrong)[0])}"
         raise CheckFailed(f"{what} is wrong{where} ({int(wrong.sum())} of {wrong.size} values differ)",
                           got, expected)
 
@@ -141,7 +146,7 @@ def that(condition: bool, problem: str, got: Any = _MISSING, expected: Any = _MI
 def sequence(got: Any, length: int | None = None, *, what: str = "the result") -> tuple:
     """`got` is a tuple or list (of `length` items); return it as a tuple."""
     if not isinstance(got, (tuple, list)):
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a tuple"
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a tuple or list"
                           + (f" of {length} items" if length else ""), got)
     if length is not None and len(got) != length:
         raise CheckFailed(f"{what} has {len(got)} items; expected {length}", got)

@@ -72,7 +72,7 @@ def _add_files(submission: Submission, files: dict, known: list[str], assignment
     """Pick, per assignment id, the file to grade (a .py over an .ipynb of the same id)."""
     by_id: dict[str, list[str]] = {}
     for relative in files:
-        stem, suffix = PurePosixPath(relative).stem, PurePosixPath(relative).suffix
+        stem = PurePosixPath(relative).stem
         if stem in known:
             by_id.setdefault(stem, []).append(relative)
     if not by_id and assignment and len(files) == 1:

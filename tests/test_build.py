@@ -21,7 +21,8 @@ def test_committed_templates_match_what_the_generator_writes():
 
 
 def test_a_function_body_becomes_its_hints_and_a_stub():
-    source = 'def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    # HINT: square it.\n    return x**2\n    # END SOLUTION\n'
+    source = ('def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    # HINT: square it.\n'
+              '    return x**2\n    # END SOLUTION\n')
     template = strip_solutions(source)
     assert template == ('def f(x):\n    """Doc."""\n    # TODO: square it.\n'
                         '    raise NotImplementedError("f is not implemented yet")\n')

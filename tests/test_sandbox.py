@@ -53,7 +53,8 @@ def test_an_infinite_loop_fails_its_tests_and_the_rest_is_graded(toy):
 
 
 def test_an_infinite_loop_ignoring_sigalrm_and_sigterm_is_still_stopped(toy):
-    body = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass"
+    body = ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass")
     _, scores, _ = grade(toy, with_function("add", body))
     assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
 

@@ -86,7 +86,8 @@ def step_tiny(student):
 def perceptron_output_single_random(student, rng):
     for n in (1, 3, 10):
         x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
-        check.equal(student.perceptron_output(x, w, b), (x @ w + b >= 0).astype(int), what=f"the output for n = {n}")
+        check.equal(student.perceptron_output(x, w, b), (x @ w + b >= 0).astype(int),
+                    what=f"the output for n = {n}", booleans=True)
 
 
 @test("perceptron_output", "random batches X (m, n)")
@@ -94,14 +95,16 @@ def perceptron_output_batch_random(student, rng):
     for m, n in ((8, 2), (15, 5), (1, 4), (6, 1)):
         X, w, b = rng.normal(size=(m, n)), rng.normal(size=n), float(rng.normal())
         check.equal(student.perceptron_output(X, w, b), (X @ w + b >= 0).astype(int),
-                    what=f"the outputs for X of shape {(m, n)}")
+                    what=f"the outputs for X of shape {(m, n)}", booleans=True)
 
 
 @test("perceptron_output", "a bias that decides the output (large |b|, small weights)")
 def perceptron_output_bias(student, rng):
     X, w = rng.normal(size=(10, 3)), rng.normal(scale=0.01, size=3)
-    check.equal(student.perceptron_output(X, w, 2.0), np.ones(10, dtype=int), what="the outputs with b = 2")
-    check.equal(student.perceptron_output(X, w, -2.0), np.zeros(10, dtype=int), what="the outputs with b = -2")
+    check.equal(student.perceptron_output(X, w, 2.0), np.ones(10, dtype=int), what="the outputs with b = 2",
+                booleans=True)
+    check.equal(student.perceptron_output(X, w, -2.0), np.zeros(10, dtype=int), what="the outputs with b = -2",
+                booleans=True)
 
 
 @test("AND_GATE", "(w, b) shapes, and the truth table with the inputs in reverse order")

@@ -45,12 +45,12 @@ def step_scalar(student):
 
 @test("perceptron_output", "the lecture's AND neuron (w = [1, 1], b = -1.5) on one input (1, 1)")
 def perceptron_output_single(student):
-    check.equal(student.perceptron_output(np.array([1.0, 1.0]), np.array([1.0, 1.0]), -1.5), 1)
+    check.equal(student.perceptron_output(np.array([1.0, 1.0]), np.array([1.0, 1.0]), -1.5), 1, booleans=True)
 
 
 @test("perceptron_output", "the lecture's OR neuron (w = [1, 1], b = -0.5) on a batch of the 4 inputs")
 def perceptron_output_batch(student):
-    check.equal(student.perceptron_output(INPUTS, np.array([1.0, 1.0]), -0.5), OR)
+    check.equal(student.perceptron_output(INPUTS, np.array([1.0, 1.0]), -0.5), OR, booleans=True)
 
 
 @test("AND_GATE", "the AND truth table (the lecture uses w = [1, 1], b = -1.5)")

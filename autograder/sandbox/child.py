@@ -23,12 +23,12 @@ import types
 from typing import Any
 
 
-
 def _sibling(name: str) -> types.ModuleType:
     """Import a module beside this file without putting this folder on sys.path."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(f"_grade_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
+    path = os.path.join(os.path.dirname(__file__), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_grade_{name}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -83,11 +83,13 @@ def split_statements(source: str, filename: str) -> tuple[list[tuple[int, Any]],
 
 def _chunks(lines: list[str]) -> list[tuple[int, int]]:
     """Line ranges [start, end) that begin at column 0 with code (decorators join their def)."""
-    starts = []
+    starts: list[int] = []
     for i, line in enumerate(lines):
-        if line[:1] not in ("", " ", "\t", "\n", "#", ")", "]", "}") and not line.startswith(("else", "elif", "except", "finally")):
-            if starts and lines[starts[-1]].startswith("@") and all(lines[j].startswith("@") for j in range(starts[-1], i)):
-                continue
+        continuation = line[:1] in ("", " ", "\t", "\n", "#", ")", "]", "}")
+        if continuation or line.startswith(("else", "elif", "except", "finally")):
+            continue
+        after_decorators = starts and all(lines[j].startswith("@") for j in range(starts[-1], i))
+        if not after_decorators:
             starts.append(i)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)

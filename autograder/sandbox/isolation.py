@@ -107,7 +107,7 @@ def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = 
     args = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
             "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind-try", "/sys", "/sys",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = f"/{link}"
         if os.path.islink(target):
@@ -124,7 +124,7 @@ def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = 
     for device in sorted(glob.glob("/dev/nvidia*")):
         args += ["--dev-bind", device, device]
     if not probing:
-        args += ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
+        args += ["--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
         for item in sorted(workdir.iterdir()):
             args += ["--ro-bind", str(item), f"{SCRATCH}/{item.name}"]
         args += ["--chdir", SCRATCH]
