@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,15 +147,33 @@ def sandbox_uid() -> int | None:
     return BASE_UID + (int(slot) if slot and slot.isdigit() else 1000 + os.getpid() % 20000)
 
 
-def kill_uid(uid: int) -> None:
-    """SIGKILL every process owned by `uid`: whatever escaped the namespaces or process group."""
+def _pids_of(uid: int) -> list[int]:
+    """Live (not zombie) processes whose real uid is `uid`."""
+    pids = []
     for status in glob.glob("/proc/[0-9]*/status"):
         try:
             with open(status) as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            os.kill(int(status.split("/")[2]), signal.SIGKILL)
-                        break
-        except (OSError, ValueError):
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
             continue
+        if fields.get("Uid", "").split()[:1] == [str(uid)] and not fields.get("State", "").strip().startswith("Z"):
+            pids.append(int(status.split("/")[2]))
+    return pids
+
+
+def processes_of(uid: int) -> int:
+    """How many processes `uid` runs now."""
+    return len(_pids_of(uid))
+
+
+def kill_uid(uid: int, patience: float = 2.0) -> None:
+    """SIGKILL every process owned by `uid` until none is left: whatever escaped the namespaces
+    or the process group (a fork flood may still be forking while the first signals land)."""
+    deadline = time.monotonic() + patience
+    while (pids := _pids_of(uid)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)

@@ -32,6 +32,9 @@ ALLOWED_DTYPES = frozenset(
 #: The largest message the grader reads, in bytes.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
+#: The most elements an array may have to be sent (the grader's limit above holds regardless).
+MAX_ARRAY_ELEMENTS = 2 * 1024 * 1024
+
 
 class ProtocolError(Exception):
     """A message that is not valid plain data."""
@@ -128,6 +131,9 @@ def _describe(value: Any, handles: Any) -> Any:
 
 def _encode_array(array: np.ndarray, origin: str) -> dict:
     array = np.asarray(array)
+    if array.size > MAX_ARRAY_ELEMENTS:
+        raise ValueError(f"an array of {array.size:,} elements (shape {array.shape}) is too large to return; "
+                         f"the grader accepts at most {MAX_ARRAY_ELEMENTS:,}")
     dtype = str(array.dtype)
     if dtype not in ALLOWED_DTYPES:
         return {OBJECT: f"numpy.ndarray of dtype {dtype}"}

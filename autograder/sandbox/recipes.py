@@ -8,7 +8,8 @@ documented inputs, like the arrays a test sends.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -141,3 +142,246 @@ def torch_function(expression: str) -> Callable[[object], object]:
         "log(1 + e^x)": lambda x: torch.log1p(torch.exp(x)),
     }
     return _Described(functions[expression], f"f(x) = {expression}")
+
+
+# mnist_training ------------------------------------------------------------------------------
+
+
+@recipe
+def device(kind: str = "cpu") -> object:
+    """`torch.device(kind)`, e.g. "cpu" or "cuda" (not `name`: a recipe's own name is `name`)."""
+    import torch
+
+    return torch.device(kind)
+
+
+@recipe
+def cross_entropy_loss() -> object:
+    """`torch.nn.CrossEntropyLoss()`: the lecture's classification loss, a mean over the batch."""
+    import torch
+
+    return torch.nn.CrossEntropyLoss()
+
+
+@recipe
+def sgd(model: Any, lr: float) -> object:
+    """Plain `torch.optim.SGD(model.parameters(), lr=lr)`, as in the lecture."""
+    import torch
+
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+@recipe
+def tensor_loader(images: Any, labels: Any, batch_size: int, shuffle: bool = False, seed: int | None = None) -> object:
+    """Mini-batches `(images float32 (B, D), labels int64 (B,))` of the given arrays, kept on the CPU
+    (`GPUResidentLoader`); images in [0, 1], labels integers. With `shuffle`, reproducible per `seed`."""
+    from autograder.datasets.loaders import GPUResidentLoader
+
+    return GPUResidentLoader(images, labels, batch_size, shuffle=shuffle, device="cpu", seed=seed)
+
+
+def _mnist_part(part: str, limit: int | None, data_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Images float32 (N, 784) in [0, 1] and labels int64 (N,) of the shipped sample's "train" (4,000) or
+    "test" (1,000 held-out) digits, or, with `data_dir`, of full MNIST's (60,000 / 10,000); the first `limit`."""
+    if part not in ("train", "test"):
+        raise ValueError(f"part must be 'train' or 'test', not {part!r}")
+    data = _mnist_data(data_dir)
+    images, labels = (data.train_images, data.train_labels) if part == "train" else (data.test_images, data.test_labels)
+    return images[:limit], labels[:limit]
+
+
+_MNIST_CACHE: dict[str | None, Any] = {}
+
+
+def _mnist_data(data_dir: str | None) -> Any:
+    if data_dir not in _MNIST_CACHE:
+        from autograder.datasets import mnist
+
+        if data_dir is None:
+            _MNIST_CACHE[None] = mnist.load_sample()
+        else:
+            train = mnist.load_mnist("train", data_dir, flatten=True)
+            test = mnist.load_mnist("test", data_dir, flatten=True)
+            _MNIST_CACHE[data_dir] = mnist.MNISTData(mnist.scale_images(train[0]), train[1].astype(np.int64),
+                                                     mnist.scale_images(test[0]), test[1].astype(np.int64))
+    return _MNIST_CACHE[data_dir]
+
+
+@recipe
+def mnist_loader(part: str = "train", batch_size: int = 64, shuffle: bool = False, seed: int = 0,
+                 limit: int | None = None, kind: str = "resident", data_dir: str | None = None,
+                 device: str = "cpu") -> object:
+    """Mini-batches of real MNIST digits (see `_mnist_part`): a `GPUResidentLoader` on `device` ("resident")
+    or the lecture's `DataLoader` on the CPU ("dataloader"); shuffled per epoch, reproducibly, with `shuffle`."""
+    from autograder.datasets.loaders import GPUResidentLoader, make_dataloader
+
+    images, labels = _mnist_part(part, limit, data_dir)
+    if kind == "resident":
+        return GPUResidentLoader(images, labels, batch_size, shuffle=shuffle, device=device, seed=seed)
+    if kind == "dataloader":
+        return make_dataloader(images, labels, batch_size, shuffle=shuffle, seed=seed)
+    raise ValueError(f"kind must be 'resident' or 'dataloader', not {kind!r}")
+
+
+@recipe
+def mnist_images(part: str = "test", limit: int | None = None, data_dir: str | None = None,
+                 device: str = "cpu") -> object:
+    """The images of `_mnist_part` alone, a float32 tensor (N, 784) on `device`, to call a model on."""
+    import torch
+
+    return torch.from_numpy(_mnist_part(part, limit, data_dir)[0]).to(device)
+
+
+@recipe
+def zero_linear(n_in: int, n_out: int, bias: list[float] | None = None) -> object:
+    """`nn.Linear(n_in, n_out)` with zero weights and the given bias (zeros by default): every input gets
+    the same logits, as with the lecture's untrained network."""
+    import torch
+
+    layer = torch.nn.Linear(n_in, n_out)
+    with torch.no_grad():
+        layer.weight.zero_()
+        layer.bias.copy_(torch.tensor(bias if bias is not None else [0.0] * n_out))
+    return layer
+
+
+@recipe
+def seeded_mlp(layer_sizes: list[int], seed: int = 0, dropout: float = 0.0, refuse_grad: bool = False,
+               eval_mode: bool = False, device: str = "cpu") -> object:
+    """An MLP like `torch_mlp`, initialised from `torch.manual_seed(seed)`, on `device`. With `dropout`,
+    each hidden ReLU is followed by dropout whose masks come from the model's own generator (seeded too),
+    so that two copies drop the same units. With `refuse_grad`, calling it while autograd records (outside
+    `torch.no_grad()`) raises RuntimeError. With `eval_mode`, it starts in eval mode."""
+    import torch
+
+    class Dropout(torch.nn.Module):
+        def __init__(self, p: float, generator: torch.Generator) -> None:
+            super().__init__()
+            self.p, self.generator = p, generator
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if not self.training:
+                return x
+            keep = torch.rand(x.shape, generator=self.generator) >= self.p
+            return x * keep.to(x.device) / (1 - self.p)
+
+    class SeededMLP(torch.nn.Sequential):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if refuse_grad and torch.is_grad_enabled():
+                raise RuntimeError("the model was called while autograd was recording gradients; "
+                                   "evaluate it inside `with torch.no_grad():`")
+            return super().forward(x)
+
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    layers: list = []
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:], strict=False)):
+        if i:
+            layers.append(torch.nn.ReLU())
+            if dropout:
+                layers.append(Dropout(dropout, generator))
+        layers.append(torch.nn.Linear(n_in, n_out))
+    model = SeededMLP(*layers).to(device)
+    return model.eval() if eval_mode else model
+
+
+@recipe
+def scripted_model(val_losses: list[float], watch_optimizers: bool = False) -> object:
+    """A model for testing `fit` on its own: inputs are (B, 2) rows [flag, x].
+
+    Training rows (flag 0) get logits x·w from a trainable w of shape (2,). A validation batch (flag 1)
+    gets, whatever w is, logits whose cross-entropy with label 0 is the next of `val_losses` (the last
+    one repeats), and w is recorded. Methods for the grader: `weights()` (w now), `snapshots()` (w at
+    each validation batch, (k, 2)), `devices()` (what `to` was given) and, with `watch_optimizers`,
+    `optimizers()`: type and hyper-parameters of each optimizer that held w when training began, found
+    through the garbage collector (about 0.1 s).
+    """
+    import gc
+    import math
+
+    import torch
+
+    class ScriptedModel(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.tensor([0.5, -0.5]))
+            self._snapshots: list = []
+            self._devices: list[str] = []
+            self._optimizers: list[dict] | None = None
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if bool(x[0, 0] == 1):
+                loss = val_losses[min(len(self._snapshots), len(val_losses) - 1)]
+                self._snapshots.append(self.w.detach().clone())
+                c = math.log(math.expm1(loss))  # cross_entropy([0, c], 0) = log(1 + e^c) = loss
+                return torch.tensor([0.0, c], device=x.device).expand(len(x), 2)
+            if watch_optimizers and self._optimizers is None:
+                self._optimizers = self._find_optimizers()
+            return x[:, 1:2] * self.w
+
+        def _find_optimizers(self) -> list[dict]:
+            keys = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+            return [{"type": type(o).__name__, **{k: float(g[k]) for g in o.param_groups[:1] for k in keys if k in g}}
+                    for o in gc.get_objects() if issubclass(type(o), torch.optim.Optimizer)
+                    and any(p is self.w for g in o.param_groups for p in g["params"])]
+
+        def to(self, *args: Any, **kwargs: Any) -> Any:
+            self._devices.append(str(args[0] if args else kwargs.get("device")))
+            return super().to(*args, **kwargs)
+
+        def weights(self) -> torch.Tensor:
+            return self.w.detach().clone()
+
+        def snapshots(self) -> torch.Tensor:
+            return torch.stack(self._snapshots) if self._snapshots else torch.zeros(0, 2)
+
+        def devices(self) -> list[str]:
+            return list(self._devices)
+
+        def optimizers(self) -> list[dict]:
+            return list(self._optimizers or [])
+
+    return ScriptedModel()
+
+
+_REAL_CUDA_IS_AVAILABLE: list = []
+
+
+@recipe
+def cuda_available(value: bool | None) -> bool | None:
+    """From now on `torch.cuda.is_available()` answers `value` in this process (None: the true answer
+    again), to see what code would do on a machine with (or without) a GPU. Returns `value`."""
+    import torch
+
+    if not _REAL_CUDA_IS_AVAILABLE:
+        _REAL_CUDA_IS_AVAILABLE.append(torch.cuda.is_available)
+    torch.cuda.is_available = _REAL_CUDA_IS_AVAILABLE[0] if value is None else (lambda: value)
+    return value
+
+
+#: Objects built by `kept`, by key; they live as long as the process.
+_KEPT: dict[str, Any] = {}
+
+
+def kept_name(key: str) -> str:
+    """The module-level name under which `kept(..., module=...)` binds its object."""
+    return f"__grade_kept_{key}__"
+
+
+@recipe
+def kept(key: str, make: str | None = None, module: str | None = None, fresh: bool = False, **args: Any) -> Any:
+    """The object built by recipe `make` with `args` the first time `key` is used (or whenever `fresh`), and
+    the same object at every later use, which needs only the key: a model trained over several calls, the
+    model an optimizer recipe must share, or an instrumented object to inspect afterwards. With `module`
+    (the submission's module name) the object is also bound there as `kept_name(key)`, so that the grader
+    can reach it, as a handle, by reading that module constant.
+    """
+    if fresh or key not in _KEPT:
+        if make is None:
+            raise ValueError(f"no object is kept under {key!r} yet; name the recipe that builds it with make=")
+        _KEPT[key] = build(make, args)
+        if module is not None:
+            import sys
+
+            setattr(sys.modules[module], kept_name(key), _KEPT[key])
+    return _KEPT[key]

@@ -26,6 +26,7 @@ _monotonic = time.monotonic  # bound at import: student code never runs here, bu
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 OUTPUT_FILE = "output.txt"
+MAX_STALE_LINES = 100
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Sandbox:
         self._next_id = 1
         self._output_offset = 0
         self._uid: int | None = None
+        self._buffer = b""
 
     # lifecycle -----------------------------------------------------------------
 
@@ -121,7 +123,8 @@ class Sandbox:
         self._uid = isolation.sandbox_uid()
         limits = {k: v for k, v in asdict(self.limits).items() if k != "load_timeout"}
         if self._uid is None:
-            limits["processes"] = 0  # RLIMIT_NPROC counts the whole user's processes: only for our own uid
+            # RLIMIT_NPROC counts every process of the user (root is exempt): allow the grader's own on top
+            limits["processes"] = 0 if os.geteuid() == 0 else isolation.processes_of(os.geteuid()) + limits["processes"]
         home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
         env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -141,6 +144,7 @@ class Sandbox:
             os.close(response_write)
             output.close()
         self.starts += 1
+        self._buffer = b""
         try:
             self.load_report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
         except CallTimeout as exc:
@@ -213,9 +217,33 @@ class Sandbox:
             view = view[written:]
 
     def _receive(self, request_id: int, deadline: float, doing: str) -> Any:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
+        """The answer to request `request_id`.
+
+        Lines answering earlier requests are dropped: student code can write to the
+        channel, but a stray line then only ever concerns its own call.
+        """
+        for _ in range(MAX_STALE_LINES):
+            line = self._read_line(deadline, doing)
+            try:
+                reply = protocol.loads(line)
+                answered = reply.get("id")
+                if isinstance(answered, int) and not isinstance(answered, bool) and answered < request_id:
+                    continue
+                if answered != request_id:
+                    raise protocol.ProtocolError(f"answer to request {answered!r}, expected {request_id}")
+                if reply.get("ok") is True:
+                    return protocol.decode(reply.get("value"))
+                error = reply.get("error")
+                return RemoteError(str(error["type"]), [str(n) for n in error["mro"]],
+                                   str(error["message"]), str(error["traceback"]))
+            except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+                self._kill()
+                raise ChannelBroken(f"the answer while {doing} was not valid: {exc}") from None
+        self._kill()
+        raise ChannelBroken(f"more than {MAX_STALE_LINES} stray lines on the result channel while {doing}")
+
+    def _read_line(self, deadline: float, doing: str) -> bytes:
+        while b"\n" not in self._buffer:
             remaining = deadline - _monotonic()
             readable, _, _ = select.select([self._response_read], [], [], max(remaining, 0))
             if not readable:
@@ -223,30 +251,13 @@ class Sandbox:
             chunk = os.read(self._response_read, 1 << 20)
             if not chunk:
                 raise self._exited(doing)
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > protocol.MAX_MESSAGE_BYTES:
+            self._buffer += chunk
+            if len(self._buffer) > protocol.MAX_MESSAGE_BYTES:
                 self._kill()
                 raise ChannelBroken(f"the answer while {doing} was larger than "
                                     f"{protocol.MAX_MESSAGE_BYTES // 2**20} MiB")
-            if chunk.endswith(b"\n"):
-                break
-        data = b"".join(chunks)
-        if data.count(b"\n") != 1:
-            self._kill()
-            raise ChannelBroken(f"unexpected extra data on the result channel while {doing}")
-        try:
-            reply = protocol.loads(data)
-            if reply.get("id") != request_id:
-                raise protocol.ProtocolError(f"answer to request {reply.get('id')!r}, expected {request_id}")
-            if reply.get("ok") is True:
-                return protocol.decode(reply.get("value"))
-            error = reply.get("error")
-            return RemoteError(str(error["type"]), [str(n) for n in error["mro"]],
-                               str(error["message"]), str(error["traceback"]))
-        except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
-            self._kill()
-            raise ChannelBroken(f"the answer while {doing} was not valid: {exc}") from None
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
 
     def _timed_out(self, doing: str) -> CallTimeout:
         self._kill()
