@@ -66,10 +66,16 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> li
 
 
 def _report(results: list[AssignmentResult], output_format: str, min_score: float | None) -> None:
+    from .sandbox.isolation import probe
+
+    layers = probe()
     if output_format == "json":
-        click.echo(json.dumps(gradescope_json(results), indent=2))
+        click.echo(json.dumps(gradescope_json(results, {"sandbox": layers.describe()}), indent=2))
     else:
-        print_results(results, _console())
+        console = _console()
+        print_results(results, console)
+        for note in layers.notes:
+            console.print(f"[dim]sandbox: {note}[/]")
     score, _ = total(results)
     if min_score is not None and score < min_score:
         sys.exit(1)

@@ -342,3 +342,41 @@ def test_slow_but_correct_code_within_the_limit_passes(toy):
     body = "import time\ntime.sleep(0.8)\nreturn a + b"
     scores, _ = graded(toy, attack("add", body))
     assert scores == FULL
+
+
+# --- what the results say about the sandbox -----------------------------------------------------
+
+def test_the_layers_in_force_are_named_in_the_results():
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    result = CliRunner().invoke(main, ["run", str(ROOT / "solutions" / "linear_regression.py"), "--format", "json"])
+    sandbox = __import__("json").loads(result.output)["extra_data"]["sandbox"]
+    assert set(sandbox) >= {"user", "filesystem", "network", "processes", "limits", "channel", "notes"}
+
+
+def test_without_bubblewrap_the_grader_falls_back_and_says_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRADE_NO_BWRAP", "1")
+    isolation.probe.cache_clear()
+    try:
+        layers = isolation.probe()
+        assert not layers.filesystem and any("bubblewrap" in note for note in layers.notes)
+        result = grade_source(course.get("toy", TOY), (TOY / "solutions" / "toy.py").read_text())
+        assert result.score == result.max_score  # the other layers still grade it
+    finally:
+        isolation.probe.cache_clear()
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "problem"), [
+    ("def add(a):\n    return a\n", "add() takes 1 positional argument"),
+    ("def add(a, b):\n    return 'five'\n", "is a str"),
+    ("def add(a, b):\n    return [1, [2, 3]]\n", "ragged"),
+    ("def add(a, b):\n    return {'sum': a + b}\n", "is a dict"),
+])
+def test_wrong_signatures_and_return_types_are_explained(toy, source, problem):
+    result = grade_source(toy, source)
+    feedback = "\n".join(t.feedback for t in result.tests if t.question == "add")
+    assert problem in feedback and result.question_scores()["add"][0] == 0
