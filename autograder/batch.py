@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
@@ -37,18 +38,25 @@ def result_key(entry: Path) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", entry.name)
 
 
-def grade_one(entry: Path, assignment_id: str | None, timeout: float) -> dict[str, Any]:
-    """Run `grade run ENTRY --format json` in a child process; never raises."""
+def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int = 0) -> dict[str, Any]:
+    """Run `grade run ENTRY --format json` in a worker process; never raises.
+
+    `slot` numbers the worker, so that parallel workers' sandboxes get different uids.
+    """
     command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "json"]
     if assignment_id:
         command += ["--assignment", assignment_id]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    env = {**os.environ, "GRADE_WORKER_SLOT": str(slot)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               env=env)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         return _error(entry, f"grading did not finish within {timeout:g} s")
+    if process.returncode < 0:
+        return _error(entry, f"the grading process was killed by {signal.Signals(-process.returncode).name}")
     if process.returncode != 0:
         message = stderr.decode("utf-8", "replace").strip().splitlines()
         return _error(entry, message[-1] if message else f"grader exited with status {process.returncode}")
@@ -77,14 +85,18 @@ def row_of(document: dict[str, Any], assignment_ids: list[str]) -> dict[str, Any
 
 
 def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = False,
-              assignment_id: str | None = None, console: Console | None = None) -> list[dict[str, Any]]:
-    """Grade everything under `directory` into `output`; return the documents, in submission order."""
+              assignment_id: str | None = None, console: Console | None = None,
+              timeout: float | None = None) -> list[dict[str, Any]]:
+    """Grade everything under `directory` into `output`; return the documents, in submission order.
+
+    `timeout` caps each submission's grading (default: the sum of the assignments' budgets).
+    """
     console = console or Console()
     results_dir = output / RESULTS
     results_dir.mkdir(parents=True, exist_ok=True)
     entries = submissions_in(directory)
     assignments = course.all_assignments()
-    timeout = sum(a.timeout for a in assignments.values()) + 60
+    timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
     documents: dict[str, dict] = {}
     todo = []
     for entry in entries:
@@ -97,8 +109,19 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
                TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(entries), completed=len(entries) - len(todo))
+        slots: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for slot in range(jobs):
+            slots.put(slot)
+
+        def work(entry: Path) -> dict[str, Any]:
+            slot = slots.get()
+            try:
+                return grade_one(entry, assignment_id, timeout, slot)
+            finally:
+                slots.put(slot)
+
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, entry, assignment_id, timeout): entry for entry in todo}
+            futures = {pool.submit(work, entry): entry for entry in todo}
             for future in as_completed(futures):
                 entry = futures[future]
                 document = future.result()

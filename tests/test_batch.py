@@ -1,0 +1,65 @@
+"""`grade batch` loses nothing: atomic results, resumable, a row for every submission."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from autograder.batch import run_batch
+
+from .conftest import ROOT
+
+SOLUTION = ROOT / "solutions" / "linear_regression.py"
+TEMPLATE = ROOT / "student_template" / "linear_regression.py"
+
+
+def make_class(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy(SOLUTION if i % 2 == 0 else TEMPLATE, folder / f"student{i:02d}.py")
+    return folder
+
+
+def rows(output):
+    return {r["submission"]: r for r in csv.DictReader(open(output / "grades.csv"))}
+
+
+def test_a_killed_batch_resumes_and_grades_each_remaining_submission_once(tmp_path):
+    submissions = make_class(tmp_path / "in", 6)
+    output = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "batch", str(submissions), "-o", str(output), "-j", "1",
+               "--assignment", "linear_regression"]
+    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list((output / "results").glob("*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    done = {p.name: p.stat().st_mtime_ns for p in (output / "results").glob("*.json")}
+    assert 2 <= len(done) < 6
+    assert not list((output / "results").glob(".*.tmp"))  # no half-written result survives
+
+    run_batch(submissions, output, jobs=2, resume=True, assignment_id="linear_regression")
+
+    after = {p.name: p.stat().st_mtime_ns for p in (output / "results").glob("*.json")}
+    assert {name: after[name] for name in done} == done  # finished ones were not graded again
+    assert len(after) == 6 and set(rows(output)) == {f"student{i:02d}" for i in range(6)}
+    assert [rows(output)[f"student{i:02d}"]["total"] for i in range(6)] == ["8", "0"] * 3
+
+
+def test_a_submission_whose_grading_must_be_killed_still_gets_a_row(tmp_path):
+    submissions = make_class(tmp_path / "in", 2)
+    looping = "import time\ntime.sleep(600)\n"  # hangs at import: the worker is killed by the batch
+    (submissions / "stuck.py").write_text(looping)
+    documents = run_batch(submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression", timeout=8)
+    table = rows(tmp_path / "out")
+    assert set(table) == {"student00", "student01", "stuck"}
+    assert table["stuck"]["status"].startswith("error:") or table["stuck"]["total"] == "0"
+    assert table["student00"]["total"] == "8"
+    assert json.loads((tmp_path / "out" / "results" / "stuck.py.json").read_text())["submission"] == "stuck.py"
+    assert len(documents) == 3
