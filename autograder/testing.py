@@ -13,8 +13,9 @@ A test is a plain function whose parameters name what it needs:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import checks as check
 from .sandbox.protocol import Recipe as recipe
