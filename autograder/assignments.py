@@ -36,6 +36,7 @@ class Question:
     functions: tuple[str, ...]
     section: str
     context: str = ""
+    lecture: str = ""  # when the question's section is in another lecture than the assignment's
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _load_all(root: Path) -> dict[str, Assignment]:
     for toml in sorted((root / "assignments").glob("*/assignment.toml")):
         data = tomllib.loads(toml.read_text(encoding="utf-8"))
         questions = tuple(Question(q["name"], float(q["points"]), tuple(q.get("functions", [q["name"]])),
-                                   q["section"], q.get("context", "")) for q in data["questions"])
+                                   q["section"], q.get("context", ""), q.get("lecture", ""))
+                          for q in data["questions"])
         found[toml.parent.name] = Assignment(
             id=toml.parent.name, number=int(data["number"]), title=data["title"], lecture=data["lecture"],
             questions=questions, directory=toml.parent, intro=data.get("intro", ""),

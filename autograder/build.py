@@ -159,7 +159,7 @@ def make_notebook(assignment: Assignment, source: str) -> nbformat.NotebookNode:
         text = [f"## {question.name} ({question.points:g} point{'s' if question.points != 1 else ''})", ""]
         if question.context:
             text += [question.context.strip(), ""]
-        text.append(f"*Reread: {assignment.lecture} › {question.section}*")
+        text.append(f"*Reread: {question.lecture or assignment.lecture} › {question.section}*")
         nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(text)))
         nb.cells.append(nbformat.v4.new_code_cell(code))
         nb.cells.append(_check_cell(f'check("{assignment.id}", "{question.name}", globals())'))

@@ -35,7 +35,7 @@ class CheckFailed(AssertionError):
 
 def _describe_type(value: Any) -> str:
     if value is None:
-        return "None (did you forget `return`?)"
+        return "None (did you forget `return`, or to set a constant?)"
     if isinstance(value, (Opaque, Handle, RemoteObject)):
         return f"a {value.type_name} object"
     if isinstance(value, Recipe):

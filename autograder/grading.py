@@ -142,7 +142,8 @@ def _run_case(assignment: Assignment, case: TestCase, transport: Transport, dead
 def _feedback(assignment: Assignment, case: TestCase, *, problem: str, call: str | None = None,
               returned: Any = None, expected: Any = None, traceback: str = "") -> str:
     """The failure explained: the call, what came back and what was expected (public tests only)."""
-    section = assignment.question(case.question).section
+    question = assignment.question(case.question)
+    lecture, section = question.lecture or assignment.lecture, question.section
     lines = [f"{case.question}: {case.description}"]
     if case.public and call:
         lines.append(f"Called:   {call}")
@@ -153,7 +154,7 @@ def _feedback(assignment: Assignment, case: TestCase, *, problem: str, call: str
     lines.append(f"Problem:  {problem}")
     if traceback:
         lines.append("Traceback (your code):\n" + "\n".join("  " + line for line in traceback.splitlines()[-8:]))
-    lines.append(f"Reread:   {assignment.lecture} › {section}")
+    lines.append(f"Reread:   {lecture} › {section}")
     return "\n".join(lines)
 
 

@@ -48,7 +48,7 @@ class Recipe:
 
     __slots__ = ("name", "args")
 
-    def __init__(self, name: str, **args: Any) -> None:
+    def __init__(self, name: str, /, **args: Any) -> None:
         self.name = name
         self.args = args
 
