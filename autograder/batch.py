@@ -46,9 +46,10 @@ def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int 
     command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "json"]
     if assignment_id:
         command += ["--assignment", assignment_id]
-    env = {**os.environ, "GRADE_WORKER_SLOT": str(slot)}
+    # slots of concurrent batches must not meet: each batch gets its own block of 64
+    env = {**os.environ, "GRADE_WORKER_SLOT": str((os.getpid() % 300) * 64 + slot)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               env=env)
+                               env=env, preexec_fn=_die_with_batch)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -67,6 +68,17 @@ def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int 
     document["submission"] = entry.name
     document["status"] = "graded"
     return document
+
+
+def _die_with_batch() -> None:
+    """In the worker, before exec: be killed when the batch dies (Linux), so a killed
+    batch leaves no worker behind to race the resumed one."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _error(entry: Path, message: str) -> dict[str, Any]:

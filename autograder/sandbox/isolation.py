@@ -144,7 +144,7 @@ def sandbox_uid() -> int | None:
     if os.geteuid() != 0 or not probe().user:
         return None
     slot = os.environ.get("GRADE_WORKER_SLOT")
-    return BASE_UID + (int(slot) if slot and slot.isdigit() else 1000 + os.getpid() % 20000)
+    return BASE_UID + (int(slot) % 20000 if slot and slot.isdigit() else 20000 + os.getpid() % 20000)
 
 
 def _pids_of(uid: int) -> list[int]:
