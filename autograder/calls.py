@@ -95,6 +95,11 @@ class Student:
             raise AttributeError(name)
         return RemoteFunction(self, name)
 
+    @property
+    def last_warnings(self) -> list[str]:
+        """The warnings (e.g. "RuntimeWarning: overflow encountered in exp") of the latest call."""
+        return list(getattr(self._transport, "last_warnings", []))
+
     def constant(self, name: str) -> Any:
         value = self._transport.get(name, timeout=self._timeout())
         call = f"{name} (module constant)"

@@ -163,6 +163,14 @@ def mapping(got: Any, keys: list[str], *, what: str = "the result") -> dict:
     return got
 
 
+def no_warnings(student: Any, what: str = "the call") -> None:
+    """The student's latest call raised no warning (overflow, division by zero, ...)."""
+    caught = student.last_warnings
+    if caught:
+        raise CheckFailed(f"{what} raised a warning: {caught[0]}; it should work without one "
+                          f"(for large |z|, avoid computing exp of a large positive number)")
+
+
 def raises(exception: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Calling `function(*args, **kwargs)` raises `exception` (a built-in name such as "ValueError")."""
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from typing import Any
 
 from . import assignments as course
@@ -23,6 +24,7 @@ class LocalTransport:
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.namespace = namespace
         self._objects: dict[int, Any] = {}
+        self.last_warnings: list[str] = []
 
     def _store(self, value: Any) -> protocol.Handle:
         self._objects[len(self._objects) + 1] = value
@@ -61,7 +63,10 @@ class LocalTransport:
                                    f"{target} is not defined in this notebook (run its cell first)", "")
             if method:
                 function = getattr(function, method)
-            value = function(*self._build(list(args)), **self._build(kwargs or {}))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = function(*self._build(list(args)), **self._build(kwargs or {}))
+            self.last_warnings = [f"{w.category.__name__}: {w.message}" for w in caught[:5]]
         except Exception as exc:  # noqa: BLE001 - report like the sandbox does
             return RemoteError(type(exc).__name__, [c.__name__ for c in type(exc).__mro__],
                                f"{type(exc).__name__}: {exc}", "")

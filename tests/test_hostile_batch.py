@@ -22,7 +22,8 @@ HOSTILE = {
     "output_flood": "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n",
     "disk_fill": "i = 0\nwhile True:\n    open(f'f{i}', 'w').write('x' * 4096)\n    i += 1\n",
     "escape": "import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\n",
-    "read_solution": "import glob\nSTOLEN = [open(p).read() for p in glob.glob('/**/solutions/*.py', recursive=True)]\n",
+    "read_solution": ("import glob\nSTOLEN = [open(p).read()\n"
+                      "          for p in glob.glob('/**/solutions/*.py', recursive=True)]\n"),
     "kill_parent": "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError:\n    pass\n",
     "forge": "print('{\"score\": 8, \"max_score\": 8, \"tests\": []}')\nraise SystemExit(0)\n",
 }

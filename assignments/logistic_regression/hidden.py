@@ -19,6 +19,13 @@ def sigmoid_extremes(student, ref):
     check.close(check.as_array(got)[[0, -1]], [0.0, 1.0], what="σ(−1e4) and σ(1e4)")
 
 
+@test("sigmoid", "large |z| up to 1e4 without overflow warnings")
+def sigmoid_no_overflow_warning(student):
+    z = np.array([-1e4, -1000.0, -710.0, 0.0, 710.0, 1000.0, 1e4])
+    student.sigmoid(z)
+    check.no_warnings(student, "sigmoid on large |z|")
+
+
 @test("sigmoid", "single large numbers: σ(−1e4) = 0.0 and σ(1e4) = 1.0 as numbers")
 def sigmoid_scalar_extremes(student):
     check.close(student.sigmoid(-1e4), 0.0, what="σ(−1e4)")

@@ -20,6 +20,7 @@ import signal
 import sys
 import traceback
 import types
+import warnings
 from typing import Any
 
 
@@ -38,6 +39,7 @@ def _sibling(name: str) -> types.ModuleType:
 protocol = _sibling("protocol")
 
 MAX_TRACEBACK_CHARS = 4000
+MAX_WARNINGS = 5
 
 
 def apply_limits(limits: dict[str, int]) -> None:
@@ -214,16 +216,19 @@ def serve(module: types.ModuleType, requests: Any, respond: Any) -> None:
     objects = Objects()
     for line in requests:
         request = protocol.loads(line)
-        try:
-            value = handle_request(module, request, objects)
-            reply = {"id": request["id"], "ok": True, "value": protocol.encode(value, objects.store)}
-        except BaseException as exc:  # noqa: BLE001 - report every failure as data
-            reply = {"id": request["id"], "ok": False, "error": {
-                "type": type(exc).__name__,
-                "mro": [c.__name__ for c in type(exc).__mro__],
-                "message": _describe(exc),
-                "traceback": _traceback(exc),
-            }}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = handle_request(module, request, objects)
+                reply = {"id": request["id"], "ok": True, "value": protocol.encode(value, objects.store)}
+            except BaseException as exc:  # noqa: BLE001 - report every failure as data
+                reply = {"id": request["id"], "ok": False, "error": {
+                    "type": type(exc).__name__,
+                    "mro": [c.__name__ for c in type(exc).__mro__],
+                    "message": _describe(exc),
+                    "traceback": _traceback(exc),
+                }}
+        reply["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:MAX_WARNINGS]]
         respond(protocol.dumps(reply))
 
 

@@ -94,6 +94,7 @@ class Sandbox:
         self._output_offset = 0
         self._uid: int | None = None
         self._buffer = b""
+        self.last_warnings: list[str] = []  # warnings the latest call raised in the child, as text
 
     # lifecycle -----------------------------------------------------------------
 
@@ -231,6 +232,7 @@ class Sandbox:
                     continue
                 if answered != request_id:
                     raise protocol.ProtocolError(f"answer to request {answered!r}, expected {request_id}")
+                self.last_warnings = [str(w)[:300] for w in reply.get("warnings", [])][:10]
                 if reply.get("ok") is True:
                     return protocol.decode(reply.get("value"))
                 error = reply.get("error")

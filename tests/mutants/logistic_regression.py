@@ -1,4 +1,8 @@
 MUTANTS = [
+    ("sigmoid", "sigmoid", "the naive 1 / (1 + e^-z): right values, overflow warnings", """
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+"""),
     ("sigmoid", "sigmoid", "e^z / (1 + e^z) for every z: nan for large z", """
 def sigmoid(z):
     e = np.exp(np.asarray(z, dtype=float))
