@@ -29,6 +29,8 @@ class Transport(Protocol):
 
     def get(self, name: str, timeout: float = 10.0) -> Any: ...
 
+    def build(self, recipe: Recipe, timeout: float = 10.0) -> Any: ...
+
 
 class StudentRaised(Exception):
     """Student code raised an exception during `call`."""
@@ -100,6 +102,12 @@ class Student:
         """The warnings (e.g. "RuntimeWarning: overflow encountered in exp") of the latest call."""
         return list(getattr(self._transport, "last_warnings", []))
 
+    def build(self, recipe: Recipe) -> Any:
+        """Build a trusted recipe in the student's process and keep it there: a `RemoteObject`
+        (a model, a loader...) to pass to later calls or to call, or plain data."""
+        value = self._transport.build(recipe, timeout=self._timeout())
+        return self._finish(f"{recipe!r} (built by the grader)", value)
+
     def constant(self, name: str) -> Any:
         value = self._transport.get(name, timeout=self._timeout())
         call = f"{name} (module constant)"
@@ -110,6 +118,7 @@ class Student:
 
     def _invoke(self, label: str, target: Any, args: tuple, kwargs: dict, method: str | None = None) -> Any:
         call = format_call(label, args, kwargs)
+        args, kwargs = _handles(args), _handles(kwargs)
         if label in self._timed_out:
             self._log.add(call, None)
             raise CallTimeout(f"{label} already ran out of time on {self._timed_out[label]}, "
@@ -130,6 +139,19 @@ class Student:
             value = RemoteObject(self, value, call)
         self._log.add(call, value)
         return value
+
+
+def _handles(value: Any) -> Any:
+    """Arguments with every `RemoteObject` (also inside recipes) replaced by its handle."""
+    if isinstance(value, RemoteObject):
+        return value.handle
+    if isinstance(value, Recipe):
+        return Recipe(value.name, **_handles(value.args))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_handles(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _handles(v) for k, v in value.items()}
+    return value
 
 
 class RemoteFunction:

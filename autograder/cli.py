@@ -132,6 +132,25 @@ def demo(output: Path, jobs: int) -> None:
 
 
 @main.command()
+@click.option("--epochs", type=click.IntRange(1, 1000), default=10, show_default=True, help="Epochs to train.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with the four MNIST files (default: $MNIST_DIR, else the shipped 5,000-digit sample).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("mnist_training.png"),
+              show_default=True, help="PNG of the loss and accuracy curves.")
+@click.option("--device", default="auto", show_default=True, help="auto (CUDA when available), cpu or cuda.")
+@click.option("--threads", type=click.IntRange(1, 256), default=None, help="PyTorch CPU threads (default: PyTorch's).")
+def train(epochs: int, data_dir: Path | None, output: Path, device: str, threads: int | None) -> None:
+    """Train the reference MNIST network of assignment 11: a progress bar per epoch, a PNG of its curves."""
+    from .training_demo import train_demo
+
+    try:
+        train_demo(epochs=epochs, data_dir=data_dir, output=output, device=device, threads=threads,
+                   console=_console())
+    except (ValueError, course.CourseError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@main.command()
 def verify() -> None:
     """Every solution scores full marks and every student template scores zero."""
     from .verify import verify_course

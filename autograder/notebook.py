@@ -51,6 +51,13 @@ class LocalTransport:
             return RemoteError("MissingName", ["MissingName"], f"{name} is not defined in this notebook", "")
         return self._round_trip(self.namespace[name])
 
+    def build(self, recipe: protocol.Recipe, timeout: float = 10.0) -> Any:
+        try:
+            return self._round_trip(self._build(recipe))
+        except Exception as exc:  # noqa: BLE001 - report like the sandbox does
+            return RemoteError(type(exc).__name__, [c.__name__ for c in type(exc).__mro__],
+                               f"{type(exc).__name__}: {exc}", "")
+
     def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
              method: str | None = None, timeout: float = 10.0) -> Any:
         try:

@@ -236,6 +236,8 @@ def handle_request(module: types.ModuleType, request: dict, objects: Objects) ->
     op = request["op"]
     if op == "get":
         return _lookup(module, request["name"])
+    if op == "build":
+        return build(protocol.decode(request["recipe"]), objects)
     if op == "call":
         target = protocol.decode(request["target"])
         function = objects.get(target) if isinstance(target, protocol.Handle) else _lookup(module, target)

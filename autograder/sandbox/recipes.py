@@ -363,25 +363,15 @@ def cuda_available(value: bool | None) -> bool | None:
 _KEPT: dict[str, Any] = {}
 
 
-def kept_name(key: str) -> str:
-    """The module-level name under which `kept(..., module=...)` binds its object."""
-    return f"__grade_kept_{key}__"
-
-
 @recipe
-def kept(key: str, make: str | None = None, module: str | None = None, fresh: bool = False, **args: Any) -> Any:
+def kept(key: str, make: str | None = None, fresh: bool = False, **args: Any) -> Any:
     """The object built by recipe `make` with `args` the first time `key` is used (or whenever `fresh`), and
     the same object at every later use, which needs only the key: a model trained over several calls, the
-    model an optimizer recipe must share, or an instrumented object to inspect afterwards. With `module`
-    (the submission's module name) the object is also bound there as `kept_name(key)`, so that the grader
-    can reach it, as a handle, by reading that module constant.
+    model an optimizer recipe must share, or an instrumented object to inspect afterwards (the grader
+    reaches it as a handle with `student.build(recipe("kept", key=...))`).
     """
     if fresh or key not in _KEPT:
         if make is None:
             raise ValueError(f"no object is kept under {key!r} yet; name the recipe that builds it with make=")
         _KEPT[key] = build(make, args)
-        if module is not None:
-            import sys
-
-            setattr(sys.modules[module], kept_name(key), _KEPT[key])
     return _KEPT[key]

@@ -196,6 +196,10 @@ class Sandbox:
         """The value of the module-level name `name`."""
         return self._request({"op": "get", "name": name}, timeout, f"reading {name}")
 
+    def build(self, recipe: protocol.Recipe, timeout: float = 10.0) -> Any:
+        """Build `recipe` in the child; an object that is not plain data comes back as a `Handle`."""
+        return self._request({"op": "build", "recipe": protocol.encode(recipe)}, timeout, f"building {recipe.name}")
+
     def _request(self, message: dict, timeout: float, doing: str) -> Any:
         self.ensure_started()
         request_id = self._next_id
