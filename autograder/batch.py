@@ -98,7 +98,7 @@ def row_of(document: dict[str, Any], assignment_ids: list[str]) -> dict[str, Any
 
 def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = False,
               assignment_id: str | None = None, console: Console | None = None,
-              timeout: float | None = None) -> list[dict[str, Any]]:
+              timeout: float | None = None, roster: Path | None = None) -> list[dict[str, Any]]:
     """Grade everything under `directory` into `output`; return the documents, in submission order.
 
     `timeout` caps each submission's grading (default: the sum of the assignments' budgets).
@@ -145,6 +145,9 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
     write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
     _print_table(rows, [a for a in assignments if any(a in r for r in rows)], console)
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {results_dir}")
+    from .class_report import write_class_reports
+
+    write_class_reports(ordered, output, roster, console)
     return ordered
 
 

@@ -98,7 +98,13 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
 @_min_score
 def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
     """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
-    _report(_grade(submission, assignment_id, hidden=True), output_format, min_score)
+    from .distribute.student import hidden_tests_note
+
+    results = _grade(submission, assignment_id, hidden=True)
+    note = hidden_tests_note(course.course_dir(), [r.assignment for r in results])
+    if note:
+        click.echo(note, err=True)
+    _report(results, output_format, min_score)
 
 
 @main.command()
@@ -108,12 +114,23 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Submissions graded at once.")
 @click.option("--resume", is_flag=True, help="Keep results already in OUTPUT and grade only the rest.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of students (submission, student_id, email, name, section) for the reports and grade files.")
 @_assignment
-def batch(directory: Path, output: Path, jobs: int, resume: bool, assignment_id: str | None) -> None:
+def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path | None,
+          assignment_id: str | None) -> None:
     """Grade every submission under DIRECTORY (each file, folder or zip is one submission)."""
     from .batch import run_batch
 
-    run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console())
+    if roster is not None:
+        from .class_report import read_roster
+
+        try:
+            read_roster(roster)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--roster") from None
+    run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
+              roster=roster)
 
 
 @main.command()
@@ -157,6 +174,25 @@ def verify() -> None:
 
     if not verify_course(_console()):
         sys.exit(1)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for student/, gradescope/, otter/ and classroom/.")
+@click.option("--only", "targets", multiple=True,
+              type=click.Choice(["student", "gradescope", "otter", "classroom"]),
+              help="Build only this distribution (repeat the option for several); all by default.")
+def build(output: Path, targets: tuple[str, ...]) -> None:
+    """Build the student bundle, the Gradescope autograders, Otter notebooks and a GitHub Classroom repository."""
+    from .distribute import build_all
+    from .distribute.student import LeakError
+
+    try:
+        built = build_all(course.course_dir(), output, list(targets) or None)
+    except (LeakError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for target, paths in built.items():
+        click.echo(f"{target}: {len(paths)} files in {output / target}")
 
 
 @main.command()

@@ -1,0 +1,132 @@
+"""Gradescope autograders: one `autograder.zip` per assignment, and one for all of them.
+
+Gradescope unzips the archive into `/autograder/source`, runs `setup.sh` once
+when it builds the image, then `run_autograder` for each submission: the
+submission is in `/autograder/submission` and the results go to
+`/autograder/results/results.json`. Inside the zip:
+
+    setup.sh           installs Python packages into /autograder/venv (torch from the CPU wheel index)
+    run_autograder     `grade run SUBMISSION --assignment ID --format json` -> results.json
+    requirements.txt   what `grade run` needs
+    autograder/        the grader's source
+    assignments/<id>/  assignment.toml, public.py, hidden.py
+    solutions/<id>.py  the reference, for hidden tests
+
+`run_autograder` reads its folders from the environment (AUTOGRADER_ROOT,
+AUTOGRADER_SOURCE, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, PYTHON), with
+Gradescope's paths as defaults, so it can be tried on a laptop.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..assignments import Assignment, all_assignments
+from .files import copy_assignment, copy_package, runtime_requirements, uses_torch, write_text, write_zip
+
+ALL = "all"
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+EXECUTABLES = ("setup.sh", "run_autograder")
+
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, while it builds the autograder image.
+set -euo pipefail
+cd "$(dirname "$0")"
+AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+    apt-get update && apt-get install -y python3 python3-pip python3-venv
+fi
+python3 -m venv "$AUTOGRADER_ROOT/venv"
+PIP="$AUTOGRADER_ROOT/venv/bin/python -m pip"
+$PIP install --upgrade pip
+{torch}$PIP install -r requirements.txt
+"""
+
+TORCH_LINE = '# PyTorch from its CPU wheel index: no CUDA packages, a much smaller image.\n' \
+             '$PIP install --index-url {index} "{requirement}"\n'
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade it and write results.json.
+# The folders come from the environment, with Gradescope's as defaults.
+set -uo pipefail
+AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+SOURCE="${{AUTOGRADER_SOURCE:-$AUTOGRADER_ROOT/source}}"
+SUBMISSION="${{AUTOGRADER_SUBMISSION:-$AUTOGRADER_ROOT/submission}}"
+RESULTS="${{AUTOGRADER_RESULTS:-$AUTOGRADER_ROOT/results}}"
+if [ -z "${{PYTHON:-}}" ]; then
+    PYTHON=python3
+    if [ -x "$AUTOGRADER_ROOT/venv/bin/python" ]; then PYTHON="$AUTOGRADER_ROOT/venv/bin/python"; fi
+fi
+mkdir -p "$RESULTS"
+export GRADE_COURSE_DIR="$SOURCE"
+export PYTHONPATH="$SOURCE${{PYTHONPATH:+:$PYTHONPATH}}"
+cd "$SOURCE"
+"$PYTHON" -m autograder run "$SUBMISSION"{assignment} --format json \\
+    >"$RESULTS/results.json.partial" 2>"$RESULTS/grader.log"
+status=$?
+cat "$RESULTS/grader.log" >&2
+if [ "$status" -eq 0 ] && [ -s "$RESULTS/results.json.partial" ]; then
+    mv "$RESULTS/results.json.partial" "$RESULTS/results.json"
+    exit 0
+fi
+# The submission could not be graded at all (no gradable file, say): say why, with a score of 0.
+"$PYTHON" - "$RESULTS/grader.log" "$RESULTS/results.json" "$status" <<'PY'
+import json, sys
+log = open(sys.argv[1], encoding="utf-8", errors="replace").read().strip().splitlines()
+reason = log[-1] if log else f"the grader exited with status {{sys.argv[3]}}"
+message = ("Your submission could not be graded: " + reason + "\\n"
+           "Submit {expected}; check the file name and upload it again.")
+json.dump({{"score": 0.0, "output": message, "tests": [], "visibility": "visible"}},
+          open(sys.argv[2], "w", encoding="utf-8"), indent=2)
+PY
+rm -f "$RESULTS/results.json.partial"
+exit 0
+"""
+
+
+def setup_sh(root: Path, torch: bool) -> str:
+    """The image's setup script; installs torch from the CPU index only when an assignment needs it."""
+    requirement = next((r for r in runtime_requirements(root) if r.lower().startswith("torch")), "torch")
+    line = TORCH_LINE.format(index=TORCH_INDEX, requirement=requirement) if torch else ""
+    return SETUP_SH.format(torch=line)
+
+
+def run_autograder(assignment_id: str | None) -> str:
+    """The per-submission script; grades `assignment_id`, or every assignment found when None."""
+    flag = f" --assignment {assignment_id}" if assignment_id else ""
+    expected = f"{assignment_id}.py or {assignment_id}.ipynb" if assignment_id else \
+        "files named <id>.py or <id>.ipynb (or a zip of them)"
+    return RUN_AUTOGRADER.format(assignment=flag, expected=expected)
+
+
+def write_source(root: Path, assignments: list[Assignment], target: Path, assignment_id: str | None) -> None:
+    """Lay out what the zip holds (Gradescope's /autograder/source) in `target`."""
+    copy_package(target)
+    for assignment in assignments:
+        copy_assignment(assignment, target, hidden=True)
+        (target / "solutions").mkdir(exist_ok=True)
+        shutil.copy2(root / "solutions" / f"{assignment.id}.py", target / "solutions" / f"{assignment.id}.py")
+    torch = any(uses_torch(a, root) for a in assignments)
+    write_text(target / "requirements.txt", "\n".join(runtime_requirements(root, torch=False)) + "\n")
+    write_text(target / "setup.sh", setup_sh(root, torch), executable=True)
+    write_text(target / "run_autograder", run_autograder(assignment_id), executable=True)
+
+
+def build(root: Path, out: Path) -> list[Path]:
+    """Write `out/gradescope/<id>/autograder.zip` for every assignment and `out/gradescope/all/autograder.zip`."""
+    assignments = all_assignments(root)
+    target = out / "gradescope"
+    if target.exists():
+        shutil.rmtree(target)
+    written = []
+    jobs = [(a.id, [a], a.id) for a in assignments.values()] + [(ALL, list(assignments.values()), None)]
+    for folder, members, assignment_id in jobs:
+        with tempfile.TemporaryDirectory(prefix="grade-gradescope-") as temporary:
+            source = Path(temporary)
+            write_source(root, members, source, assignment_id)
+            written.append(write_zip(target / folder / "autograder.zip", source, EXECUTABLES))
+    return written

@@ -1,0 +1,230 @@
+"""One of the course's tests, run in a notebook's kernel: the runtime of the Otter distribution.
+
+Otter-Grader runs tests in the student's own kernel, so they cannot use the
+sandbox. Each Otter test here is one of the course's own test functions: its
+source (from public.py or hidden.py, with the helpers it uses), the fixed seed
+of its `rng`, and, for a hidden test, the reference's results recorded when
+the distribution was built. The test calls the notebook's functions through
+`LocalTransport`, as the notebook's check cells do, and judges them with the
+same checks as the grader. Nothing secret is imported: hidden tests get
+`RecordedReference`, the reference's answers to the test's own inputs, never
+its code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import signal
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ..calls import CallLog, Student, StudentRaised, format_value
+from ..checks import CheckFailed
+from ..notebook import LocalTransport
+from ..sandbox import protocol
+from ..sandbox.runner import CallTimeout, SandboxError
+
+
+class ReplayError(AssertionError):
+    """A hidden test asked the recorded reference something it was not asked at build time."""
+
+
+class RecordedReference:
+    """`ref` for a hidden test: each attribute read or call answers with the next recorded result.
+
+    `records` are `{"kind": "call" | "get", "name", "args", "value"}` with `args` and
+    `value` in the protocol's JSON form. A call must ask for the same function with
+    the same arguments (within 1e-9) as the test did when it was recorded.
+    """
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self._records = list(records)
+        self._next = 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        record = self._peek(name)
+        if record["kind"] == "get":
+            self._next += 1
+            return protocol.decode(record["value"])
+        return lambda *args, **kwargs: self._call(name, args, kwargs)
+
+    def _peek(self, name: str) -> dict[str, Any]:
+        if self._next >= len(self._records):
+            raise ReplayError(f"the reference was asked for {name} more times than when this test was built")
+        record = self._records[self._next]
+        if record["name"] != name:
+            raise ReplayError(f"the reference was asked for {name}; when this test was built it was asked for "
+                              f"{record['name']} at this point")
+        return record
+
+    def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        record = self._peek(name)
+        self._next += 1
+        asked = protocol.decode(json.loads(json.dumps(protocol.encode([list(args), kwargs]))))
+        if not _same(asked, protocol.decode(record["args"])):
+            raise ReplayError(f"the reference's result for {name} on these inputs was not recorded (the inputs "
+                              f"depend on an earlier result that differs from the reference's)")
+        return protocol.decode(record["value"])
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal plain data, numbers within 1e-9 relative."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape or a.dtype.kind != b.dtype.kind:
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and (
+            math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b)))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, protocol.Opaque) and isinstance(b, protocol.Opaque):
+        return a.type_name == b.type_name  # an argument that is not data (a callable): matched by type
+    if isinstance(a, protocol.Recipe) and isinstance(b, protocol.Recipe):
+        return a.name == b.name and _same(a.args, b.args)
+    return type(a) is type(b) and a == b
+
+
+class CourseTest:
+    """One test of the course, ready to run on a notebook's namespace.
+
+    `source` defines the test function named `info["name"]` (and what it uses);
+    `info` holds `assignment, name, question, description, public, section,
+    lecture, seed, timeout`; `reference` is the JSON list of recorded reference
+    results (empty for a test that does not use `ref`).
+    """
+
+    def __init__(self, source: str, info: dict[str, Any], reference: str = "[]") -> None:
+        self.source = source
+        self.info = info
+        self.reference = reference
+
+    def function(self) -> Any:
+        """The test function, defined afresh from `source` in a namespace of its own."""
+        namespace: dict[str, Any] = {"__name__": f"otter_{self.info['assignment']}_{self.info['name']}"}
+        exec(compile(self.source, f"<test {self.info['assignment']}.{self.info['name']}>", "exec"), namespace)
+        return namespace[self.info["name"]]
+
+    def run(self, env: dict[str, Any]) -> None:
+        """Run the test on the functions in `env` (the notebook's globals); raise AssertionError with feedback."""
+        feedback = self.feedback(env)
+        if feedback:
+            raise AssertionError(feedback)
+
+    def feedback(self, env: dict[str, Any]) -> str:
+        """'' when the test passes on `env`, else the feedback a student reads (as the grader words it)."""
+        log = CallLog()
+        student = Student(LocalTransport(env), log, math.inf, call_timeout=float(self.info["timeout"]))
+        fixtures = {"student": lambda: student,
+                    "ref": lambda: RecordedReference(json.loads(self.reference)),
+                    "rng": lambda: np.random.default_rng(int(self.info["seed"]))}
+        function = self.function()
+        try:
+            with as_module(self.info["assignment"], env), _time_limit(float(self.info["timeout"])):
+                function(**{name: fixtures[name]() for name in inspect.signature(function).parameters})
+        except CheckFailed as failure:
+            record = log.find(failure.got) if failure.got is not None else log.find(None)
+            return self._feedback(failure.problem, call=record.call if record else None,
+                                  returned=record.value if record else None,
+                                  expected=failure.expected if failure.has_expected else None)
+        except StudentRaised as raised:
+            error, name = raised.error, raised.call.split("(")[0]
+            problem = f"{name} raised {error.message}"
+            if error.type == "NotImplementedError":
+                problem = f"{name} is not implemented yet (it raises NotImplementedError)"
+            elif error.type == "MissingName":
+                problem = error.message.split(": ", 1)[-1]
+            return self._feedback(problem, call=raised.call)
+        except SandboxError as failure:
+            return self._feedback(str(failure), call=log.records[-1].call if log.records else None)
+        except ReplayError as failure:
+            return self._feedback(str(failure))
+        except Exception as exc:  # noqa: BLE001 - the returned value broke the test's own arithmetic
+            record = log.records[-1] if log.records else None
+            return self._feedback(f"the result could not be checked ({type(exc).__name__}: {exc}); "
+                                  f"check its type and shape against the docstring",
+                                  call=record.call if record else None, returned=record.value if record else None)
+        return ""
+
+    def _feedback(self, problem: str, *, call: str | None = None, returned: Any = None, expected: Any = None) -> str:
+        info = self.info
+        lines = [f"{info['question']}: {info['description']}"]
+        if info["public"] and call:
+            lines.append(f"Called:   {call}")
+            if returned is not None:
+                lines.append(f"Returned: {format_value(returned)}")
+            if expected is not None:
+                lines.append(f"Expected: {format_value(expected)}")
+        lines.append(f"Problem:  {problem}")
+        lines.append(f"Reread:   {info['lecture']} › {info['section']}")
+        return "\n".join(lines)
+
+
+class _NamespaceModule(types.ModuleType):
+    """A module whose attributes are the entries of a notebook's namespace, read and written through."""
+
+    def __init__(self, name: str, namespace: dict[str, Any]) -> None:
+        super().__init__(name)
+        object.__setattr__(self, "_namespace", namespace)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._namespace[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._namespace[name] = value
+
+
+@contextmanager
+def as_module(name: str, namespace: dict[str, Any]) -> Iterator[None]:
+    """Make `namespace` importable as module `name` for a while, as the sandbox makes the submission.
+
+    Recipes such as `kept(..., module=ID)` bind objects on the submission's module; in a
+    kernel that module is the notebook's globals.
+    """
+    previous = sys.modules.get(name)
+    sys.modules[name] = _NamespaceModule(name, namespace)
+    try:
+        yield
+    finally:
+        if previous is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = previous
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise `CallTimeout` (a BaseException: student code cannot swallow it) after `seconds`, where signals allow."""
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread() and seconds > 0
+
+    def expire(signum: int, frame: Any) -> None:
+        raise CallTimeout(f"the test did not finish within {seconds:g} s (an endless loop, or far too slow?)")
+
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,124 @@
+"""The student distribution: templates, public tests and the grader, without a single secret.
+
+    OUT/student/
+      README.md                  install, work, check, submit
+      pyproject.toml             `pip install -e .` gives the `grade` command
+      autograder/                the grader's source (nothing secret lives in the package)
+      assignments/<id>/          assignment.toml and public.py only: no hidden.py
+      <id>.ipynb, <id>.py        the notebook and the module to complete
+
+`grade check` finds `assignments/` by walking up from the working directory, so
+it works from this folder with or without installing. `grade run` there runs
+the public tests only: without hidden.py there is nothing else to run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..assignments import Assignment, all_assignments
+from .files import bundle_pyproject, copy_assignment, copy_package, fresh_folder, write_text
+
+
+class LeakError(RuntimeError):
+    """A distribution meant for students holds solution code or hidden tests."""
+
+
+def write_student_files(root: Path, target: Path) -> list[Path]:
+    """Write the student's files of every assignment into `target` (which may already hold other files)."""
+    written = [copy_package(target)]
+    assignments = list(all_assignments(root).values())
+    for assignment in assignments:
+        written += copy_assignment(assignment, target, hidden=False)
+        for suffix in (".ipynb", ".py"):
+            template = root / "student_template" / f"{assignment.id}{suffix}"
+            if not template.exists():
+                raise FileNotFoundError(f"{template} is missing: run `grade templates` first")
+            written.append(Path(shutil.copy2(template, target / template.name)))
+    written.append(write_text(target / "pyproject.toml", bundle_pyproject(
+        root, "Neural-networks course: assignments, public tests and the `grade` command (student bundle)")))
+    written.append(write_text(target / "README.md", student_readme(assignments)))
+    return written
+
+
+def build(root: Path, out: Path) -> list[Path]:
+    """Write `out/student/` for the course at `root`; raise `LeakError` if it would hold a secret."""
+    target = fresh_folder(out / "student")
+    written = write_student_files(root, target)
+    assert_no_secrets(target, root)
+    return written
+
+
+def assert_no_secrets(folder: Path, root: Path) -> None:
+    """Raise `LeakError` when `folder` holds hidden.py, a solutions/ folder, or repeats a secret of `root`."""
+    from .leaks import find_leaks, forbidden_paths  # deferred: `grade run` imports this module for its note
+
+    problems = [f"{path} must not be handed to students" for path in forbidden_paths(folder)]
+    problems += [str(leak) for leak in find_leaks(folder, root)]
+    if problems:
+        raise LeakError(f"{folder} is not safe to hand out:\n  " + "\n  ".join(problems))
+
+
+def hidden_tests_note(root: Path, assignment_ids: list[str] | None = None) -> str | None:
+    """A sentence for `grade run` when the course at `root` has no hidden tests (the student bundle), else None."""
+    assignments = [a for a in all_assignments(root).values() if not assignment_ids or a.id in assignment_ids]
+    if not assignments or any((a.directory / "hidden.py").exists() for a in assignments):
+        return None
+    return ("note: this copy of the course has no hidden tests (they stay with the instructor), so "
+            "`grade run` ran the public tests only, like `grade check`; your submission is graded with more cases.")
+
+
+def student_readme(assignments: list[Assignment]) -> str:
+    """The student bundle's README: install, work, check, submit."""
+    rows = "\n".join(f"| {a.number} | `{a.id}` | {a.title} | {a.points:g} |" for a in assignments)
+    first = assignments[0].id if assignments else "linear_regression"
+    return f"""# Neural-networks course: your assignments
+
+Each assignment is a notebook (`<id>.ipynb`) and the same code as a module
+(`<id>.py`). Complete the functions in one of them, check your work with the
+public tests, and submit that file.
+
+| # | id | assignment | points |
+|---|---|---|---|
+{rows}
+
+## 1. Install
+
+You need Python 3.10 or newer. In this folder:
+
+```sh
+python3 -m venv .venv && . .venv/bin/activate      # optional, recommended
+python3 -m pip install --index-url https://download.pytorch.org/whl/cpu torch   # CPU PyTorch, smaller
+python3 -m pip install -e .                          # numpy, click, rich, nbformat and the `grade` command
+python3 -m pip install jupyterlab                    # to work in the notebooks
+```
+
+Offline, with the dependencies already installed: `python3 -m pip install --no-build-isolation -e .`.
+Without installing anything, `python3 -m autograder check ...` works from this folder too.
+
+## 2. Work
+
+- In the notebook: `jupyter lab {first}.ipynb`. Replace each `raise NotImplementedError`
+  with your code. Each docstring gives the shapes and the lecture section to reread.
+- Or in the module `{first}.py`, with any editor.
+
+Functions must not print, read files or use the network.
+
+## 3. Check
+
+- In the notebook: run the check cell under each question. It runs the public tests on
+  the code as it stands in the kernel (no need to save).
+- From a terminal, in this folder: `grade check {first}.py` (or `grade check {first}.ipynb`).
+
+A failed test says what was called, what came back, what was expected and which
+lecture section to reread. `grade list` shows every question and its points.
+
+## 4. Submit
+
+Hand in the one file you worked in, named `<id>.py` or `<id>.ipynb` (several
+assignments: a zip or a folder of such files), where your course asks for it
+(Gradescope, GitHub Classroom, ...). It is then graded with hidden tests as well:
+random inputs and the edge cases the docstrings describe, so passing the public
+tests is necessary but not sufficient.
+"""

@@ -1,0 +1,138 @@
+"""Class reports from `grade batch`'s documents: feedback, a class summary, charts and grade exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from autograder import assignments as course
+from autograder.batch import _error
+from autograder.class_report import read_roster, write_class_reports
+from autograder.grading import grade_source
+from autograder.reports import gradescope_json
+
+from .conftest import ROOT, replace_definition, solution_source
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+ASSIGNMENT = course.get("linear_regression", ROOT)
+TITLE = f"{ASSIGNMENT.number}. {ASSIGNMENT.title}"
+
+
+def document(name: str, source: str) -> dict:
+    """The results document `grade batch` writes for a submission (see batch.grade_one)."""
+    result = gradescope_json([grade_source(ASSIGNMENT, source)])
+    return {**result, "submission": name, "status": "graded"}
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[dict]:
+    wrong = replace_definition(solution_source("linear_regression"), "predict",
+                               "def predict(X, w, b):\n    return np.dot(X, w)\n")
+    return [document("ada.py", solution_source("linear_regression")),
+            document("bob", (ROOT / "student_template" / "linear_regression.py").read_text()),
+            document("carol.py", wrong),
+            _error(Path("eve.zip"), "'eve.zip' is not a readable zip file")]
+
+
+@pytest.fixture
+def roster(tmp_path) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text("submission,student_id,email,name,section\n"
+                    "ada,1001,ada@example.edu,Ada Lovelace,A\n"
+                    "bob,1002,bob@example.edu,Bob Babbage,A\n"
+                    "carol.py,1003,carol@example.edu,Carol Shaw,B\n"
+                    "eve,1005,eve@example.edu,Eve Online,B\n"
+                    "dave,1004,dave@example.edu,Dave Null,B\n")
+    return path
+
+
+@pytest.fixture
+def reports(documents, roster, tmp_path) -> tuple[list[Path], Path, str]:
+    console = Console(record=True, width=140)
+    written = write_class_reports(documents, tmp_path / "out", roster, console)
+    return written, tmp_path / "out" / "reports", console.export_text()
+
+
+def rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+def test_every_submission_gets_markdown_and_html_feedback(reports):
+    written, folder, _ = reports
+    for name in ("ada.py", "bob", "carol.py", "eve.zip"):
+        assert folder / "feedback" / f"{name}.md" in written and folder / "feedback" / f"{name}.html" in written
+    carol = (folder / "feedback" / "carol.py.md").read_text()
+    assert "Carol Shaw" in carol and "Failed tests" in carol and "Called:" in carol and "| predict |" in carol
+    assert "Failed tests" not in (folder / "feedback" / "ada.py.md").read_text()
+    assert "Not graded" in (folder / "feedback" / "eve.zip.md").read_text()
+    page = (folder / "feedback" / "carol.py.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<pre>" in page and "Carol Shaw" in page
+
+
+def test_the_summary_gives_each_questions_pass_rate_and_the_score_distribution(reports):
+    _, folder, printed = reports
+    summary = (folder / "summary.md").read_text()
+    assert f"| {TITLE} | predict | 2 | 3 | 33 % |" in summary  # ada passes; bob and carol do not
+    assert f"| {TITLE} | residuals | 1 | 3 | 67 % |" in summary
+    assert "| 90–100 % | 2 |" not in summary and "| 90–100 % | 1 |" in summary
+    assert "eve.zip" in summary and "![Score distribution](charts/score_distribution.png)" in summary
+    assert "<img src=\"charts/question_pass_rates.png\"" in (folder / "summary.html").read_text()
+    assert "Questions" in printed and "Score distribution" in printed and "33 %" in printed
+
+
+def test_the_charts_are_png_images_matplotlib_can_read_back(reports):
+    import matplotlib.image
+
+    written, folder, _ = reports
+    for name in ("score_distribution.png", "question_pass_rates.png"):
+        path = folder / "charts" / name
+        assert path in written and path.read_bytes()[:8] == PNG_SIGNATURE
+        image = matplotlib.image.imread(path)
+        assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 400
+
+
+def test_the_canvas_file_has_canvas_columns_a_points_possible_row_and_one_row_per_student(reports):
+    _, folder, _ = reports
+    table = rows(folder / "canvas_grades.csv")
+    assert list(table[0]) == [*CANVAS_COLUMNS, TITLE]
+    assert table[0]["Student"] == "Points Possible" and table[0][TITLE] == "8"
+    by_name = {r["Student"]: r for r in table[1:]}
+    assert by_name["Ada Lovelace"] == {"Student": "Ada Lovelace", "ID": "", "SIS User ID": "1001",
+                                       "SIS Login ID": "ada@example.edu", "Section": "A", TITLE: "8"}
+    assert by_name["Bob Babbage"][TITLE] == "0" and 0 < float(by_name["Carol Shaw"][TITLE]) < 8
+    assert by_name["Dave Null"][TITLE] == "" and by_name["Eve Online"][TITLE] == ""  # no file; not gradable
+
+
+def test_the_gradescope_file_identifies_students_by_email(reports):
+    _, folder, _ = reports
+    table = rows(folder / "gradescope_grades.csv")
+    assert list(table[0]) == ["Name", "SID", "Email", "Section", TITLE, "Total Score"]
+    ada = next(r for r in table if r["Email"] == "ada@example.edu")
+    assert ada["SID"] == "1001" and ada["Total Score"] == "8"
+
+
+def test_without_a_roster_the_files_name_the_submissions(documents, tmp_path):
+    console = Console(record=True, width=140)
+    write_class_reports(documents, tmp_path, None, console)
+    table = rows(tmp_path / "reports" / "canvas_grades.csv")
+    assert [r["Student"] for r in table[1:]] == ["ada", "bob", "carol", "eve"]
+    assert "no --roster" in console.export_text()
+
+
+def test_a_roster_is_read_by_its_column_names_whatever_their_spelling(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,Student ID,E-mail,SIS Login ID\nAda,7,ada@x.edu,alove\n")
+    (entry,) = read_roster(path)
+    assert (entry.name, entry.student_id, entry.email, entry.sis_login_id) == ("Ada", "7", "ada@x.edu", "alove")
+
+
+def test_a_roster_without_a_column_naming_the_student_is_refused(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("name,section\nAda,A\n")
+    with pytest.raises(ValueError, match="expected one that names the submission or the student"):
+        read_roster(path)

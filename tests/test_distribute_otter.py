@@ -1,0 +1,237 @@
+"""`grade build`'s Otter-Grader master notebooks: the course's own tests, replayed in a kernel.
+
+`otter assign` and `otter run` take about half a minute per assignment, so the full
+round trip runs on a representative pair of numpy-only assignments (one with module
+constants); every assignment's tests are checked in-process, without Otter.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import assignments as course
+from autograder.build import split_cells
+from autograder.distribute import otter
+from autograder.distribute.leaks import find_leaks
+from autograder.distribute.otter_runtime import CourseTest, as_module
+from autograder.grading import seed_for
+
+from .conftest import ROOT, replace_definition, solution_source
+
+ASSIGNMENTS = list(course.all_assignments(ROOT))
+#: The Otter round trip: numpy only, one with functions and one with module-level answers.
+ROUND_TRIP = [a for a in ("linear_regression", "perceptron") if a in ASSIGNMENTS]
+
+
+def namespace_of(source: str) -> dict:
+    namespace: dict = {"__name__": "submission"}
+    exec(compile(source, "submission", "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def translations() -> dict[str, otter.Translation]:
+    return {}
+
+
+def translation_of(translations: dict, assignment_id: str) -> otter.Translation:
+    if assignment_id not in translations:
+        translations[assignment_id] = otter.translate(course.get(assignment_id, ROOT), ROOT)
+    return translations[assignment_id]
+
+
+def test_a_tests_source_brings_the_helpers_and_constants_it_uses_and_nothing_else(tmp_path):
+    path = tmp_path / "public.py"
+    path.write_text('"""Doc."""\nimport math\n\nimport numpy as np\n\nfrom autograder.testing import check, test\n\n'
+                    "DATA = np.arange(3.0)\nUNUSED = 1\n\n\ndef helper(x):\n    return math.sqrt(x)\n\n\n"
+                    '@test("f", "one")\ndef first(student):\n    check.close(student.f(DATA), helper(4.0))\n\n\n'
+                    '@test("f", "two")\ndef second(student):\n    pass\n')
+    source = otter.source_of_test(path, "first")
+    assert "DATA = np.arange(3.0)" in source and "def helper" in source and "import math" in source
+    assert '@test("f", "one")' in source and "UNUSED" not in source and "def second" not in source
+    compile(source, "first", "exec")
+
+
+def test_solution_blocks_get_their_end_back_and_hints_become_todos():
+    code = ('def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    # HINT: square it.\n    return x**2\n\n\n'
+            "# BEGIN SOLUTION\n# HINT: any gate will do.\nGATE = (np.array([1.0]), -0.5)\n\n\n"
+            "WEIGHTS = np.array([[1.0, 2.0],\n                    [3.0, 4.0]])")
+    converted = otter.otter_solution_code(code, {"GATE", "WEIGHTS"})
+    assert converted.count("# BEGIN SOLUTION") == 2 and converted.count("# END SOLUTION") == 2
+    assert "    # TODO: square it.\n    # BEGIN SOLUTION\n    return x**2\n    # END SOLUTION" in converted
+    assert "# TODO: any gate will do.\nGATE = (np.array([1.0]), -0.5)  # SOLUTION" in converted
+    assert "# TODO: define WEIGHTS\n# BEGIN SOLUTION\nWEIGHTS" in converted
+    compile(converted, "cell", "exec")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_each_test_runs_in_otter_passing_on_the_solution_failing_on_the_template_or_is_left_out_with_a_reason(
+        translations, assignment_id):
+    """`translate` keeps a test only when, replayed, it passes on the solution; here it must also fail on
+    the untouched template, with the grader's wording."""
+    assignment = course.get(assignment_id, ROOT)
+    translation = translation_of(translations, assignment_id)
+    names = [case.name for case, _ in translation.tests] + [case.name for case, _ in translation.skipped]
+    assert sorted(names) == sorted(case.name for case in assignment.tests(hidden=True))
+    assert all(reason.strip() for _, reason in translation.skipped)
+    assert len(translation.tests) >= len(translation.skipped), "most tests must run in Otter"
+    template = namespace_of((ROOT / "student_template" / f"{assignment_id}.py").read_text())
+    for case, test in translation.tests:
+        assert test.info["seed"] == seed_for(assignment_id, case.name)
+        assert json.loads(test.reference) == [] or not case.public, "public tests never need the reference"
+        feedback = test.feedback(dict(template))
+        assert feedback.startswith(f"{case.question}: {case.description}"), feedback
+        assert "Reread:" in feedback and ("Expected:" not in feedback or case.public)
+
+
+def numpy_only_mutants():
+    for assignment_id in ASSIGNMENTS:
+        if "torch" in solution_source(assignment_id):
+            continue
+        try:
+            module = importlib.import_module(f"tests.mutants.{assignment_id}")
+        except ModuleNotFoundError:
+            continue
+        for question, name, description, source in module.MUTANTS:
+            yield pytest.param(assignment_id, question, name, source, id=f"{assignment_id}-{question}-{description}")
+
+
+@pytest.fixture(scope="module")
+def references() -> dict:
+    return {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment_id", "question", "name", "source"), list(numpy_only_mutants()))
+def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
+        translations, references, assignment_id, question, name, source):
+    """On each wrong implementation, a translated test passes exactly when the original test does (both run
+    in-process here; the original with the real reference, the translation with the recorded one)."""
+    from autograder.calls import CallLog, Student
+    from autograder.notebook import LocalTransport
+
+    mutant = replace_definition(solution_source(assignment_id), name, source)
+    reference = course.reference(assignment_id, ROOT)
+    for case, test in translation_of(translations, assignment_id).of(question):
+        translated = test.feedback(namespace_of(mutant)) == ""
+        namespace = namespace_of(mutant)
+        student = Student(LocalTransport(namespace), CallLog(), float("inf"))
+        fixtures = {"student": student, "ref": reference, "rng": np.random.default_rng(test.info["seed"])}
+        try:
+            with as_module(assignment_id, namespace):
+                case.function(**{p: fixtures[p] for p in otter.case_parameters(case)})
+            original = True
+        except Exception:  # noqa: BLE001 - any failure is a failed test
+            original = False
+        assert translated == original, f"{case.name}: translated {translated}, original {original}"
+
+
+@pytest.mark.parametrize("assignment_id", ROUND_TRIP)
+def test_the_master_notebook_is_in_otter_assign_format(translations, assignment_id):
+    assignment = course.get(assignment_id, ROOT)
+    translation = translation_of(translations, assignment_id)
+    nb = otter.master_notebook(assignment, ROOT, translation)
+    nbformat.validate(nb)
+    assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("# ASSIGNMENT CONFIG")
+    raw = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "raw"][1:]
+    assert raw.count("# BEGIN QUESTION") == raw.count("# END QUESTION") == raw.count("# BEGIN TESTS")
+    questions = [c.source for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")]
+    for text in questions:
+        name = text.splitlines()[1].removeprefix("name: ")
+        points = json.loads(text.splitlines()[2].removeprefix("points: "))
+        assert len(points) == len(translation.of(name))
+        assert sum(points) == pytest.approx(assignment.question(name).points)
+    hidden_cells = [c.source for c in nb.cells if c.cell_type == "code" and "hidden: true" in c.source]
+    assert len(hidden_cells) == sum(not case.public for case, _ in translation.tests)
+    assert len(questions) == len({case.question for case, _ in translation.tests})
+
+
+def otter_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "otter", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def otter_score(results: Path) -> tuple[float, float]:
+    tests = json.loads(results.read_text())["tests"]
+    graded = [t for t in tests if t.get("max_score") is not None]
+    return sum(t["score"] for t in graded), sum(t["max_score"] for t in graded)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", ROUND_TRIP)
+def test_otter_assign_and_otter_run_give_the_solution_full_marks_and_the_template_zero(
+        translations, assignment_id, tmp_path):
+    pytest.importorskip("otter")
+    assignment = course.get(assignment_id, ROOT)
+    otter.copy_package(tmp_path)
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    nbformat.write(otter.master_notebook(assignment, ROOT, translation_of(translations, assignment_id)),
+                   tmp_path / f"{assignment_id}.ipynb")
+    assigned = otter_cli("assign", "--no-run-tests", f"{assignment_id}.ipynb", "dist", cwd=tmp_path)
+    assert assigned.returncode == 0, assigned.stdout + assigned.stderr
+    dist = tmp_path / "dist"
+    assert not find_leaks(dist / "student", ROOT), "Otter's student folder must hold no solution or hidden test"
+    autograder_zip = next((dist / "autograder").glob("*.zip"))
+    scores = {}
+    for kind, notebook in (("solution", dist / "autograder" / f"{assignment_id}.ipynb"),
+                           ("template", dist / "student" / f"{assignment_id}.ipynb")):
+        (tmp_path / kind).mkdir()
+        ran = otter_cli("run", "--no-logo", "-a", str(autograder_zip), "-o", str(tmp_path / kind), str(notebook),
+                        cwd=dist)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        scores[kind] = otter_score(tmp_path / kind / "results.json")
+    translated = {case.question for case, _ in translation_of(translations, assignment_id).tests}
+    expected_total = sum(q.points for q in assignment.questions if q.name in translated)
+    assert scores["solution"] == (pytest.approx(expected_total), pytest.approx(expected_total))
+    assert scores["template"] == (0, pytest.approx(expected_total))
+
+
+def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(otter, "translate", lambda a, root: calls.append(a.id) or otter.Translation(a))
+    written = otter.build(ROOT, tmp_path)
+    folder = tmp_path / "otter"
+    assert calls == ASSIGNMENTS
+    assert {p.name for p in folder.glob("*.ipynb")} == {f"{a}.ipynb" for a in ASSIGNMENTS}
+    assert (folder / "autograder" / "distribute" / "otter_runtime.py").exists()
+    assert "otter assign" in (folder / "README.md").read_text() and folder / "README.md" in written
+    nb = nbformat.read(folder / f"{ASSIGNMENTS[0]}.ipynb", as_version=4)
+    setup, questions = split_cells(solution_source(ASSIGNMENTS[0]), course.get(ASSIGNMENTS[0], ROOT))
+    assert sum("graded by the course's own autograder only" in c.source for c in nb.cells) == len(questions)
+
+
+def test_a_recorded_reference_answers_only_the_questions_it_was_asked():
+    from autograder.distribute.otter_runtime import RecordedReference, ReplayError
+    from autograder.sandbox import protocol
+
+    records = [{"kind": "call", "name": "predict", "args": protocol.encode([[np.array([1.0, 2.0]), 2.0], {}]),
+                "value": protocol.encode(np.array([2.0, 4.0]))}]
+    ref = RecordedReference(json.loads(json.dumps(records)))
+    assert ref.predict(np.array([1.0, 2.0]), 2.0).tolist() == [2.0, 4.0]
+    with pytest.raises(ReplayError, match="more times"):
+        ref.predict(np.array([1.0, 2.0]), 2.0)
+    with pytest.raises(ReplayError, match="not recorded"):
+        RecordedReference(json.loads(json.dumps(records))).predict(np.array([1.0, 3.0]), 2.0)
+
+
+def test_a_test_that_hangs_is_stopped_by_its_time_limit():
+    source = ('from autograder.testing import check, test\n\n\n@test("f", "loops")\ndef loops(student):\n'
+              "    student.f()\n")
+    info = {"assignment": "toy", "name": "loops", "question": "f", "description": "loops", "public": True,
+            "section": "s", "lecture": "l", "seed": 0, "timeout": 0.5}
+
+    def f():
+        while True:
+            pass
+
+    feedback = CourseTest(source, info).feedback({"f": f})
+    assert "did not finish within 0.5 s" in feedback

@@ -1,0 +1,143 @@
+"""`grade build`'s student distribution: everything a student needs, and nothing secret."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments as course
+from autograder import cli
+from autograder.distribute import student
+from autograder.distribute.leaks import course_secrets, find_leaks, forbidden_paths, normalise, solution_blocks
+
+from .conftest import ROOT
+
+ASSIGNMENTS = list(course.all_assignments(ROOT))
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    student.build(ROOT, out)
+    return out / "student"
+
+
+def bundle_command(bundle: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m autograder ARGS` inside the bundle, as a student runs it without installing."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GRADE_COURSE_DIR", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(bundle)
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=bundle, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_bundle_has_each_assignments_template_notebook_and_public_tests(bundle, assignment_id):
+    template = ROOT / "student_template" / f"{assignment_id}.py"
+    assert (bundle / template.name).read_text() == template.read_text()
+    assert (bundle / f"{assignment_id}.ipynb").exists()
+    public = sorted(p.name for p in (bundle / "assignments" / assignment_id).iterdir())
+    assert public == ["assignment.toml", "public.py"]
+
+
+def test_the_bundle_installs_the_grade_command_and_explains_itself(bundle):
+    pyproject = (bundle / "pyproject.toml").read_text()
+    assert 'grade = "autograder.cli:main"' in pyproject and '"numpy' in pyproject and "otter" not in pyproject
+    readme = (bundle / "README.md").read_text()
+    for step in ("Install", "Work", "Check", "Submit", "grade check"):
+        assert step in readme
+    assert (bundle / "autograder" / "cli.py").exists() and not list(bundle.rglob("__pycache__"))
+
+
+def test_the_bundle_holds_no_hidden_py_and_no_solutions_folder(bundle):
+    assert forbidden_paths(bundle) == []
+    assert not (bundle / "solutions").exists() and not list(bundle.rglob("hidden.py"))
+
+
+def test_the_bundle_repeats_no_solution_code_and_no_hidden_test(bundle):
+    secrets = course_secrets(ROOT)
+    assert {s.origin.split(":")[0] for s in secrets} >= {f"solutions/{a}.py" for a in ASSIGNMENTS}
+    leaks = find_leaks(bundle, ROOT)
+    assert not leaks, "\n".join(map(str, leaks))
+
+
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_leak_scan_finds_a_solution_or_a_hidden_test_copied_into_a_bundle(tmp_path, assignment_id):
+    (tmp_path / "copied.py").write_text((ROOT / "solutions" / f"{assignment_id}.py").read_text())
+    hidden = (ROOT / "assignments" / assignment_id / "hidden.py").read_text().splitlines()
+    (tmp_path / "tests.txt").write_text("\n".join("  " + line.replace(" ", "  ") for line in hidden))
+    origins = {leak.origin.split(":")[0] for leak in find_leaks(tmp_path, ROOT)}
+    assert f"solutions/{assignment_id}.py" in origins
+    assert f"assignments/{assignment_id}/hidden.py" in origins
+
+
+def test_the_leak_scan_reads_notebook_cells_and_ignores_whitespace(tmp_path):
+    import nbformat
+
+    source = (ROOT / "solutions" / "linear_regression.py").read_text()
+    block = next(lines for _, lines in solution_blocks(source) if len(lines) > 3)
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("\n".join("\t" + line.strip() for line in block)))
+    nbformat.write(nb, tmp_path / "answers.ipynb")
+    assert find_leaks(tmp_path, ROOT)
+    assert normalise("  return  np.dot(X,\tw)  ") == "returnnp.dot(X,w)"
+
+
+def test_building_refuses_a_bundle_that_would_leak(tmp_path, monkeypatch):
+    def leaky(root, target):
+        written = write_student_files(root, target)
+        shutil.copy(ROOT / "assignments" / ASSIGNMENTS[0] / "hidden.py", target / "hidden.py")
+        return written
+
+    write_student_files = student.write_student_files
+    monkeypatch.setattr(student, "write_student_files", leaky)
+    with pytest.raises(student.LeakError, match="hidden.py"):
+        student.build(ROOT, tmp_path)
+
+
+def test_grade_check_works_in_the_bundle_without_the_instructors_repository(bundle):
+    located = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"], cwd=bundle,
+                             env={**os.environ, "PYTHONPATH": str(bundle)}, capture_output=True, text=True)
+    assert Path(located.stdout.strip()).is_relative_to(bundle), "the test must use the bundle's own package"
+    for submission in ("linear_regression.py", "linear_regression.ipynb"):
+        result = bundle_command(bundle, "check", submission, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["score"] == 0 and document["max_score"] == course.get("linear_regression", ROOT).points
+        assert document["tests"] and all("public" in t["tags"] for t in document["tests"])
+        assert all("not implemented yet" in t["output"] for t in document["tests"])
+
+
+def test_grade_run_in_the_bundle_runs_the_public_tests_only(bundle):
+    result = bundle_command(bundle, "run", "linear_regression.py", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    tests = json.loads(result.stdout)["tests"]
+    assert tests and all("public" in t["tags"] for t in tests)
+    assert student.hidden_tests_note(bundle) is not None
+    assert student.hidden_tests_note(ROOT) is None
+
+
+@pytest.mark.skipif("hidden_tests_note" not in Path(cli.__file__).read_text(),
+                    reason="paste the `grade run` note snippet into autograder/cli.py")
+def test_grade_run_in_the_bundle_says_that_hidden_tests_are_not_there(bundle):
+    result = bundle_command(bundle, "run", "linear_regression.py", "--format", "json")
+    assert "no hidden tests" in result.stderr and json.loads(result.stdout)
+
+
+def test_hidden_tests_without_the_reference_fail_with_a_clear_message(bundle, tmp_path):
+    """A bundle given hidden.py but no solutions/: the tests that need the reference fail and say why."""
+    copy = tmp_path / "student"
+    shutil.copytree(bundle, copy)
+    shutil.copy(ROOT / "assignments" / "linear_regression" / "hidden.py", copy / "assignments" / "linear_regression")
+    (copy / "mine").mkdir()
+    shutil.copy(ROOT / "solutions" / "linear_regression.py", copy / "mine" / "linear_regression.py")
+    result = bundle_command(copy, "run", "mine/linear_regression.py", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    failed = [t for t in json.loads(result.stdout)["tests"] if t["status"] == "failed"]
+    assert failed and all("hidden" in t["tags"] for t in failed)
+    assert all("hidden tests need the instructor's repository" in t["output"] for t in failed)
