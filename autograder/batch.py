@@ -143,11 +143,11 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
     ordered = [documents[e.name] for e in entries]
     rows = [row_of(d, list(assignments)) for d in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
-    _print_table(rows, [a for a in assignments if any(a in r for r in rows)], console)
-    console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {results_dir}")
     from .class_report import write_class_reports
 
     write_class_reports(ordered, output, roster, console)
+    _print_table(rows, [a for a in assignments if any(a in r for r in rows)], console)
+    console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {results_dir}")
     return ordered
 
 
@@ -156,12 +156,11 @@ def _print_table(rows: list[dict[str, Any]], columns: list[str], console: Consol
 
     assignments = course.all_assignments()
     table = Table(title="Scores", caption=", ".join(f"A{assignments[c].number}: {c}" for c in columns))
-    table.add_column("submission")
+    table.add_column("submission", no_wrap=True)
     for column in columns:
         table.add_column(f"A{assignments[column].number}", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("status")
+    table.add_column("total", justify="right", no_wrap=True)
     for row in rows:
-        table.add_row(row["submission"], *(f"{row[c]:g}" if c in row else "–" for c in columns),
-                      f"{row['total']:g}/{row['max_total']:g}", row["status"])
+        total = f"{row['total']:g}/{row['max_total']:g}" if row["status"] == "graded" else f"[red]{row['status']}[/]"
+        table.add_row(row["submission"], *(f"{row[c]:g}" if c in row else "–" for c in columns), total)
     console.print(table)

@@ -483,11 +483,11 @@ def write_charts(summary: Summary, folder: Path) -> dict[str, Path]:
     positions = list(range(len(questions)))
     axes.barh(positions, rates, color="#3b8a4f")
     axes.set_yticks(positions, labels)
-    axes.invert_yaxis()
+    axes.set_ylim(len(questions) - 0.5, -0.5)
     for y, rate in zip(positions, rates):
         axes.text(min(rate + 1, 92), y, f"{rate:.0f} %", va="center", fontsize=8)
     axes.set_xlim(0, 100)
-    axes.set_title(f"Questions: share of submissions with full marks ({n} graded)")
+    figure.suptitle(f"Full marks per question ({n} graded submission{'s' if n != 1 else ''})")
     axes.set_xlabel("submissions with all of the question's points (%)")
     axes.set_ylabel("question")
     figure.tight_layout()

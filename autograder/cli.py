@@ -23,7 +23,10 @@ def main() -> None:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:  # logs and CI: wide enough for the score tables
+        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
+    return console
 
 
 @main.command("list")
