@@ -35,6 +35,7 @@ def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
     """Grade `source` (the text of the student's module) in a fresh sandbox."""
     limits = limits or Limits(**assignment.limits)
     with Sandbox(source, assignment.id, limits) as sandbox:
+        sandbox.spawn()  # the child starts while the tests load
         return run_tests(assignment, sandbox, hidden=hidden)
 
 

@@ -94,6 +94,7 @@ class Sandbox:
         self._output_offset = 0
         self._uid: int | None = None
         self._buffer = b""
+        self._loaded = False
         self.last_warnings: list[str] = []  # warnings the latest call raised in the child, as text
 
     # lifecycle -----------------------------------------------------------------
@@ -110,10 +111,15 @@ class Sandbox:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
 
-    def _start(self) -> None:
-        if self.load_failure is not None:
-            raise self.load_failure
-        self._workdir = Path(tempfile.mkdtemp(prefix="grade-"))
+    def spawn(self) -> None:
+        """Start the child without waiting for it to import the submission, so that the
+        grader's own work (loading tests) overlaps with the child's start-up."""
+        if self._process is None and self.load_failure is None:
+            self._spawn()
+
+    def _spawn(self) -> None:
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="grade-"))
         source_path = self._workdir / f"{self.module_name}.py"
         source_path.write_text(self.source, encoding="utf-8")
         output = open(self._workdir / OUTPUT_FILE, "wb")
@@ -146,8 +152,12 @@ class Sandbox:
             output.close()
         self.starts += 1
         self._buffer = b""
+        self._loaded = False
+
+    def _await_load(self) -> None:
         try:
             self.load_report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
+            self._loaded = True
         except CallTimeout as exc:
             self.load_failure = CallTimeout(f"importing your module did not finish within "
                                             f"{self.limits.load_timeout:g} s: {exc}")
@@ -175,8 +185,12 @@ class Sandbox:
 
     def ensure_started(self) -> dict:
         """Start the process (importing the submission) if it is not running; return the load report."""
+        if self.load_failure is not None:
+            raise self.load_failure
         if self._process is None:
-            self._start()
+            self._spawn()
+        if not self._loaded:
+            self._await_load()
         assert self.load_report is not None
         return self.load_report
 
