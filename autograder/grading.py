@@ -9,6 +9,8 @@ from __future__ import annotations
 import inspect
 import time
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,7 +55,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
         if started >= deadline:
             problem = (f"not run: the time budget for the whole submission "
                        f"({assignment.timeout:g} s) was used up by earlier tests")
-            feedback = _feedback(assignment, case, problem=problem)
+            feedback = _feedback(assignment, case, Failure(problem))
         else:
             feedback = _run_case(assignment, case, transport, min(started + case.timeout, deadline), load_notes,
                                  timed_out)
@@ -91,6 +93,7 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
 
 
 def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
+    """The arguments `case` asks for by name: `student`, `ref`, `rng`."""
     wanted = inspect.signature(case.function).parameters
     available = {
         "student": lambda: student,
@@ -108,55 +111,80 @@ def _run_case(assignment: Assignment, case: TestCase, transport: Transport, dead
     """Run one test; return '' when it passed, else the feedback text."""
     log = CallLog()
     student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
+    failure = call_test(case.function, lambda: _fixtures(assignment, case, student), log, hidden_names)
+    return _feedback(assignment, case, failure) if failure else ""
+
+
+@dataclass
+class Failure:
+    """Why a test failed, in parts: `explain` words it (showing `call`, `returned` and
+    `expected` on public tests only)."""
+
+    problem: str
+    call: str | None = None
+    returned: Any = None
+    expected: Any = None
+    traceback: str = ""
+
+
+def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any]], log: CallLog,
+              hidden_names: dict[str, str] | None = None, plain: tuple[type, ...] = ()) -> Failure | None:
+    """Call a test function with its fixtures, then judge what it raised; None when it passed.
+
+    `hidden_names` maps a name to the import problem that hid it; exceptions of the types in
+    `plain` fail the test with their own message.
+    """
     try:
-        case.function(**_fixtures(assignment, case, student))
+        function(**fixtures())
     except CheckFailed as failure:
         record = log.find(failure.got) if failure.got is not None else log.find(None)
-        return _feedback(assignment, case, problem=failure.problem,
-                         call=record.call if record else None,
-                         returned=record.value if record else None,
-                         expected=failure.expected if failure.has_expected else None)
+        return Failure(failure.problem, record.call if record else None, record.value if record else None,
+                       failure.expected if failure.has_expected else None)
     except StudentRaised as raised:
-        error = raised.error
-        problem = f"{raised.call.split('(')[0]} raised {error.message}"
+        error, name = raised.error, raised.call.split("(")[0]
+        problem = f"{name} raised {error.message}"
         if error.type == "NotImplementedError":
-            problem = f"{raised.call.split('(')[0]} is not implemented yet (it raises NotImplementedError)"
+            problem = f"{name} is not implemented yet (it raises NotImplementedError)"
         elif error.type == "MissingName":
             problem = error.message.split(": ", 1)[-1]
-            name = raised.call.split("(")[0].split(" ")[0]
-            if name in hidden_names:
-                problem += f"; your file has an error that hid it: {hidden_names[name]}"
+            if name.split(" ")[0] in (hidden_names or {}):
+                problem += f"; your file has an error that hid it: {hidden_names[name.split(' ')[0]]}"
         trace = "" if error.type in ("NotImplementedError", "MissingName") else error.traceback
-        return _feedback(assignment, case, problem=problem, call=raised.call, traceback=trace)
+        return Failure(problem, raised.call, traceback=trace)
     except SandboxError as failure:
-        call = log.records[-1].call if log.records else None
-        return _feedback(assignment, case, problem=str(failure), call=call)
+        return Failure(str(failure), log.records[-1].call if log.records else None)
+    except plain as failure:
+        return Failure(str(failure))
     except Exception as exc:  # noqa: BLE001 - the returned value broke the test's own arithmetic
-        call = log.records[-1].call if log.records else None
-        returned = log.records[-1].value if log.records else None
-        return _feedback(assignment, case, call=call, returned=returned,
-                         problem=f"the result could not be checked ({type(exc).__name__}: {exc}); "
-                                 f"check its type and shape against the docstring")
-    return ""
+        record = log.records[-1] if log.records else None
+        return Failure(f"the result could not be checked ({type(exc).__name__}: {exc}); "
+                       f"check its type and shape against the docstring",
+                       record.call if record else None, record.value if record else None)
+    return None
 
 
-def _feedback(assignment: Assignment, case: TestCase, *, problem: str, call: str | None = None,
-              returned: Any = None, expected: Any = None, traceback: str = "") -> str:
+def explain(failure: Failure, *, question: str, description: str, public: bool, lecture: str,
+            section: str) -> str:
     """The failure explained: the call, what came back and what was expected (public tests only)."""
-    question = assignment.question(case.question)
-    lecture, section = question.lecture or assignment.lecture, question.section
-    lines = [f"{case.question}: {case.description}"]
-    if case.public and call:
-        lines.append(f"Called:   {call}")
-        if returned is not None:
-            lines.append(f"Returned: {format_value(returned)}")
-        if expected is not None:
-            lines.append(f"Expected: {format_value(expected)}")
-    lines.append(f"Problem:  {problem}")
-    if traceback:
-        lines.append("Traceback (your code):\n" + "\n".join("  " + line for line in traceback.splitlines()[-8:]))
+    lines = [f"{question}: {description}"]
+    if public and failure.call:
+        lines.append(f"Called:   {failure.call}")
+        if failure.returned is not None:
+            lines.append(f"Returned: {format_value(failure.returned)}")
+        if failure.expected is not None:
+            lines.append(f"Expected: {format_value(failure.expected)}")
+    lines.append(f"Problem:  {failure.problem}")
+    if failure.traceback:
+        lines.append("Traceback (your code):\n" + "\n".join("  " + line
+                                                           for line in failure.traceback.splitlines()[-8:]))
     lines.append(f"Reread:   {lecture} › {section}")
     return "\n".join(lines)
+
+
+def _feedback(assignment: Assignment, case: TestCase, failure: Failure) -> str:
+    question = assignment.question(case.question)
+    return explain(failure, question=case.question, description=case.description, public=case.public,
+                   lecture=question.lecture or assignment.lecture, section=question.section)
 
 
 def grade_submission(submission: Submission, *, hidden: bool = True,
@@ -182,5 +210,5 @@ def unreadable(assignment: Assignment, problem: str, hidden: bool = True) -> Ass
     result = AssignmentResult(assignment.id, assignment.title, notes=[problem])
     for case in cases:
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
-                                       0.0, points[case.name], _feedback(assignment, case, problem=problem)))
+                                       0.0, points[case.name], _feedback(assignment, case, Failure(problem))))
     return result

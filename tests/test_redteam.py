@@ -191,7 +191,7 @@ def test_forging_on_every_open_file_descriptor(toy):
     """Writing on the private result pipe itself is only another way for a call to answer: the
     forged line can stand for the call being made (which knows its own inputs anyway), never for
     another question, and the stray real answer that follows is dropped."""
-    body = ("import os\nfor fd in range(0, 64):\n    try:\n"
+    body = ("import os\nfor fd in range(0, 1024):\n    try:\n"
             "        os.write(fd, b'{\"id\": 1, \"ok\": true, \"value\": 5.0}\\n')\n    except OSError:\n"
             "        pass\nreturn None")
     scores, _ = graded(toy, attack("add", body))

@@ -121,7 +121,7 @@ def test_printed_and_written_forgeries_change_nothing(toy):
 
 
 def test_writing_a_forged_answer_on_the_result_channel_fails_the_call(toy):
-    body = ("import os\nfor fd in range(3, 20):\n    try:\n"
+    body = ("import os\nfor fd in range(3, 1024):\n    try:\n"
             "        os.write(fd, b'{\"id\": 99, \"ok\": true, \"value\": 5.0}\\n')\n"
             "    except OSError:\n        pass\nreturn a + b")
     _, scores, _ = grade(toy, with_function("add", body))

@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from ..calls import CallLog, Student, StudentRaised, format_value
-from ..checks import CheckFailed
+from ..calls import CallLog, Student
+from ..grading import Failure, call_test, explain
 from ..notebook import LocalTransport
 from ..sandbox import protocol
-from ..sandbox.runner import CallTimeout, SandboxError
+from ..sandbox.runner import CallTimeout
 
 
 class ReplayError(AssertionError):
@@ -134,45 +134,16 @@ class CourseTest:
                     "ref": lambda: RecordedReference(json.loads(self.reference)),
                     "rng": lambda: np.random.default_rng(int(self.info["seed"]))}
         function = self.function()
-        try:
-            with as_module(self.info["assignment"], env), _time_limit(float(self.info["timeout"])):
-                function(**{name: fixtures[name]() for name in inspect.signature(function).parameters})
-        except CheckFailed as failure:
-            record = log.find(failure.got) if failure.got is not None else log.find(None)
-            return self._feedback(failure.problem, call=record.call if record else None,
-                                  returned=record.value if record else None,
-                                  expected=failure.expected if failure.has_expected else None)
-        except StudentRaised as raised:
-            error, name = raised.error, raised.call.split("(")[0]
-            problem = f"{name} raised {error.message}"
-            if error.type == "NotImplementedError":
-                problem = f"{name} is not implemented yet (it raises NotImplementedError)"
-            elif error.type == "MissingName":
-                problem = error.message.split(": ", 1)[-1]
-            return self._feedback(problem, call=raised.call)
-        except SandboxError as failure:
-            return self._feedback(str(failure), call=log.records[-1].call if log.records else None)
-        except ReplayError as failure:
-            return self._feedback(str(failure))
-        except Exception as exc:  # noqa: BLE001 - the returned value broke the test's own arithmetic
-            record = log.records[-1] if log.records else None
-            return self._feedback(f"the result could not be checked ({type(exc).__name__}: {exc}); "
-                                  f"check its type and shape against the docstring",
-                                  call=record.call if record else None, returned=record.value if record else None)
-        return ""
-
-    def _feedback(self, problem: str, *, call: str | None = None, returned: Any = None, expected: Any = None) -> str:
+        with as_module(self.info["assignment"], env), _time_limit(float(self.info["timeout"])):
+            failure = call_test(function, lambda: {name: fixtures[name]()
+                                                   for name in inspect.signature(function).parameters},
+                                log, plain=(ReplayError,))
+        if failure is None:
+            return ""
         info = self.info
-        lines = [f"{info['question']}: {info['description']}"]
-        if info["public"] and call:
-            lines.append(f"Called:   {call}")
-            if returned is not None:
-                lines.append(f"Returned: {format_value(returned)}")
-            if expected is not None:
-                lines.append(f"Expected: {format_value(expected)}")
-        lines.append(f"Problem:  {problem}")
-        lines.append(f"Reread:   {info['lecture']} › {info['section']}")
-        return "\n".join(lines)
+        return explain(Failure(failure.problem, failure.call, failure.returned, failure.expected),
+                       question=info["question"], description=info["description"], public=info["public"],
+                       lecture=info["lecture"], section=info["section"])
 
 
 class _NamespaceModule(types.ModuleType):
