@@ -18,8 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from .testing import TestCase
+if TYPE_CHECKING:
+    from .testing import TestCase
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,6 +141,8 @@ def _import_file(path: Path, name: str) -> ModuleType:
 
 
 def _collect(module: ModuleType, public: bool) -> list[TestCase]:
+    from .testing import TestCase
+
     cases = []
     for name, function in vars(module).items():
         meta = getattr(function, "__grade_test__", None)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from . import assignments as course
-from .grading import grade_submission
 from .loading import SubmissionError, read_submission
-from .reports import gradescope_json, print_results
-from .scoring import AssignmentResult, total
+
+if TYPE_CHECKING:
+    from .scoring import AssignmentResult
+
+# numpy, the checks and the reports are imported inside the commands, after the student's
+# process has been started, so that the two start-ups overlap (see benchmarks/check_speed.py)
 
 
 @click.group()
@@ -65,11 +69,22 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> li
     except SubmissionError as exc:
         raise click.UsageError(str(exc)) from None
     only = [assignment_id] if assignment_id else None
-    return grade_submission(submission, hidden=hidden, only=only)
+    from .sandbox.runner import Limits, Sandbox
+
+    sandboxes = {}
+    for graded_id, source in submission.sources.items():
+        if source.text is not None and (only is None or graded_id in only):
+            sandboxes[graded_id] = Sandbox(source.text, graded_id, Limits(**course.get(graded_id).limits))
+            sandboxes[graded_id].spawn()
+    from .grading import grade_submission
+
+    return grade_submission(submission, hidden=hidden, only=only, sandboxes=sandboxes)
 
 
 def _report(results: list[AssignmentResult], output_format: str, min_score: float | None) -> None:
+    from .reports import gradescope_json, print_results
     from .sandbox.isolation import probe
+    from .scoring import total
 
     layers = probe()
     if output_format == "json":

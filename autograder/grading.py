@@ -33,10 +33,11 @@ def seed_for(assignment_id: str, test_name: str) -> int:
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
-                 limits: Limits | None = None) -> AssignmentResult:
-    """Grade `source` (the text of the student's module) in a fresh sandbox."""
-    limits = limits or Limits(**assignment.limits)
-    with Sandbox(source, assignment.id, limits) as sandbox:
+                 limits: Limits | None = None, sandbox: Sandbox | None = None) -> AssignmentResult:
+    """Grade `source` (the text of the student's module) in a fresh sandbox (or in `sandbox`,
+    already started for that source)."""
+    sandbox = sandbox or Sandbox(source, assignment.id, limits or Limits(**assignment.limits))
+    with sandbox:
         sandbox.spawn()  # the child starts while the tests load
         return run_tests(assignment, sandbox, hidden=hidden)
 
@@ -187,9 +188,10 @@ def _feedback(assignment: Assignment, case: TestCase, failure: Failure) -> str:
                    lecture=question.lecture or assignment.lecture, section=question.section)
 
 
-def grade_submission(submission: Submission, *, hidden: bool = True,
-                     only: list[str] | None = None) -> list[AssignmentResult]:
-    """Grade every assignment found in `submission` (or those in `only`), in course order."""
+def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
+                     sandboxes: dict[str, Sandbox] | None = None) -> list[AssignmentResult]:
+    """Grade every assignment found in `submission` (or those in `only`), in course order;
+    `sandboxes` holds processes already started for some of its sources."""
     results = []
     for assignment_id, assignment in course.all_assignments().items():
         if assignment_id not in submission.sources or (only and assignment_id not in only):
@@ -198,7 +200,8 @@ def grade_submission(submission: Submission, *, hidden: bool = True,
         if source.text is None:
             results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
         else:
-            results.append(grade_source(assignment, source.text, hidden=hidden))
+            results.append(grade_source(assignment, source.text, hidden=hidden,
+                                        sandbox=(sandboxes or {}).get(assignment_id)))
         results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment_id}:")]
     return results
 

@@ -120,3 +120,10 @@ def test_batch_writes_one_row_and_one_result_per_submission(tmp_path):
     assert rows["bob"]["total"] == "0"
     assert rows["eve"]["status"].startswith("error:")
     assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 3
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text()
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    ci = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]
+    assert len(ci) == 1 and f"\n{ci[0]}\n" in readme

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
-
-import numpy as np
 
 ARRAY = "__ndarray__"
 FLOAT = "__float__"
@@ -89,9 +88,10 @@ def encode(value: Any, handles: Any = None) -> Any:
         return int(value)
     if isinstance(value, float):
         return _encode_float(float(value))
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # no numpy loaded: no numpy values to meet (and none imported here)
+    if np is not None and isinstance(value, np.generic):
         return encode(value.item(), handles) if value.dtype.kind in "biuf" else _describe(value, handles)
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         return _encode_array(value, "numpy")
     if isinstance(value, tuple):
         return {TUPLE: [encode(v, handles) for v in value]}
@@ -117,8 +117,6 @@ def _as_tensor(value: Any) -> Any:
 
 
 def _loaded_torch() -> Any:
-    import sys
-
     return sys.modules.get("torch")
 
 
@@ -129,7 +127,9 @@ def _describe(value: Any, handles: Any) -> Any:
     return {OBJECT: type_name}
 
 
-def _encode_array(array: np.ndarray, origin: str) -> dict:
+def _encode_array(array: Any, origin: str) -> dict:
+    import numpy as np
+
     array = np.asarray(array)
     if array.size > MAX_ARRAY_ELEMENTS:
         raise ValueError(f"an array of {array.size:,} elements (shape {array.shape}) is too large to return; "
@@ -193,7 +193,10 @@ def _expect(value: Any, kind: type) -> Any:
     return value
 
 
-def _decode_array(spec: Any) -> np.ndarray:
+def _decode_array(spec: Any) -> Any:
+    """A read-only numpy array from `{dtype, shape, values}`."""
+    import numpy as np
+
     spec = _expect(spec, dict)
     dtype = _expect(spec.get("dtype"), str)
     if dtype not in ALLOWED_DTYPES:
