@@ -71,11 +71,15 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> li
     only = [assignment_id] if assignment_id else None
     from .sandbox.runner import Limits, Sandbox
 
+    # Start the first assignment's process now; the others start in turn. Never more than one at
+    # a time: they share this worker's sandbox uid, and closing one sweeps every process of that uid.
     sandboxes = {}
-    for graded_id, source in submission.sources.items():
-        if source.text is not None and (only is None or graded_id in only):
-            sandboxes[graded_id] = Sandbox(source.text, graded_id, Limits(**course.get(graded_id).limits))
-            sandboxes[graded_id].spawn()
+    graded = [a for a in course.all_assignments() if a in submission.sources
+              and submission.sources[a].text is not None and (only is None or a in only)]
+    if graded:
+        first = graded[0]
+        sandboxes[first] = Sandbox(submission.sources[first].text, first, Limits(**course.get(first).limits))
+        sandboxes[first].spawn()
     from .grading import grade_submission
 
     return grade_submission(submission, hidden=hidden, only=only, sandboxes=sandboxes)

@@ -127,3 +127,11 @@ def test_ci_runs_exactly_the_readmes_test_command():
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     ci = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]
     assert len(ci) == 1 and f"\n{ci[0]}\n" in readme
+
+
+def test_a_folder_holding_every_assignment_gets_full_marks_on_each(tmp_path):
+    """One submission, eleven sandboxes one after the other: none may disturb the next."""
+    result = grade("run", ROOT / "solutions", "--format", "json")
+    assignments = json.loads(result.output)["extra_data"]["assignments"]
+    assert len(assignments) == len(list((ROOT / "assignments").glob("*/assignment.toml")))
+    assert {a: s["score"] for a, s in assignments.items()} == {a: s["max_score"] for a, s in assignments.items()}

@@ -201,3 +201,16 @@ def test_the_process_restarts_after_it_exits():
             sandbox.call("die")
         assert sandbox.call("ok") == 1
         assert sandbox.starts == 2
+
+
+def test_closing_one_sandbox_spares_another_of_the_same_worker():
+    first, second = Sandbox("def f():\n    return 1\n", "a"), Sandbox("def f():\n    return 2\n", "b")
+    first.spawn()
+    second.spawn()
+    try:
+        assert first.call("f") == 1 and second.call("f") == 2
+        first.close()
+        assert second.call("f") == 2
+    finally:
+        first.close()
+        second.close()

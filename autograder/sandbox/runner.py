@@ -7,6 +7,7 @@ costs only the tests that call it.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import select
@@ -78,6 +79,9 @@ def _passed_through() -> dict[str, str]:
 
 class Sandbox:
     """A child process running `source_file` as module `module_name` under `limits`."""
+
+    #: Live sandboxes per uid in this process: the uid is swept only when the last one ends.
+    _live: collections.Counter[int] = collections.Counter()
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
                  extra_env: dict[str, str] | None = None) -> None:
@@ -151,6 +155,8 @@ class Sandbox:
             os.close(response_write)
             output.close()
         self.starts += 1
+        if self._uid is not None:
+            Sandbox._live[self._uid] += 1
         self._buffer = b""
         self._loaded = False
 
@@ -176,7 +182,9 @@ class Sandbox:
             pass
         process.wait()
         if self._uid is not None:
-            isolation.kill_uid(self._uid)
+            Sandbox._live[self._uid] -= 1
+            if not Sandbox._live[self._uid]:  # the last live sandbox of this uid: sweep what escaped
+                isolation.kill_uid(self._uid)
         for fd in (self._request_write, self._response_read):
             try:
                 os.close(fd)
