@@ -135,3 +135,17 @@ def test_a_folder_holding_every_assignment_gets_full_marks_on_each(tmp_path):
     assignments = json.loads(result.output)["extra_data"]["assignments"]
     assert len(assignments) == len(list((ROOT / "assignments").glob("*/assignment.toml")))
     assert {a: s["score"] for a, s in assignments.items()} == {a: s["max_score"] for a, s in assignments.items()}
+
+
+@pytest.mark.slow
+def test_the_demo_grades_the_examples_as_their_readme_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = grade("demo", "-o", tmp_path / "grades")
+    assert result.exit_code == 0, result.output
+    rows = {row["submission"]: row for row in csv.DictReader(open(tmp_path / "grades" / "grades.csv"))}
+    assert rows["reference"]["total"] == rows["reference"]["max_total"]
+    assert rows["untouched_template"]["total"] == "0"
+    assert {name: rows[name]["total"] for name in ("alice", "bob_loops", "carol_syntax", "dave_exits")} == \
+        {"alice": "6.5", "bob_loops": "6", "carol_syntax": "7", "dave_exits": "7"}
+    assert (tmp_path / "grades" / "reports" / "charts" / "score_distribution.png").read_bytes()[:8] == \
+        b"\x89PNG\r\n\x1a\n"
