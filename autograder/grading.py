@@ -142,14 +142,14 @@ def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any
         return Failure(failure.problem, record.call if record else None, record.value if record else None,
                        failure.expected if failure.has_expected else None)
     except StudentRaised as raised:
-        error, name = raised.error, raised.call.split("(")[0]
+        error, name = raised.error, raised.call.split("(")[0].strip()
         problem = f"{name} raised {error.message}"
         if error.type == "NotImplementedError":
             problem = f"{name} is not implemented yet (it raises NotImplementedError)"
         elif error.type == "MissingName":
             problem = error.message.split(": ", 1)[-1]
-            if name.split(" ")[0] in (hidden_names or {}):
-                problem += f"; your file has an error that hid it: {hidden_names[name.split(' ')[0]]}"
+            if name in (hidden_names or {}):
+                problem += f"; your file has an error that hid it: {hidden_names[name]}"
         trace = "" if error.type in ("NotImplementedError", "MissingName") else error.traceback
         return Failure(problem, raised.call, traceback=trace)
     except SandboxError as failure:
