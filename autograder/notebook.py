@@ -18,6 +18,11 @@ from .sandbox import protocol
 from .sandbox.runner import RemoteError
 
 
+def _remote_error(exc: Exception) -> RemoteError:
+    """An exception as the sandbox reports it: as data."""
+    return RemoteError(type(exc).__name__, [c.__name__ for c in type(exc).__mro__], f"{type(exc).__name__}: {exc}", "")
+
+
 class LocalTransport:
     """Calls functions of `namespace` directly; results pass through the protocol's encoding."""
 
@@ -55,8 +60,7 @@ class LocalTransport:
         try:
             return self._round_trip(self._build(recipe))
         except Exception as exc:  # noqa: BLE001 - report like the sandbox does
-            return RemoteError(type(exc).__name__, [c.__name__ for c in type(exc).__mro__],
-                               f"{type(exc).__name__}: {exc}", "")
+            return _remote_error(exc)
 
     def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
              method: str | None = None, timeout: float = 10.0) -> Any:
@@ -75,8 +79,7 @@ class LocalTransport:
                 value = function(*self._build(list(args)), **self._build(kwargs or {}))
             self.last_warnings = [f"{w.category.__name__}: {w.message}" for w in caught[:5]]
         except Exception as exc:  # noqa: BLE001 - report like the sandbox does
-            return RemoteError(type(exc).__name__, [c.__name__ for c in type(exc).__mro__],
-                               f"{type(exc).__name__}: {exc}", "")
+            return _remote_error(exc)
         return self._round_trip(value)
 
 
