@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to download (urllib, as the MNIST loader does) fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tests must not use the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+@pytest.fixture
+def sample_mnist_only(no_network, monkeypatch, tmp_path):
+    """No network, no $MNIST_DIR from the caller and a cache folder of the test's own: the shipped sample."""
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +50,17 @@ def replace_definition(source: str, name: str, replacement: str) -> str:
             start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
             return "\n".join(lines[:start] + replacement.strip("\n").splitlines() + lines[node.end_lineno:]) + "\n"
     raise KeyError(f"{name} is not defined at top level")
+
+
+def mutants():
+    """Every plausible wrong implementation in tests/mutants, as pytest params
+    `(assignment_id, question, name_replaced, source)`."""
+    from autograder import assignments as course
+
+    for assignment_id in course.all_assignments(ROOT):
+        try:
+            module = importlib.import_module(f"tests.mutants.{assignment_id}")
+        except ModuleNotFoundError:
+            continue
+        for question, name, description, source in module.MUTANTS:
+            yield pytest.param(assignment_id, question, name, source, id=f"{assignment_id}-{question}-{description}")

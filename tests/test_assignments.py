@@ -3,26 +3,14 @@ plausible wrong implementation loses points on its own question and nowhere else
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import ROOT, mutants, replace_definition, solution_source
 
 ASSIGNMENTS = list(course.all_assignments(ROOT))
-
-
-def mutants():
-    for assignment_id in ASSIGNMENTS:
-        try:
-            module = importlib.import_module(f"tests.mutants.{assignment_id}")
-        except ModuleNotFoundError:
-            continue
-        for question, name, description, source in module.MUTANTS:
-            yield pytest.param(assignment_id, question, name, source, id=f"{assignment_id}-{question}-{description}")
 
 
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)

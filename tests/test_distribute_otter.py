@@ -7,7 +7,6 @@ constants); every assignment's tests are checked in-process, without Otter.
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from autograder.distribute.leaks import find_leaks
 from autograder.distribute.otter_runtime import CourseTest, as_module
 from autograder.grading import seed_for
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import ROOT, mutants, replace_definition, solution_source
 
 ASSIGNMENTS = list(course.all_assignments(ROOT))
 #: The Otter round trip: numpy only, one with functions and one with module-level answers.
@@ -94,15 +93,8 @@ def test_each_test_runs_in_otter_passing_on_the_solution_failing_on_the_template
 
 
 def numpy_only_mutants():
-    for assignment_id in ASSIGNMENTS:
-        if "torch" in solution_source(assignment_id):
-            continue
-        try:
-            module = importlib.import_module(f"tests.mutants.{assignment_id}")
-        except ModuleNotFoundError:
-            continue
-        for question, name, description, source in module.MUTANTS:
-            yield pytest.param(assignment_id, question, name, source, id=f"{assignment_id}-{question}-{description}")
+    """The mutants of `tests/test_assignments.py` whose assignment needs no torch."""
+    return [p for p in mutants() if "torch" not in solution_source(p.values[0])]
 
 
 @pytest.fixture(scope="module")

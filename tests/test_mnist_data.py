@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import struct
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -32,16 +31,7 @@ from autograder.datasets.mnist import (
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No network, no $MNIST_DIR from the caller, and a cache folder of our own."""
-
-    def no_network(*args, **kwargs):
-        raise AssertionError("tests must not use the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.delenv("MNIST_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("sample_mnist_only")
 
 
 def idx(code: int, dims: tuple[int, ...], payload: bytes) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import urllib.request
 
 import numpy as np
 import pytest
@@ -25,12 +24,7 @@ FULL_MNIST = not mnist.missing_files(mnist.mnist_dir(), [s for pair in mnist.MNI
 needs_full_mnist = pytest.mark.skipif(not FULL_MNIST, reason="needs full MNIST in $MNIST_DIR")
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("tests must not use the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def build(name, **args):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import urllib.request
 
 import pytest
 import torch
@@ -16,16 +15,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
-@pytest.fixture(autouse=True)
-def sample_only(monkeypatch, tmp_path):
-    """No network and no full MNIST: the shipped sample is what gets used."""
-
-    def no_network(*args, **kwargs):
-        raise AssertionError("tests must not use the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.delenv("MNIST_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("sample_mnist_only")
 
 
 def png_size(path) -> tuple[int, int]:
