@@ -15,8 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .sandbox.protocol import Handle, Opaque, Recipe
-from .sandbox.runner import CallTimeout, RemoteError
+from .sandbox.runtime.protocol import CallTimeout, Handle, Opaque, Recipe, RemoteError
 
 _monotonic = time.monotonic
 

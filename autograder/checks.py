@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .calls import RemoteObject, StudentRaised
-from .sandbox.protocol import Handle, Opaque, Recipe
+from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
 _MISSING = object()
 

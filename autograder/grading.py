@@ -19,7 +19,8 @@ from . import assignments as course
 from .assignments import Assignment
 from .calls import CallLog, Student, StudentRaised, Transport, format_value
 from .checks import CheckFailed
-from .sandbox.runner import Limits, Sandbox, SandboxError
+from .sandbox.runner import Limits, Sandbox
+from .sandbox.runtime.protocol import GRADER, GraderError, SandboxError
 from .scoring import AssignmentResult, TestResult, test_points
 from .submission import Submission
 from .testing import TestCase
@@ -78,7 +79,7 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
     try:
         report = transport.ensure_started()
     except SandboxError as exc:
-        result.notes.append(str(exc))
+        result.notes.append(grader_problem(str(exc)) if isinstance(exc, GraderError) else str(exc))
         return {}
     hidden_names = {}
     for error in report["syntax_errors"]:
@@ -143,6 +144,8 @@ def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any
                        failure.expected if failure.has_expected else None)
     except StudentRaised as raised:
         error, name = raised.error, raised.call.split("(")[0].strip()
+        if error.origin == GRADER:
+            return Failure(grader_problem(error.message), raised.call)
         problem = f"{name} raised {error.message}"
         if error.type == "NotImplementedError":
             problem = f"{name} is not implemented yet (it raises NotImplementedError)"
@@ -152,6 +155,10 @@ def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any
                 problem += f"; your file has an error that hid it: {hidden_names[name]}"
         trace = "" if error.type in ("NotImplementedError", "MissingName") else error.traceback
         return Failure(problem, raised.call, traceback=trace)
+    except GraderError as failure:
+        return Failure(grader_problem(str(failure)), log.records[-1].call if log.records else None)
+    except course.CourseError as failure:
+        return Failure(grader_problem(str(failure)))
     except SandboxError as failure:
         return Failure(str(failure), log.records[-1].call if log.records else None)
     except plain as failure:
@@ -162,6 +169,11 @@ def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any
                        f"check its type and shape against the docstring",
                        record.call if record else None, record.value if record else None)
     return None
+
+
+def grader_problem(reason: str) -> str:
+    """The problem of a test the grader itself could not run: never the student's doing."""
+    return f"the grader could not run this test: {reason}; tell your instructor (this is not your code's fault)"
 
 
 def explain(failure: Failure, *, question: str, description: str, public: bool, lecture: str,

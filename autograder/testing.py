@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import checks as check
-from .sandbox.protocol import Recipe as recipe
+from .sandbox.runtime.protocol import Recipe as recipe
 
 __all__ = ["test", "check", "recipe", "TestCase"]
 

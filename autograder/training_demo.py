@@ -88,8 +88,8 @@ def _train_demo(epochs: int, data_dir: str | Path | None, output: str | Path, de
                 lr: float, seed: int, console: Console | None) -> DemoResult:
     import torch
 
-    from .datasets.loaders import GPUResidentLoader
     from .datasets.mnist import available_data
+    from .sandbox.runtime.loaders import GPUResidentLoader
 
     console = console or Console()
     if epochs < 1:

@@ -82,7 +82,7 @@ def make_sgd(model, device: torch.device, fused: bool):
 
 def time_epochs(ref, way: str, data, device: torch.device, epochs: int, seed: int) -> list[float]:
     """Seconds per epoch of `way`, after one untimed warm-up epoch on at most 20 batches."""
-    from autograder.datasets.loaders import GPUResidentLoader, make_dataloader
+    from autograder.sandbox.runtime.loaders import GPUResidentLoader, make_dataloader
 
     images, labels = data
     torch.manual_seed(seed)
@@ -109,7 +109,7 @@ def time_epochs(ref, way: str, data, device: torch.device, epochs: int, seed: in
 
 def time_to_accuracy(ref, data, test, device: torch.device, seed: int, max_epochs: int = 30):
     """(seconds of training, epochs, accuracy) until the test accuracy reaches TARGET (or max_epochs)."""
-    from autograder.datasets.loaders import GPUResidentLoader
+    from autograder.sandbox.runtime.loaders import GPUResidentLoader
 
     torch.manual_seed(seed)
     model = ref.build_mlp((784, 128, 10)).to(device)

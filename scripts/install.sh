@@ -1,14 +1,20 @@
 #!/bin/sh
-# Install the course autograder: bubblewrap for the sandbox's strongest layers (when this
-# machine runs as root with apt), then the package itself, pinned to the CPU torch wheel.
-#   sh scripts/install.sh          the grader
+# Install the course autograder into its own virtual environment, ./.venv, whatever python3 this
+# machine has (a distribution's own python3 is "externally managed" and refuses pip, PEP 668):
+#   sh scripts/install.sh          the grader: .venv/bin/grade
 #   sh scripts/install.sh test     the grader and what its test suite needs
+# As root with apt, it first installs what the sandbox needs from the system: bubblewrap
+# (SECURITY.md), and python3-venv where python3 lacks it.
 set -e
 cd "$(dirname "$0")/.."
-if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null) ||
-        echo "install.sh: bubblewrap could not be installed; the sandbox falls back to fewer layers" >&2
+packages=""
+command -v bwrap >/dev/null 2>&1 || packages="bubblewrap"
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || packages="$packages python3-venv"
+if [ -n "$packages" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null) ||
+        echo "install.sh: could not install $packages; the sandbox falls back to fewer layers" >&2
 fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
 extra=""
 [ "${1:-}" = "test" ] && extra="[test]"
-python3 -m pip install -q -c constraints.txt -e ".$extra"
+.venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$extra"

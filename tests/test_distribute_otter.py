@@ -205,7 +205,7 @@ def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, mo
 
 def test_a_recorded_reference_answers_only_the_questions_it_was_asked():
     from autograder.distribute.otter_runtime import RecordedReference, ReplayError
-    from autograder.sandbox import protocol
+    from autograder.sandbox.runtime import protocol
 
     records = [{"kind": "call", "name": "predict", "args": protocol.encode([[np.array([1.0, 2.0]), 2.0], {}]),
                 "value": protocol.encode(np.array([2.0, 4.0]))}]

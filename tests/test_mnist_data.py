@@ -16,7 +16,6 @@ import pytest
 import torch
 
 from autograder.datasets import mnist
-from autograder.datasets.loaders import GPUResidentLoader, make_dataloader
 from autograder.datasets.mnist import (
     ChecksumError,
     IDXFormatError,
@@ -27,6 +26,7 @@ from autograder.datasets.mnist import (
     read_idx,
     write_idx,
 )
+from autograder.sandbox.runtime.loaders import GPUResidentLoader, make_dataloader
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 

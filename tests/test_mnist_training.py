@@ -12,9 +12,9 @@ import torch
 
 from autograder import assignments as course
 from autograder.datasets import mnist
-from autograder.sandbox import recipes
-from autograder.sandbox.protocol import Handle
 from autograder.sandbox.runner import Limits, Sandbox
+from autograder.sandbox.runtime import recipes
+from autograder.sandbox.runtime.protocol import Handle
 from autograder.testing import recipe
 
 from .conftest import ROOT
@@ -184,7 +184,7 @@ def test_the_sandboxed_process_can_use_cuda_under_the_assignments_limits():
 
 @needs_cuda
 def test_the_reference_trains_on_the_gpu_from_a_gpu_resident_loader():
-    from autograder.datasets.loaders import GPUResidentLoader
+    from autograder.sandbox.runtime.loaders import GPUResidentLoader
 
     ref, sample = reference(), mnist.load_sample()
     device = ref.get_device()
@@ -201,7 +201,7 @@ def test_the_reference_trains_on_the_gpu_from_a_gpu_resident_loader():
 @pytest.mark.slow
 def test_the_reference_reaches_the_graders_full_mnist_threshold_on_the_gpu():
     """The hidden test's GPU path: 20 epochs, SGD lr 0.1, batches of 64 must give ≥ 97.5% test accuracy."""
-    from autograder.datasets.loaders import make_dataloader
+    from autograder.sandbox.runtime.loaders import make_dataloader
 
     ref, data = reference(), mnist.available_data().data
     device = ref.get_device()

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from autograder.sandbox import protocol
-from autograder.sandbox.protocol import Handle, Opaque, ProtocolError, Recipe, decode, dumps, encode, loads
+from autograder.sandbox.runtime import protocol
+from autograder.sandbox.runtime.protocol import Handle, Opaque, ProtocolError, Recipe, decode, dumps, encode, loads
 
 
 def round_trip(value):

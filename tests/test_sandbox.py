@@ -11,7 +11,8 @@ import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
-from autograder.sandbox.runner import CallTimeout, ChildExited, Limits, RemoteError, Sandbox
+from autograder.sandbox.runner import Limits, Sandbox
+from autograder.sandbox.runtime.protocol import CallTimeout, ChildExited, RemoteError
 
 from .conftest import ROOT
 

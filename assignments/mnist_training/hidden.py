@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import recipes
+from autograder.sandbox.runtime import recipes
 from autograder.testing import check, recipe, test
 
 CPU = recipe("device", kind="cpu")

@@ -1,16 +1,14 @@
-"""MNIST handwritten digits: the IDX file format, the full data set and the shipped sample.
+"""MNIST handwritten digits for the grader: the full data set and its verified downloads.
 
-Lecture 5 trains a 784 -> 128 -> 10 network on MNIST. This module reads the
-data for it and never needs the network unless asked to:
+Lecture 5 trains a 784 -> 128 -> 10 network on MNIST. The IDX format and the
+shipped 5,000-digit sample live in the sandbox's runtime
+(`autograder.sandbox.runtime.mnist_sample`), because recipes in the student's
+process read them too; this module re-exports them and adds:
 
-- ``read_idx`` / ``write_idx``: the IDX format the digits are published in,
-  plain or gzipped.
 - ``load_mnist``: the full data set (60,000 training and 10,000 test digits)
   from the four standard files in a folder named by argument or by the
   environment variable ``MNIST_DIR``, optionally downloaded and checked
   against published SHA-256 digests.
-- ``load_sample``: 5,000 real MNIST digits shipped inside the package
-  (4,000 training / 1,000 held out), so that assignment 11 runs offline.
 - ``available_data``: the full set when its files are present, else the sample,
   and which of the two it used.
 
@@ -21,40 +19,40 @@ digits 0..9. Model-ready arrays (``MNISTData``) are float32 (N, 784) scaled to
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import math
 import os
 import shutil
-import struct
 import urllib.request
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
 
-# --------------------------------------------------------------------- IDX format
-
-#: IDX type code -> element type (big-endian on disk).
-IDX_DTYPES: dict[int, np.dtype] = {
-    0x08: np.dtype(">u1"),  # unsigned byte
-    0x09: np.dtype(">i1"),  # signed byte
-    0x0B: np.dtype(">i2"),  # short
-    0x0C: np.dtype(">i4"),  # int
-    0x0D: np.dtype(">f4"),  # float
-    0x0E: np.dtype(">f8"),  # double
-}
-GZIP_MAGIC = b"\x1f\x8b"
-
-
-class IDXFormatError(ValueError):
-    """A file is not a well-formed IDX file (or not a readable gzip of one)."""
-
-
-class MNISTFormatError(ValueError):
-    """Well-formed IDX files that do not hold MNIST images and labels."""
+from ..sandbox.runtime.mnist_sample import (  # noqa: F401 - re-exported: the grader's one MNIST module
+    GZIP_MAGIC,
+    IDX_DTYPES,
+    IMAGE_SHAPE,
+    MNIST_FILES,
+    N_CLASSES,
+    N_PIXELS,
+    SAMPLE_DIR,
+    SAMPLE_FILES,
+    SAMPLE_HELD_OUT_SIZE,
+    SAMPLE_TRAIN_SIZE,
+    IDXFormatError,
+    MNISTData,
+    MNISTFormatError,
+    find_file,
+    idx_bytes,
+    load_sample,
+    model_ready,
+    parse_idx,
+    read_idx,
+    read_images_and_labels,
+    scale_images,
+    write_idx,
+)
 
 
 class ChecksumError(ValueError):
@@ -65,114 +63,9 @@ class DownloadError(OSError):
     """No mirror could deliver a file."""
 
 
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Read an IDX file, plain or gzipped, into an array.
-
-    The layout is a 4-byte magic number (two zero bytes, a type code such as
-    0x08 for unsigned bytes, the number of dimensions), one big-endian uint32
-    per dimension, then the values in C order, big-endian. Gzip is recognised
-    by its content, not by the file name.
-
-    Returns a writable array of the stored shape with the stored element type
-    in native byte order (uint8 for MNIST). Raises ``IDXFormatError``, naming
-    the file, when it is corrupt, truncated or has bytes left over.
-    """
-    name = os.fspath(path)
-    data = Path(path).read_bytes()
-    if data[:2] == GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise IDXFormatError(
-                f"{name!r} starts like a gzip file but cannot be decompressed ({error}); "
-                "it is corrupt or was cut short: fetch it again."
-            ) from error
-    return parse_idx(data, name=name)
-
-
-def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
-    """Decode the bytes of an (uncompressed) IDX file; ``name`` is used in errors."""
-    if len(data) < 4:
-        raise IDXFormatError(
-            f"{name!r} has a truncated header: an IDX header needs at least 4 bytes, "
-            f"but there are only {len(data)}."
-        )
-    if data[0] != 0 or data[1] != 0:
-        raise IDXFormatError(
-            f"{name!r} is not an IDX file: its magic number 0x{data[:4].hex()} should start "
-            "with two zero bytes (MNIST images are 0x00000803, labels 0x00000801)."
-        )
-    code, ndim = data[2], data[3]
-    if code not in IDX_DTYPES:
-        known = ", ".join(f"0x{c:02x}" for c in IDX_DTYPES)
-        raise IDXFormatError(
-            f"{name!r} has unknown IDX data type code 0x{code:02x}; expected one of {known}."
-        )
-    if ndim == 0:
-        raise IDXFormatError(f"{name!r} declares 0 dimensions; an IDX array needs at least 1.")
-    header_size = 4 + 4 * ndim
-    if len(data) < header_size:
-        raise IDXFormatError(
-            f"{name!r} has a truncated header: {ndim} dimensions need a {header_size}-byte "
-            f"header, but there are only {len(data)} bytes."
-        )
-    dims = struct.unpack(f">{ndim}I", data[4:header_size])
-    dtype = IDX_DTYPES[code]
-    count = math.prod(dims)
-    expected, actual = count * dtype.itemsize, len(data) - header_size
-    if actual < expected:
-        raise IDXFormatError(
-            f"{name!r} has truncated data: its header promises shape {dims} "
-            f"({expected} bytes of data), but only {actual} bytes follow; the file was cut short."
-        )
-    if actual > expected:
-        raise IDXFormatError(
-            f"{name!r} has {actual - expected} bytes of trailing garbage after the "
-            f"{expected} bytes of data its header (shape {dims}) describes."
-        )
-    values = np.frombuffer(data, dtype=dtype, count=count, offset=header_size)
-    return values.reshape(dims).astype(dtype.newbyteorder("="))
-
-
-def idx_bytes(array: np.ndarray) -> bytes:
-    """Encode an array as the bytes of an IDX file (the inverse of ``parse_idx``)."""
-    array = np.asarray(array)
-    native = array.dtype.newbyteorder("=")
-    codes = [code for code, dt in IDX_DTYPES.items() if dt.newbyteorder("=") == native]
-    if not codes:
-        raise ValueError(
-            f"IDX cannot store dtype {str(array.dtype)!r}; use uint8, int8, int16, int32, "
-            "float32 or float64."
-        )
-    if not 1 <= array.ndim <= 255:
-        raise ValueError(f"IDX stores 1 to 255 dimensions, not {array.ndim}.")
-    header = struct.pack(f">BBBB{array.ndim}I", 0, 0, codes[0], array.ndim, *array.shape)
-    return header + np.ascontiguousarray(array, dtype=IDX_DTYPES[codes[0]]).tobytes()
-
-
-def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> None:
-    """Write ``array`` as an IDX file, gzipped when ``path`` ends in ``.gz``.
-
-    Gzip output has a zero timestamp, so the same array gives the same bytes.
-    """
-    data = idx_bytes(array)
-    if os.fspath(path).endswith(".gz"):
-        data = gzip.compress(data, compresslevel=9, mtime=0)
-    Path(path).write_bytes(data)
-
-
 # --------------------------------------------------------------------- full MNIST
 
-IMAGE_SHAPE = (28, 28)
-N_PIXELS = 784
-N_CLASSES = 10
 MNIST_DIR_ENV = "MNIST_DIR"
-
-#: split -> (images file, labels file), without the optional ".gz".
-MNIST_FILES: dict[str, tuple[str, str]] = {
-    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
 
 #: Published SHA-256 digests of the gzipped files (as distributed by LeCun et al.
 #: and mirrored unchanged; also used by TensorFlow Datasets). Sizes in bytes:
@@ -204,14 +97,6 @@ def mnist_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     if os.environ.get(MNIST_DIR_ENV):
         return Path(os.environ[MNIST_DIR_ENV]).expanduser()
     return default_cache_dir()
-
-
-def find_file(directory: Path, stem: str) -> Path | None:
-    """``directory/stem.gz`` or ``directory/stem``, whichever exists first; else None."""
-    for candidate in (directory / f"{stem}.gz", directory / stem):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def missing_files(directory: Path, stems: Iterable[str]) -> list[str]:
@@ -275,35 +160,6 @@ def fetch_file(name: str, directory: Path) -> Path:
     )
 
 
-def read_images_and_labels(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Read and check an images/labels pair: uint8 (N, 28, 28) and uint8 (N,) digits 0..9."""
-    images, labels = read_idx(images_path), read_idx(labels_path)
-    img_name, lab_name = os.fspath(images_path), os.fspath(labels_path)
-    if images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
-        raise MNISTFormatError(
-            f"{img_name!r} holds an array of shape {images.shape}; MNIST images are "
-            "(N, 28, 28). Is it an images file?"
-        )
-    if labels.ndim != 1:
-        raise MNISTFormatError(
-            f"{lab_name!r} holds an array of shape {labels.shape}; MNIST labels are (N,). "
-            "Is it a labels file?"
-        )
-    for array, name in ((images, img_name), (labels, lab_name)):
-        if array.dtype != np.uint8:
-            raise MNISTFormatError(f"{name!r} holds {array.dtype} values; MNIST stores uint8.")
-    if len(images) != len(labels):
-        raise MNISTFormatError(
-            f"{img_name!r} holds {len(images)} images but {lab_name!r} holds {len(labels)} "
-            "labels; they should match. Are both files from the same split?"
-        )
-    if labels.size and labels.max() >= N_CLASSES:
-        raise MNISTFormatError(
-            f"{lab_name!r} holds label {int(labels.max())!r}; MNIST labels are digits 0 to 9."
-        )
-    return images, labels
-
-
 def load_mnist(
     split: str = "train",
     data_dir: str | os.PathLike[str] | None = None,
@@ -338,60 +194,12 @@ def load_mnist(
     return (images.reshape(len(images), N_PIXELS) if flatten else images), labels
 
 
-# --------------------------------------------------------------------- model-ready data
-
-SAMPLE_DIR = Path(__file__).with_name("data")
-SAMPLE_FILES = ("mnist-sample-images-idx3-ubyte.gz", "mnist-sample-labels-idx1-ubyte.gz")
-#: The sample's first 4,000 digits are for training, the last 1,000 held out
-#: (400 and 100 of each digit; see data/README.md).
-SAMPLE_TRAIN_SIZE = 4000
-SAMPLE_HELD_OUT_SIZE = 1000
-
-
-class MNISTData(NamedTuple):
-    """Model-ready digits: images float32 (N, 784) in [0, 1], labels int64 (N,)."""
-
-    train_images: np.ndarray
-    train_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
-
-
 class AvailableData(NamedTuple):
     """What ``available_data`` found: the data, ``"full"`` or ``"sample"``, and why."""
 
     data: MNISTData
     source: Literal["full", "sample"]
     note: str
-
-
-def scale_images(images: np.ndarray) -> np.ndarray:
-    """uint8 pixels (N, 28, 28) or (N, 784), 0..255 -> float32 (N, 784) in [0, 1]."""
-    return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
-
-
-def _model_ready(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return scale_images(images), labels.astype(np.int64)
-
-
-def load_sample() -> MNISTData:
-    """The 5,000 MNIST digits shipped with the autograder, split 4,000 / 1,000.
-
-    Returns ``MNISTData``: train images float32 (4000, 784) and labels int64
-    (4000,), held-out images float32 (1000, 784) and labels int64 (1000,);
-    pixels in [0, 1], every digit 400 times in training and 100 times held out.
-    """
-    images, labels = read_images_and_labels(*(SAMPLE_DIR / name for name in SAMPLE_FILES))
-    expected = SAMPLE_TRAIN_SIZE + SAMPLE_HELD_OUT_SIZE
-    if len(images) != expected:
-        raise MNISTFormatError(
-            f"The shipped sample holds {len(images)} digits, not {expected}; "
-            "regenerate it with scripts/make_mnist_sample.py."
-        )
-    cut = SAMPLE_TRAIN_SIZE
-    return MNISTData(
-        *_model_ready(images[:cut], labels[:cut]), *_model_ready(images[cut:], labels[cut:])
-    )
 
 
 def available_data(
@@ -413,8 +221,8 @@ def available_data(
             f"(missing {', '.join(missing)}); set {MNIST_DIR_ENV} to use it."
         )
         return AvailableData(load_sample(), "sample", note)
-    train = _model_ready(*load_mnist("train", directory, download))
-    test = _model_ready(*load_mnist("test", directory, download))
+    train = model_ready(*load_mnist("train", directory, download))
+    test = model_ready(*load_mnist("test", directory, download))
     note = (
         f"Using full MNIST from {str(directory)!r} ({len(train[1]):,} training / "
         f"{len(test[1]):,} test digits)."

@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
-from .files import fresh_folder, runtime_requirements, uses_torch, write_text
+from .files import fresh_folder, torch_requirement, uses_torch, write_text
 from .gradescope import TORCH_INDEX
 from .student import assert_no_secrets, write_student_files
 
@@ -47,10 +47,9 @@ def step_id(assignment: Assignment) -> str:
 def workflow(assignments: list[Assignment], root: Path) -> str:
     """The `classroom.yml` text."""
     torch = any(uses_torch(a, root) for a in assignments)
-    torch_requirement = next((r for r in runtime_requirements(root) if r.lower().startswith("torch")), "torch")
     install = ["python -m pip install --upgrade pip"]
     if torch:
-        install.append(f"python -m pip install --index-url {TORCH_INDEX} {_quote(torch_requirement)}")
+        install.append(f"python -m pip install --index-url {TORCH_INDEX} {_quote(torch_requirement(root))}")
     install.append("python -m pip install -e .")
     lines = [
         "name: Autograding Tests",

@@ -77,6 +77,18 @@ def runtime_requirements(root: Path, *, torch: bool = True) -> list[str]:
     return [declared.get(name, name) for name in wanted]
 
 
+def torch_requirement(root: Path) -> str:
+    """The torch the distributions install: the course's pin in constraints.txt (the release its
+    tests ran with), else its declared requirement."""
+    constraints = root / "constraints.txt"
+    if constraints.exists():
+        for line in constraints.read_text(encoding="utf-8").splitlines():
+            line = line.split("#")[0].strip()
+            if _requirement_name(line) == "torch":
+                return line
+    return next((r for r in runtime_requirements(root) if _requirement_name(r) == "torch"), "torch")
+
+
 def bundle_pyproject(root: Path, description: str) -> str:
     """A minimal pyproject.toml that installs the copied `autograder` package and the `grade` command."""
     metadata = project_metadata(root)
@@ -90,7 +102,7 @@ def bundle_pyproject(root: Path, description: str) -> str:
         f"dependencies = [\n{dependencies}]\n\n"
         '[project.scripts]\ngrade = "autograder.cli:main"\n\n'
         '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
-        '[tool.setuptools.package-data]\n"autograder.datasets" = ["data/*"]\n'
+        '[tool.setuptools.package-data]\n"autograder.sandbox.runtime" = ["data/*"]\n'
     )
 
 

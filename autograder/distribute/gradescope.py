@@ -5,7 +5,8 @@ when it builds the image, then `run_autograder` for each submission: the
 submission is in `/autograder/submission` and the results go to
 `/autograder/results/results.json`. Inside the zip:
 
-    setup.sh           installs Python packages into /autograder/venv (torch from the CPU wheel index)
+    setup.sh           bubblewrap for the sandbox (apt, as root), then Python packages into
+                       /autograder/venv (torch from the CPU wheel index); not the grader itself
     run_autograder     `grade run SUBMISSION --assignment ID --format json` -> results.json
     requirements.txt   what `grade run` needs
     autograder/        the grader's source
@@ -14,7 +15,11 @@ submission is in `/autograder/submission` and the results go to
 
 `run_autograder` reads its folders from the environment (AUTOGRADER_ROOT,
 AUTOGRADER_SOURCE, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, PYTHON), with
-Gradescope's paths as defaults, so it can be tried on a laptop.
+Gradescope's paths as defaults, so it can be tried on a laptop. The grader runs
+from `source/` (it is never installed); the student's process sees only the
+sandbox's runtime folder of it. A submission that cannot be graded (no gradable
+file) gets a results.json that says so; a grader that fails says that it failed,
+and never blames the submission.
 """
 
 from __future__ import annotations
@@ -24,7 +29,15 @@ import tempfile
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
-from .files import copy_assignment, copy_package, runtime_requirements, uses_torch, write_text, write_zip
+from .files import (
+    copy_assignment,
+    copy_package,
+    runtime_requirements,
+    torch_requirement,
+    uses_torch,
+    write_text,
+    write_zip,
+)
 
 ALL = "all"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -36,17 +49,23 @@ SETUP_SH = """\
 set -euo pipefail
 cd "$(dirname "$0")"
 AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
-    apt-get update && apt-get install -y python3 python3-pip python3-venv
+# bubblewrap gives the student's process its own filesystem view, network and PIDs (SECURITY.md);
+# where the container refuses namespaces, the grader falls back and results.json says which layers ran.
+packages=""
+command -v bwrap >/dev/null 2>&1 || packages="bubblewrap"
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || packages="$packages python3 python3-venv"
+if [ -n "$packages" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages
 fi
 python3 -m venv "$AUTOGRADER_ROOT/venv"
 PIP="$AUTOGRADER_ROOT/venv/bin/python -m pip"
-$PIP install --upgrade pip
 {torch}$PIP install -r requirements.txt
 """
 
+# TORCH_INDEX_URL: set it empty to take torch from pip's own configuration (a local wheel, say).
 TORCH_LINE = '# PyTorch from its CPU wheel index: no CUDA packages, a much smaller image.\n' \
-             '$PIP install --index-url {index} "{requirement}"\n'
+             'TORCH_INDEX_URL="${{TORCH_INDEX_URL-{index}}}"\n' \
+             '$PIP install ${{TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}} "{requirement}"\n'
 
 RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
@@ -73,16 +92,25 @@ if [ "$status" -eq 0 ] && [ -s "$RESULTS/results.json.partial" ]; then
     mv "$RESULTS/results.json.partial" "$RESULTS/results.json"
     exit 0
 fi
-# The submission could not be graded at all (no gradable file, say): say why, with a score of 0.
-"$PYTHON" - "$RESULTS/grader.log" "$RESULTS/results.json" "$status" <<'PY'
+# No grades: status 2 is a submission that cannot be graded at all (no gradable file, say);
+# anything else is the grader's own failure, which is never blamed on the student.
+if ! "$PYTHON" - "$RESULTS/grader.log" "$RESULTS/results.json" "$status" <<'PY'
 import json, sys
 log = open(sys.argv[1], encoding="utf-8", errors="replace").read().strip().splitlines()
 reason = log[-1] if log else f"the grader exited with status {{sys.argv[3]}}"
-message = ("Your submission could not be graded: " + reason + "\\n"
-           "Submit {expected}; check the file name and upload it again.")
+if sys.argv[3] == "2":
+    message = ("Your submission could not be graded: " + reason + "\\n"
+               "Submit {expected}; check the file name and upload it again.")
+else:
+    message = ("The autograder itself failed, not your submission: " + reason + "\\n"
+               "Tell your instructor; your submission was kept and can be graded again.")
 json.dump({{"score": 0.0, "output": message, "tests": [], "visibility": "visible"}},
           open(sys.argv[2], "w", encoding="utf-8"), indent=2)
 PY
+then
+    echo '{{"score": 0, "output": "The autograder failed, not your submission. Tell your instructor.", "tests": []}}' \\
+        >"$RESULTS/results.json"
+fi
 rm -f "$RESULTS/results.json.partial"
 exit 0
 """
@@ -90,8 +118,7 @@ exit 0
 
 def setup_sh(root: Path, torch: bool) -> str:
     """The image's setup script; installs torch from the CPU index only when an assignment needs it."""
-    requirement = next((r for r in runtime_requirements(root) if r.lower().startswith("torch")), "torch")
-    line = TORCH_LINE.format(index=TORCH_INDEX, requirement=requirement) if torch else ""
+    line = TORCH_LINE.format(index=TORCH_INDEX, requirement=torch_requirement(root)) if torch else ""
     return SETUP_SH.format(torch=line)
 
 

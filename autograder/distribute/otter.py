@@ -35,8 +35,8 @@ from ..build import BEGIN, END, HINT, split_cells
 from ..calls import CallLog, Student
 from ..grading import seed_for
 from ..notebook import LocalTransport
-from ..sandbox import protocol, recipes
-from ..sandbox.runner import SandboxError
+from ..sandbox.runtime import protocol, recipes
+from ..sandbox.runtime.protocol import SandboxError
 from ..scoring import test_points
 from ..testing import TestCase
 from .files import copy_package, fresh_folder, runtime_requirements, write_text
@@ -166,7 +166,7 @@ def translate_test(assignment: Assignment, case: TestCase, root: Path, solution:
         namespace = _namespace(solution, f"solution_{assignment.id}")
         student = Student(LocalTransport(namespace), CallLog(), math.inf)
         fixtures = {"student": student, "ref": recorder, "rng": np.random.default_rng(info["seed"])}
-        recipes._KEPT.clear()  # each test on its own, as in a fresh process
+        recipes.reset()  # each test on its own, as in a fresh process
         try:
             with as_module(assignment.id, namespace):
                 case.function(**{name: fixtures[name] for name in case_parameters(case)})
@@ -179,7 +179,7 @@ def translate_test(assignment: Assignment, case: TestCase, root: Path, solution:
             raise Untranslatable(f"the reference's results take {len(reference):,} characters "
                                  f"(at most {MAX_REFERENCE_CHARS:,} are embedded)")
     test = CourseTest(source, info, reference)
-    recipes._KEPT.clear()
+    recipes.reset()
     problem = test.feedback(_namespace(solution, f"solution_{assignment.id}"))
     if problem:
         reason = next((line.split(":", 1)[1].strip() for line in problem.splitlines() if line.startswith("Problem:")),

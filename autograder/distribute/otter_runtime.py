@@ -29,8 +29,8 @@ import numpy as np
 from ..calls import CallLog, Student
 from ..grading import Failure, call_test, explain
 from ..notebook import LocalTransport
-from ..sandbox import protocol
-from ..sandbox.runner import CallTimeout
+from ..sandbox.runtime import protocol
+from ..sandbox.runtime.protocol import CallTimeout
 
 
 class ReplayError(AssertionError):

@@ -5,8 +5,9 @@ reason when it is missing; the others stay in force (see SECURITY.md):
 
 - user:       as root, the child runs as an unprivileged uid of its own (per worker);
 - filesystem: a bubblewrap view holding only the interpreter, its packages, the
-              sandbox package and a size-limited scratch folder: no solutions,
-              hidden tests, grader state or other students' files;
+              sandbox's runtime folder (`sandbox/runtime/`, the only code of the course
+              that runs in the child) and a size-limited scratch folder: no solutions,
+              hidden tests, the rest of the grader, its state or other students' files;
 - network:    a network namespace with loopback only;
 - processes:  a PID namespace, so killing the sandbox kills every process the
               student started, including ones that left its process group;
@@ -32,7 +33,7 @@ from pathlib import Path
 BASE_UID = 61000
 SCRATCH = "/sandbox"
 SCRATCH_BYTES = 64 * 1024**2
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the `autograder` package
+RUNTIME_DIR = Path(__file__).resolve().with_name("runtime")  # the only code of the course the child sees
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,14 @@ def probe() -> Layers:
     return Layers(user=as_root, filesystem=True, network=True, processes=True, notes=tuple(notes))
 
 
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
 def _readable_roots() -> list[str]:
-    """Folders the child's interpreter needs: its prefix, packages and the sandbox package."""
+    """Folders the child's interpreter needs: its prefix and packages (and $MNIST_DIR)."""
     paths = {sys.base_prefix, sys.prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
-             sysconfig.get_paths()["platlib"], str(PACKAGE_DIR)}
+             sysconfig.get_paths()["platlib"]}
     mnist = os.environ.get("MNIST_DIR")
     if mnist and os.path.isdir(mnist):
         paths.add(os.path.realpath(mnist))
@@ -96,7 +101,7 @@ def _readable_roots() -> list[str]:
     ordered = sorted(os.path.realpath(p) for p in paths if os.path.exists(p))
     roots: list[str] = []
     for path in ordered:
-        if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots):
+        if not _inside(path, roots):
             roots.append(path)
     return roots
 
@@ -116,12 +121,20 @@ def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = 
         elif os.path.isdir(target):
             args += ["--ro-bind", target, target]
     roots = _readable_roots()
-    ancestors = sorted({str(parent) for root in roots for parent in Path(root).parents
+    runtime, package = str(RUNTIME_DIR), str(RUNTIME_DIR.parent.parent)
+    installed = _inside(package, roots)  # the package lies in site-packages: hide all of it but the runtime
+    ancestors = sorted({str(parent) for root in roots + ([] if installed else [runtime])
+                        for parent in Path(root).parents
                         if str(parent) != "/" and not str(parent).startswith(("/usr", "/etc", "/sys"))})
     for ancestor in ancestors:  # made traversable: bwrap would copy e.g. /root's 0700
         args += ["--perms", "0755", "--dir", ancestor]
     for root in roots:
         args += ["--ro-bind", root, root]
+    if installed:
+        args += ["--tmpfs", package, "--perms", "0755", "--dir", str(RUNTIME_DIR.parent)]
+    args += ["--ro-bind", runtime, runtime]
+    if installed:
+        args += ["--remount-ro", package]
     for device in sorted(glob.glob("/dev/nvidia*")):
         args += ["--dev-bind", device, device]
     if not probing:

@@ -21,13 +21,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import isolation, protocol
+from . import isolation
+from .runtime import protocol
+from .runtime.protocol import CallTimeout, ChannelBroken, ChildExited, GraderError, SandboxError
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
-CHILD_SCRIPT = Path(__file__).with_name("child.py")
 OUTPUT_FILE = "output.txt"
 MAX_STALE_LINES = 100
+#: Wall-clock seconds for the runtime to start (interpreter, numpy), before any student code runs:
+#: not charged to the student's import budget.
+START_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -41,32 +45,6 @@ class Limits:
     open_files: int = 64
     processes: int = 256  # per sandbox uid (threads count too); applied only when the child has its own uid
     load_timeout: float = 20.0  # wall-clock seconds to import the submission
-
-
-class SandboxError(BaseException):
-    """The student's process failed to answer; derives from BaseException like pytest's outcomes."""
-
-
-class CallTimeout(SandboxError):
-    """A call did not answer within its wall-clock budget; the process was killed."""
-
-
-class ChildExited(SandboxError):
-    """The student's process ended while the grader waited for an answer."""
-
-
-class ChannelBroken(SandboxError):
-    """The answer was not a valid message (too large, malformed, out of order)."""
-
-
-@dataclass
-class RemoteError:
-    """An exception raised by student code, as plain data."""
-
-    type: str
-    classes: list[str]  # the exception class and its bases, by name
-    message: str
-    traceback: str
 
 
 _PASSED_THROUGH = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")
@@ -140,8 +118,8 @@ class Sandbox:
         env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
-        command = [sys.executable, "-I", "-B", "-u", str(CHILD_SCRIPT), str(request_read), str(response_write),
-                   source_path.name, self.module_name, json.dumps(limits)]
+        command = [sys.executable, "-I", "-B", "-u", str(isolation.RUNTIME_DIR / "__main__.py"), str(request_read),
+                   str(response_write), source_path.name, self.module_name, json.dumps(limits)]
         if layers.filesystem:
             command = isolation.wrap(command, self._workdir, uid=self._uid)
         try:
@@ -161,8 +139,12 @@ class Sandbox:
         self._loaded = False
 
     def _await_load(self) -> None:
+        self._await_start()
         try:
-            self.load_report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
+            report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
+            if isinstance(report, protocol.RemoteError):
+                raise ChannelBroken(f"the import report was an error ({report.message})")
+            self.load_report = report
             self._loaded = True
         except CallTimeout as exc:
             self.load_failure = CallTimeout(f"importing your module did not finish within "
@@ -171,6 +153,21 @@ class Sandbox:
         except ChildExited as exc:
             self.load_failure = ChildExited(f"your module ended the process while it was being imported: {exc}")
             raise self.load_failure from None
+
+    def _await_start(self) -> None:
+        """The runtime's first message: it started, before any student code ran. Whatever goes wrong
+        before it is the grader's failure, never the student's."""
+        try:
+            started = self._receive(0, _monotonic() + START_TIMEOUT, "starting the runtime")
+        except SandboxError as exc:
+            output = self.take_output(limit=1000).strip().splitlines()
+            reason = output[-1] if output else str(exc)
+            self.load_failure = GraderError(f"the student's process did not start: {reason}")
+            raise self.load_failure from None
+        if isinstance(started, protocol.RemoteError):
+            self._kill()
+            self.load_failure = GraderError(f"the student's process could not start: {started.message}")
+            raise self.load_failure
 
     def _kill(self) -> None:
         process, self._process = self._process, None
@@ -210,17 +207,16 @@ class Sandbox:
 
         A student exception comes back as a `RemoteError` *value*, not raised.
         """
-        return self._request({"op": "call", "target": protocol.encode(target), "method": method,
-                              "args": protocol.encode(list(args)), "kwargs": protocol.encode(kwargs or {})},
-                             timeout, f"calling {target if isinstance(target, str) else 'your object'}")
+        return self._request(protocol.call_request(target, args, kwargs, method), timeout,
+                             f"calling {target if isinstance(target, str) else 'your object'}")
 
     def get(self, name: str, timeout: float = 10.0) -> Any:
         """The value of the module-level name `name`."""
-        return self._request({"op": "get", "name": name}, timeout, f"reading {name}")
+        return self._request(protocol.get_request(name), timeout, f"reading {name}")
 
     def build(self, recipe: protocol.Recipe, timeout: float = 10.0) -> Any:
         """Build `recipe` in the child; an object that is not plain data comes back as a `Handle`."""
-        return self._request({"op": "build", "recipe": protocol.encode(recipe)}, timeout, f"building {recipe.name}")
+        return self._request(protocol.build_request(recipe), timeout, f"building {recipe.name}")
 
     def _request(self, message: dict, timeout: float, doing: str) -> Any:
         self.ensure_started()
@@ -258,12 +254,8 @@ class Sandbox:
                     continue
                 if answered != request_id:
                     raise protocol.ProtocolError(f"answer to request {answered!r}, expected {request_id}")
-                self.last_warnings = [str(w)[:300] for w in reply.get("warnings", [])][:10]
-                if reply.get("ok") is True:
-                    return protocol.decode(reply.get("value"))
-                error = reply.get("error")
-                return RemoteError(str(error["type"]), [str(n) for n in error["mro"]],
-                                   str(error["message"]), str(error["traceback"]))
+                self.last_warnings = protocol.reply_warnings(reply)
+                return protocol.read_reply(reply)
             except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
                 self._kill()
                 raise ChannelBroken(f"the answer while {doing} was not valid: {exc}") from None

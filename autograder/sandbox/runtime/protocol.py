@@ -6,6 +6,13 @@ values; a float that JSON cannot hold (nan, inf) travels as a tagged string.
 
 One message is one line of UTF-8 JSON. This module is imported on both sides,
 so it must stay free of anything secret and of any grading logic.
+
+A request is `{"id", "op", ...}`; its reply is `{"id", "ok": true, "value"}` or
+`{"id", "ok": false, "error": {"type", "mro", "message", "traceback", "origin"}}`,
+with the warnings the call raised. The grader's side turns a reply into a value
+or a `RemoteError` (`read_reply`), and the failures of the channel itself into
+the `SandboxError` family, which derives from `BaseException` (as pytest's
+outcomes do) so that nothing catches it by accident.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 ARRAY = "__ndarray__"
@@ -37,6 +45,43 @@ MAX_ARRAY_ELEMENTS = 2 * 1024 * 1024
 
 class ProtocolError(Exception):
     """A message that is not valid plain data."""
+
+
+class SandboxError(BaseException):
+    """The student's process failed to answer."""
+
+
+class CallTimeout(SandboxError):
+    """A call did not answer within its wall-clock budget; the process was killed."""
+
+
+class ChildExited(SandboxError):
+    """The student's process ended while the grader waited for an answer."""
+
+
+class ChannelBroken(SandboxError):
+    """The answer was not a valid message (too large, malformed, out of order)."""
+
+
+class GraderError(SandboxError):
+    """The grader's own side failed (the runtime did not start, a recipe could not be built):
+    not the student's doing."""
+
+
+#: `RemoteError.origin` of an exception raised by the grader's runtime rather than by student code.
+GRADER = "grader"
+STUDENT = "student"
+
+
+@dataclass
+class RemoteError:
+    """An exception raised in the student's process, as plain data."""
+
+    type: str
+    classes: list[str]  # the exception class and its bases, by name
+    message: str
+    traceback: str
+    origin: str = STUDENT  # GRADER when the runtime itself failed (a recipe, a missing package)
 
 
 class Recipe:
@@ -237,3 +282,36 @@ def loads(line: bytes) -> dict:
 
 def _refuse_constant(name: str) -> Any:
     raise ProtocolError(f"bare {name} is not allowed; non-finite floats are tagged")
+
+
+def call_request(target: Any, args: tuple = (), kwargs: dict | None = None, method: str | None = None) -> dict:
+    """A request to call `target` (a module-level name or a `Handle`), or its `method`, with plain arguments."""
+    return {"op": "call", "target": encode(target), "method": method, "args": encode(list(args)),
+            "kwargs": encode(kwargs or {})}
+
+
+def get_request(name: str) -> dict:
+    """A request for the value of the module-level name `name`."""
+    return {"op": "get", "name": name}
+
+
+def build_request(recipe: Recipe) -> dict:
+    """A request to build `recipe` in the student's process."""
+    return {"op": "build", "recipe": encode(recipe)}
+
+
+def read_reply(reply: dict) -> Any:
+    """The value a reply carries (decoded), or the `RemoteError` it reports; `ProtocolError` when malformed."""
+    if reply.get("ok") is True:
+        return decode(reply.get("value"))
+    error = _expect(reply.get("error"), dict)
+    origin = error.get("origin", STUDENT)
+    return RemoteError(_expect(error.get("type"), str), [str(n) for n in _expect(error.get("mro"), list)],
+                       _expect(error.get("message"), str), _expect(error.get("traceback", ""), str),
+                       GRADER if origin == GRADER else STUDENT)
+
+
+def reply_warnings(reply: dict) -> list[str]:
+    """The warnings a reply reports, as at most ten short strings (they are only ever shown, never judged)."""
+    warnings = reply.get("warnings", [])
+    return [str(w)[:300] for w in warnings[:10]] if isinstance(warnings, list) else []

@@ -3,12 +3,14 @@
 Some functions take a callable, a model or a data loader. Such objects never
 cross between processes; the grader sends `Recipe(name, **plain_args)` and the
 child builds the object here. Nothing here is secret: these are fixed,
-documented inputs, like the arrays a test sends.
+documented inputs, like the arrays a test sends. The grader builds twins of the
+same objects from the same recipes (`build`) to run the reference on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,7 +177,7 @@ def sgd(model: Any, lr: float) -> object:
 def tensor_loader(images: Any, labels: Any, batch_size: int, shuffle: bool = False, seed: int | None = None) -> object:
     """Mini-batches `(images float32 (B, D), labels int64 (B,))` of the given arrays, kept on the CPU
     (`GPUResidentLoader`); images in [0, 1], labels integers. With `shuffle`, reproducible per `seed`."""
-    from autograder.datasets.loaders import GPUResidentLoader
+    from .loaders import GPUResidentLoader
 
     return GPUResidentLoader(images, labels, batch_size, shuffle=shuffle, device="cpu", seed=seed)
 
@@ -195,15 +197,18 @@ _MNIST_CACHE: dict[str | None, Any] = {}
 
 def _mnist_data(data_dir: str | None) -> Any:
     if data_dir not in _MNIST_CACHE:
-        from autograder.datasets import mnist
+        from . import mnist_sample as mnist
 
         if data_dir is None:
             _MNIST_CACHE[None] = mnist.load_sample()
         else:
-            train = mnist.load_mnist("train", data_dir, flatten=True)
-            test = mnist.load_mnist("test", data_dir, flatten=True)
-            _MNIST_CACHE[data_dir] = mnist.MNISTData(mnist.scale_images(train[0]), train[1].astype(np.int64),
-                                                     mnist.scale_images(test[0]), test[1].astype(np.int64))
+            parts = []
+            for split in ("train", "test"):
+                files = [mnist.find_file(Path(data_dir), stem) for stem in mnist.MNIST_FILES[split]]
+                if None in files:
+                    raise FileNotFoundError(f"full MNIST's {split} files are not in {data_dir!r}")
+                parts += mnist.model_ready(*mnist.read_images_and_labels(*files))
+            _MNIST_CACHE[data_dir] = mnist.MNISTData(*parts)
     return _MNIST_CACHE[data_dir]
 
 
@@ -213,7 +218,7 @@ def mnist_loader(part: str = "train", batch_size: int = 64, shuffle: bool = Fals
                  device: str = "cpu") -> object:
     """Mini-batches of real MNIST digits (see `_mnist_part`): a `GPUResidentLoader` on `device` ("resident")
     or the lecture's `DataLoader` on the CPU ("dataloader"); shuffled per epoch, reproducibly, with `shuffle`."""
-    from autograder.datasets.loaders import GPUResidentLoader, make_dataloader
+    from .loaders import GPUResidentLoader, make_dataloader
 
     images, labels = _mnist_part(part, limit, data_dir)
     if kind == "resident":
@@ -375,3 +380,8 @@ def kept(key: str, make: str | None = None, fresh: bool = False, **args: Any) ->
             raise ValueError(f"no object is kept under {key!r} yet; name the recipe that builds it with make=")
         _KEPT[key] = build(make, args)
     return _KEPT[key]
+
+
+def reset() -> None:
+    """Forget every object `kept` holds, as a fresh process would (for graders that reuse one process)."""
+    _KEPT.clear()

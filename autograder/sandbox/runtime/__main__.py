@@ -1,0 +1,23 @@
+"""Start the student's process: ``python -I -B -u <this folder>/__main__.py ARGS`` (see `child.main`).
+
+`-I` keeps this folder off `sys.path`, so the folder is loaded here as the package
+`grade_runtime` by its path, without making anything else importable.
+"""
+
+import importlib.util
+import os
+import sys
+
+
+def _load_runtime() -> object:
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location("grade_runtime", os.path.join(here, "__init__.py"),
+                                                  submodule_search_locations=[here])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["grade_runtime"] = package
+    spec.loader.exec_module(package)
+    return importlib.import_module("grade_runtime.child")
+
+
+if __name__ == "__main__":
+    _load_runtime().main(sys.argv[1:])

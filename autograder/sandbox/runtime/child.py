@@ -1,0 +1,73 @@
+"""The student's process: set its limits, load the submission, then answer requests with plain data.
+
+Started by the grader's `runner` as
+
+    python -I -B -u RUNTIME/__main__.py REQUEST_FD RESPONSE_FD SOURCE_FILE MODULE_NAME LIMITS_JSON
+
+It knows nothing of expected values, tests, references or scores. On the response
+channel it first says that the runtime started (or why it could not: the grader's
+failure, never the student's), then reports how importing the submission went
+(`loader`), then answers requests (`session`) until the grader closes the channel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+from collections.abc import Callable
+
+from . import protocol
+from .loader import load_module
+from .session import Session, error_data
+
+#: The first message: the runtime is up, before any student code runs.
+STARTED = {"runtime": "started"}
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Set the rlimits named in `limits` (`cpu_seconds`, `memory_bytes`, ...); 0 means unset.
+
+    `memory_bytes` caps the address space (RLIMIT_AS), which CUDA cannot live with: it
+    reserves tens of GiB of addresses at start-up. `data_bytes` (RLIMIT_DATA) caps
+    writable private memory instead, which CUDA's reservations do not count against.
+    """
+    table = {
+        "cpu_seconds": resource.RLIMIT_CPU,
+        "memory_bytes": resource.RLIMIT_AS,
+        "data_bytes": resource.RLIMIT_DATA,
+        "file_size_bytes": resource.RLIMIT_FSIZE,
+        "open_files": resource.RLIMIT_NOFILE,
+        "processes": resource.RLIMIT_NPROC,
+    }
+    for key, which in table.items():
+        value = int(limits.get(key, 0))
+        if value > 0:
+            resource.setrlimit(which, (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # A write past the file-size limit then fails with an error instead of killing us.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def serve(session: Session, requests: object, respond: Callable[[bytes], object]) -> None:
+    """Answer each request line until the channel closes."""
+    for line in requests:
+        respond(protocol.dumps(session.answer(protocol.loads(line))))
+
+
+def main(argv: list[str]) -> None:
+    request_fd, response_fd = int(argv[0]), int(argv[1])
+    path, name, limits = argv[2], argv[3], json.loads(argv[4])
+    requests = os.fdopen(request_fd, "rb")
+    response = os.fdopen(response_fd, "wb", buffering=0)
+    try:
+        apply_limits(limits)
+        import numpy  # noqa: F401 - loaded before student code, so monkeypatching it changes nothing here first
+    except BaseException as exc:  # noqa: BLE001 - a runtime that cannot start is the grader's failure
+        response.write(protocol.dumps({"id": 0, "ok": False, "error": error_data(exc, protocol.GRADER)}))
+        return
+    response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
+    module, report = load_module(path, name)
+    response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))
+    serve(Session(module.__dict__), requests, response.write)
