@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from autograder.distribute import student
 from autograder.distribute.leaks import course_secrets, find_leaks, forbidden_paths, normalise, solution_blocks
 
 from .conftest import ROOT
+from .fresh_env import bare_env, run, shared_folder
 
 ASSIGNMENTS = list(course.all_assignments(ROOT))
 
@@ -141,3 +143,81 @@ def test_hidden_tests_without_the_reference_fail_with_a_clear_message(bundle, tm
     failed = [t for t in json.loads(result.stdout)["tests"] if t["status"] == "failed"]
     assert failed and all("hidden" in t["tags"] for t in failed)
     assert all("hidden tests need the instructor's repository" in t["output"] for t in failed)
+
+
+# --- as a student installs it: a fresh virtual environment made by the README's own commands ---------------
+
+
+def readme_block(readme: str, heading: str) -> list[str]:
+    """The command lines of the first sh block under `heading` in the bundle's README."""
+    section = readme.split(heading, 1)[1]
+    return re.search(r"```sh\n(.*?)```", section, re.S).group(1).strip().splitlines()
+
+
+@pytest.fixture(scope="module")
+def installed(bundle, tmp_path_factory) -> Path:
+    """A copy of the bundle in which the README's install commands ran, in a bare shell with the system's
+    python3 (PyTorch's CPU index is out of this machine's reach, so its wheel comes from pip's own
+    configuration: the course's pin, from the local disk here)."""
+    readme = (bundle / "README.md").read_text()
+    lines = [re.sub(r"--index-url \S+ ", "", line) for line in readme_block(readme, "## 1. Install")]
+
+    def make(folder: Path) -> None:
+        shutil.copytree(bundle, folder / "student")
+        run(["sh", "-c", "set -e\n" + "\n".join(lines)], cwd=folder / "student", env=bare_env(), timeout=1800)
+
+    key = readme + (bundle / "pyproject.toml").read_text()
+    return shared_folder(tmp_path_factory, "student-bundle", key, make) / "student"
+
+
+def in_venv(folder: Path, command: str) -> subprocess.CompletedProcess:
+    """`command` in a shell where the README's virtual environment is activated, as a student types it."""
+    return subprocess.run(["sh", "-c", f". .venv/bin/activate && {command}"], cwd=folder, env=bare_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_the_readmes_install_makes_a_venv_with_the_grade_command_and_no_grader_secrets(installed):
+    assert (installed / ".venv" / "bin" / "grade").exists() and (installed / ".venv" / "bin" / "jupyter").exists()
+    listed = in_venv(installed, "grade list")
+    assert listed.returncode == 0 and "mnist_training" in listed.stdout
+    versions = in_venv(installed, "python3 -c 'import torch, numpy; print(torch.__version__)'")
+    assert versions.returncode == 0, versions.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["grade check {id}.py", "grade check {id}.ipynb",
+                                     "python3 -m autograder check {id}.py"])
+def test_checking_as_the_readme_says_runs_the_public_tests(installed, command):
+    for assignment_id in ("linear_regression", "mnist_training"):
+        result = in_venv(installed, command.format(id=assignment_id) + " --format json")
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["score"] == 0 and document["tests"]
+        assert all("not implemented yet" in t["output"] for t in document["tests"]), document["tests"]
+
+
+@pytest.mark.slow
+def test_a_finished_module_passes_the_public_tests_in_the_students_venv(installed, tmp_path):
+    for assignment_id in ("linear_regression", "mnist_training"):
+        work = tmp_path / assignment_id
+        work.mkdir()
+        shutil.copy(ROOT / "solutions" / f"{assignment_id}.py", work / f"{assignment_id}.py")
+        result = in_venv(installed, f"grade check {work / assignment_id}.py --format json")
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["score"] == document["max_score"] > 0, [t["output"] for t in document["tests"]]
+
+
+@pytest.mark.slow
+def test_the_notebooks_check_cells_run_in_the_students_kernel(installed, tmp_path):
+    notebook = tmp_path / "linear_regression.ipynb"
+    shutil.copy(installed / "linear_regression.ipynb", notebook)
+    result = in_venv(installed, f"jupyter nbconvert --to notebook --execute --allow-errors --output executed "
+                                f"{notebook}")
+    assert result.returncode == 0, result.stderr
+    executed = json.loads((tmp_path / "executed.ipynb").read_text())
+    printed = "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+                      for c in executed["cells"] for o in c.get("outputs", []))
+    questions = course.get("linear_regression", ROOT).questions
+    assert printed.count("✗ failed") >= len(questions) and "not implemented yet" in printed

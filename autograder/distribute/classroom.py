@@ -18,8 +18,7 @@ import math
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
-from .files import fresh_folder, torch_requirement, uses_torch, write_text
-from .gradescope import TORCH_INDEX
+from .files import TORCH_INDEX, fresh_folder, torch_requirement, uses_torch, write_text
 from .student import assert_no_secrets, write_student_files
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"

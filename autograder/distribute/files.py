@@ -29,6 +29,9 @@ SECRET_FILES = ("hidden.py",)
 #: dependencies (Otter, pytest, matplotlib) stay out of the bundles.
 RUNTIME_PACKAGES = ("numpy", "torch", "click", "rich", "nbformat", "tomli")
 
+#: PyTorch's index of CPU-only wheels: no CUDA packages, a much smaller install.
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*", "*.egg-info")
 
 #: A fixed timestamp for zip members, so that the same course gives the same zip.

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
 from .files import (
+    TORCH_INDEX,
     copy_assignment,
     copy_package,
     runtime_requirements,
@@ -40,7 +41,6 @@ from .files import (
 )
 
 ALL = "all"
-TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 EXECUTABLES = ("setup.sh", "run_autograder")
 
 SETUP_SH = """\

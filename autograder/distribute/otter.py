@@ -40,7 +40,7 @@ from ..sandbox.runtime.protocol import SandboxError
 from ..scoring import test_points
 from ..testing import TestCase
 from .files import copy_package, fresh_folder, runtime_requirements, write_text
-from .otter_runtime import CourseTest, as_module
+from .otter_runtime import CourseTest, as_module, module_states
 
 #: The largest recorded reference (JSON characters) embedded in one test.
 MAX_REFERENCE_CHARS = 400_000
@@ -124,9 +124,10 @@ class _Recorder:
             return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            asked = _plain([list(args), kwargs], name, objects=True)  # before the call may change them
             result = value(*args, **kwargs)
-            self.records.append({"kind": "call", "name": name, "args": _plain([list(args), kwargs], name, objects=True),
-                                 "value": _plain(result, name)})
+            self.records.append({"kind": "call", "name": name, "args": asked, "value": _plain(result, name),
+                                 "effects": module_states(args)})
             return result
 
         return call
@@ -184,8 +185,7 @@ def translate_test(assignment: Assignment, case: TestCase, root: Path, solution:
     if problem:
         reason = next((line.split(":", 1)[1].strip() for line in problem.splitlines() if line.startswith("Problem:")),
                       problem)
-        raise Untranslatable(f"replayed in a kernel it fails on the solution ({reason}); does the reference change "
-                             f"its arguments in place, or does the test rely on an earlier one?")
+        raise Untranslatable(f"replayed in a kernel with the recorded reference, it fails on the solution ({reason})")
     return test
 
 
@@ -376,7 +376,11 @@ def otter_readme(translations: list[Translation]) -> str:
     rows = "\n".join(f"| `{t.assignment.id}` | {len(t.tests)} | {len(t.skipped)} |" for t in translations)
     skipped = "\n".join(f"- `{t.assignment.id}.{case.name}` ({'public' if case.public else 'hidden'}, "
                         f"{case.question}): {reason.splitlines()[0]}"
-                        for t in translations for case, reason in t.skipped) or "- none"
+                        for t in translations for case, reason in t.skipped)
+    first = translations[0].assignment.id if translations else "linear_regression"
+    left_out = (f"Tests left out (their questions' points are shared by the questions' other tests; a question "
+                f"with none left is graded by `grade run` only):\n\n{skipped}\n" if skipped else
+                "Every test of the course runs in Otter.\n")
     return f"""# Otter-Grader master notebooks
 
 One master notebook per assignment, in `otter assign`'s notebook format (v1). Each
@@ -385,18 +389,22 @@ and the course's own public and hidden tests as exception-based Otter test cells
 
 ```sh
 python3 -m pip install otter-grader
-otter assign linear_regression.ipynb dist/linear_regression     # dist/.../student and dist/.../autograder
-otter run -a dist/linear_regression/autograder/autograder.zip SUBMISSION.ipynb   # grade one notebook locally
+otter assign {first}.ipynb dist/{first}
+mkdir -p results
+otter run -a dist/{first}/autograder/{first}-autograder_*.zip -o results SUBMISSION.ipynb
 ```
 
-`dist/<id>/autograder/autograder.zip` is the Otter autograder for Gradescope;
-`dist/<id>/student/` is what students get (no solutions, public tests only).
+`otter assign` writes `dist/{first}/student/` (hand this out: no solutions, public tests
+only) and `dist/{first}/autograder/`, whose `{first}-autograder_<timestamp>.zip` is the
+Otter autograder to upload to Gradescope. `otter run` grades one notebook with it locally
+and writes `results/results.json` (the output folder must exist).
 
 How the tests work: each test cell runs one of the course's test functions on the
 notebook's globals, with the same inputs (the same fixed seeds), the same checks and
 the same feedback as `grade check` and `grade run`. A hidden test carries the reference
 solution's results on its inputs, recorded when these notebooks were built, never the
-reference's code. The tests import the course's `autograder` package, which Otter ships
+reference's code; where the reference trains a model it is given, the trained weights
+are recorded too. The tests import the course's `autograder` package, which Otter ships
 beside the notebook (`files: [autograder]`), so students' `grader.check` works too.
 
 Otter runs tests inside the student's kernel, without the sandbox of `grade run`: a
@@ -407,11 +415,7 @@ Gradescope autograder of `grade build`) where that matters.
 |---|---|---|
 {rows}
 
-Tests left out (their questions' points are shared by the questions' other tests; a
-question with none left is graded by `grade run` only):
-
-{skipped}
-"""
+{left_out}"""
 
 
 def build(root: Path, out: Path) -> list[Path]:

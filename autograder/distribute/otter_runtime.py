@@ -37,12 +37,33 @@ class ReplayError(AssertionError):
     """A hidden test asked the recorded reference something it was not asked at build time."""
 
 
+def module_states(args: tuple | list) -> dict[str, Any]:
+    """`{position: state_dict as plain data}` of the torch modules among `args`: what a reference
+    function that trains a model in place did to it."""
+    torch = sys.modules.get("torch")  # no torch loaded: no modules among the arguments
+    if torch is None:
+        return {}
+    return {str(i): protocol.encode({k: v.detach().cpu().numpy() for k, v in arg.state_dict().items()})
+            for i, arg in enumerate(args) if isinstance(arg, torch.nn.Module)}
+
+
+def _load_states(args: tuple, effects: dict[str, Any]) -> None:
+    """Put the recorded states back into the modules among `args` (see `module_states`)."""
+    import torch
+
+    for position, state in effects.items():
+        args[int(position)].load_state_dict({k: torch.as_tensor(v.copy())
+                                             for k, v in protocol.decode(state).items()})
+
+
 class RecordedReference:
     """`ref` for a hidden test: each attribute read or call answers with the next recorded result.
 
-    `records` are `{"kind": "call" | "get", "name", "args", "value"}` with `args` and
-    `value` in the protocol's JSON form. A call must ask for the same function with
-    the same arguments (within 1e-9) as the test did when it was recorded.
+    `records` are `{"kind": "call" | "get", "name", "args", "value", "effects"}` with `args`
+    and `value` in the protocol's JSON form. A call must ask for the same function with
+    the same arguments (within 1e-9) as the test did when it was recorded; `effects` are
+    the states the reference left in the torch modules it was given (a model it trained),
+    put back into the test's own modules.
     """
 
     def __init__(self, records: list[dict[str, Any]]) -> None:
@@ -74,6 +95,7 @@ class RecordedReference:
         if not _same(asked, protocol.decode(record["args"])):
             raise ReplayError(f"the reference's result for {name} on these inputs was not recorded (the inputs "
                               f"depend on an earlier result that differs from the reference's)")
+        _load_states(args, record.get("effects", {}))
         return protocol.decode(record["value"])
 
 

@@ -18,7 +18,15 @@ import shutil
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
-from .files import bundle_pyproject, copy_assignment, copy_package, fresh_folder, write_text
+from .files import (
+    TORCH_INDEX,
+    bundle_pyproject,
+    copy_assignment,
+    copy_package,
+    fresh_folder,
+    torch_requirement,
+    write_text,
+)
 
 
 class LeakError(RuntimeError):
@@ -38,7 +46,7 @@ def write_student_files(root: Path, target: Path) -> list[Path]:
             written.append(Path(shutil.copy2(template, target / template.name)))
     written.append(write_text(target / "pyproject.toml", bundle_pyproject(
         root, "Neural-networks course: assignments, public tests and the `grade` command (student bundle)")))
-    written.append(write_text(target / "README.md", student_readme(assignments)))
+    written.append(write_text(target / "README.md", student_readme(assignments, torch_requirement(root))))
     return written
 
 
@@ -69,8 +77,8 @@ def hidden_tests_note(root: Path, assignment_ids: list[str] | None = None) -> st
             "`grade run` ran the public tests only, like `grade check`; your submission is graded with more cases.")
 
 
-def student_readme(assignments: list[Assignment]) -> str:
-    """The student bundle's README: install, work, check, submit."""
+def student_readme(assignments: list[Assignment], torch: str = "torch") -> str:
+    """The student bundle's README: install, work, check, submit; `torch` is the requirement to install."""
     rows = "\n".join(f"| {a.number} | `{a.id}` | {a.title} | {a.points:g} |" for a in assignments)
     first = assignments[0].id if assignments else "linear_regression"
     return f"""# Neural-networks course: your assignments
@@ -88,14 +96,17 @@ public tests, and submit that file.
 You need Python 3.10 or newer. In this folder:
 
 ```sh
-python3 -m venv .venv && . .venv/bin/activate      # optional, recommended
-python3 -m pip install --index-url https://download.pytorch.org/whl/cpu torch   # CPU PyTorch, smaller
-python3 -m pip install -e .                          # numpy, click, rich, nbformat and the `grade` command
-python3 -m pip install jupyterlab                    # to work in the notebooks
+python3 -m venv .venv
+. .venv/bin/activate
+python3 -m pip install --index-url {TORCH_INDEX} "{torch}"
+python3 -m pip install -e .
+python3 -m pip install jupyterlab
 ```
 
-Offline, with the dependencies already installed: `python3 -m pip install --no-build-isolation -e .`.
-Without installing anything, `python3 -m autograder check ...` works from this folder too.
+The first two lines make a virtual environment for the course and activate it (on Windows:
+`.venv\\Scripts\\activate`); activate it again in every new terminal. Then: PyTorch's CPU
+build (smaller than the default, and all the course needs), the `grade` command with numpy,
+click, rich and nbformat, and JupyterLab for the notebooks.
 
 ## 2. Work
 
