@@ -3,6 +3,7 @@
     assignments/<id>/assignment.toml   title, lecture, questions (name, points, functions, section, context)
     assignments/<id>/public.py         the lecture's worked examples; shown to students
     assignments/<id>/hidden.py         random inputs vs the reference, edge cases; grader only
+    assignments/<id>/helpers.py        optional: what both share (`from .helpers import ...`); public
 
 The course directory holds `assignments/` (and, for instructors, `solutions/`).
 It is `$GRADE_COURSE_DIR`, else the nearest folder at or above the working
@@ -11,10 +12,14 @@ directory that has `assignments/`, else the one beside this package.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.machinery
 import importlib.util
 import os
 import sys
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +32,10 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+
+#: The parent of every assignment's test package (see `_test_package`).
+TEST_PACKAGES = "_grade_tests"
 
 
 @dataclass(frozen=True)
@@ -63,14 +72,19 @@ class Assignment:
                 return q
         raise KeyError(f"{self.id} has no question {name!r}")
 
+    def reread(self, question: str) -> str:
+        """Where a student reads up on `question`: "lecture › section" (the question's own lecture
+        when it names one, else the assignment's)."""
+        q = self.question(question)
+        return f"{q.lecture or self.lecture} › {q.section}"
+
     def tests(self, hidden: bool = True) -> list[TestCase]:
         """The public tests, then (with `hidden`) the hidden ones, in file order."""
-        files = [("public.py", True)] + ([("hidden.py", False)] if hidden else [])
+        files = [("public", True)] + ([("hidden", False)] if hidden else [])
         cases: list[TestCase] = []
-        for filename, public in files:
-            path = self.directory / filename
-            if path.exists():
-                cases += _collect(_import_file(path, f"_grade_tests.{self.id}.{path.stem}"), public)
+        for stem, public in files:
+            if (self.directory / f"{stem}.py").exists():
+                cases += _collect(_test_module(self.directory, self.id, stem), public)
         names = {q.name for q in self.questions}
         for case in cases:
             if case.question not in names:
@@ -123,6 +137,13 @@ def get(assignment_id: str, root: Path | None = None) -> Assignment:
     return assignments[assignment_id]
 
 
+def has_hidden_tests(assignment_ids: list[str], root: Path | None = None) -> bool:
+    """Whether this copy of the course holds the hidden tests of these assignments (the student
+    bundle does not); True when none is named."""
+    assignments = [a for a in all_assignments(root).values() if a.id in assignment_ids]
+    return not assignments or any((a.directory / "hidden.py").exists() for a in assignments)
+
+
 def reference(assignment_id: str, root: Path | None = None) -> ModuleType:
     """The reference solution, imported in the grader's process only."""
     path = (root or course_dir()) / "solutions" / f"{assignment_id}.py"
@@ -132,12 +153,41 @@ def reference(assignment_id: str, root: Path | None = None) -> ModuleType:
 
 
 @functools.cache
+def _test_package(directory: Path, assignment_id: str) -> str:
+    """The name of a package made of `directory`, so that its test files share helpers through relative
+    imports (`from .helpers import ...`); one per folder, so two courses' assignments never meet."""
+    sys.modules.setdefault(TEST_PACKAGES, ModuleType(TEST_PACKAGES))
+    name = f"{TEST_PACKAGES}.{assignment_id}_{zlib.crc32(str(directory).encode()):08x}"
+    spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+    spec.submodule_search_locations = [str(directory)]
+    sys.modules[name] = importlib.util.module_from_spec(spec)
+    return name
+
+
+def _test_module(directory: Path, assignment_id: str, stem: str) -> ModuleType:
+    """`directory/<stem>.py` imported as a module of the assignment's test package."""
+    with _no_bytecode():
+        return importlib.import_module(f"{_test_package(directory, assignment_id)}.{stem}")
+
+
+@functools.cache
 def _import_file(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with _no_bytecode():
+        spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def _no_bytecode() -> Iterator[None]:
+    """Grading reads the course folder and never writes to it, not even `__pycache__`."""
+    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = previous
 
 
 def _collect(module: ModuleType, public: bool) -> list[TestCase]:
@@ -146,6 +196,6 @@ def _collect(module: ModuleType, public: bool) -> list[TestCase]:
     cases = []
     for name, function in vars(module).items():
         meta = getattr(function, "__grade_test__", None)
-        if meta is not None and callable(function):
+        if meta is not None and callable(function) and function.__module__ == module.__name__:
             cases.append(TestCase(name=name, function=function, public=public, **meta))
     return cases

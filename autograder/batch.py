@@ -4,6 +4,10 @@ A separate process per submission means a submission that brings down its
 grader loses only its own row, which then says so. Each result is written
 atomically as soon as it is known, so `--resume` after an interruption grades
 only what is missing, exactly once.
+
+    OUT/graded/<submission>.json    the project's own result (`results.SubmissionResult`), read by --resume
+    OUT/results/<submission>.json   the same as Gradescope's results.json
+    OUT/grades.csv, OUT/reports/    the class's grades and reports
 """
 
 from __future__ import annotations
@@ -11,21 +15,26 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import assignments as course
-from .reports import grades_csv, write_atomic, write_json
+from .reports.class_reports import write_class_reports
+from .reports.files import write_atomic, write_json
+from .reports.grade_files import grades_csv, grades_row
+from .reports.gradescope import submission_document
+from .reports.terminal import print_scores
+from .results import SubmissionResult, from_json, to_json
+from .submission import submission_key
 
-RESULTS = "results"
+GRADED_DIR = "graded"
+RESULTS_DIR = "results"
 
 
 def submissions_in(directory: Path) -> list[Path]:
@@ -33,17 +42,12 @@ def submissions_in(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
 
 
-def result_key(entry: Path) -> str:
-    """A file-name-safe key for a submission: its name with unsafe characters replaced."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", entry.name)
-
-
-def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int = 0) -> dict[str, Any]:
-    """Run `grade run ENTRY --format json` in a worker process; never raises.
+def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int = 0) -> SubmissionResult:
+    """Run `grade run ENTRY --format results` in a worker process; never raises.
 
     `slot` numbers the worker, so that parallel workers' sandboxes get different uids.
     """
-    command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "json"]
+    command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "results"]
     if assignment_id:
         command += ["--assignment", assignment_id]
     # slots of concurrent batches must not meet: each batch gets its own block of 64
@@ -55,19 +59,20 @@ def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int 
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        return _error(entry, f"grading did not finish within {timeout:g} s")
+        return SubmissionResult(entry.name, status=f"grading did not finish within {timeout:g} s")
     if process.returncode < 0:
-        return _error(entry, f"the grading process was killed by {signal.Signals(-process.returncode).name}")
+        return SubmissionResult(entry.name,
+                                status=f"the grading process was killed by {signal.Signals(-process.returncode).name}")
     if process.returncode != 0:
         message = stderr.decode("utf-8", "replace").strip().splitlines()
-        return _error(entry, message[-1] if message else f"grader exited with status {process.returncode}")
+        return SubmissionResult(entry.name,
+                                status=message[-1] if message else f"grader exited with status {process.returncode}")
     try:
-        document = json.loads(stdout)
-    except json.JSONDecodeError:
-        return _error(entry, "the grader's output was not JSON")
-    document["submission"] = entry.name
-    document["status"] = "graded"
-    return document
+        result = from_json(json.loads(stdout))
+    except (ValueError, TypeError):
+        return SubmissionResult(entry.name, status="the grader's output was not a result")
+    result.submission = entry.name
+    return result
 
 
 def _die_with_batch() -> None:
@@ -81,40 +86,29 @@ def _die_with_batch() -> None:
         pass
 
 
-def _error(entry: Path, message: str) -> dict[str, Any]:
-    return {"submission": entry.name, "status": f"error: {message}", "score": 0.0, "max_score": 0.0,
-            "tests": [], "output": message}
+def _read(path: Path) -> SubmissionResult | None:
+    """A result written by an earlier run, or None when there is none (or only a damaged one)."""
+    try:
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
-def row_of(document: dict[str, Any], assignment_ids: list[str]) -> dict[str, Any]:
-    """The grades.csv row of one results document."""
-    row: dict[str, Any] = {"submission": Path(document["submission"]).stem, "status": document["status"]}
-    for assignment, scores in document.get("extra_data", {}).get("assignments", {}).items():
-        row[assignment] = float(scores["score"])
-    row["total"] = round(float(document["score"]), 4)
-    row["max_total"] = round(float(document["max_score"]), 4)
-    return row
-
-
-def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = False,
+def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
               assignment_id: str | None = None, console: Console | None = None,
-              timeout: float | None = None, roster: Path | None = None) -> list[dict[str, Any]]:
-    """Grade everything under `directory` into `output`; return the documents, in submission order.
-
-    `timeout` caps each submission's grading (default: the sum of the assignments' budgets).
-    """
+              timeout: float | None = None, roster: Path | None = None) -> list[SubmissionResult]:
+    """Grade everything under `directory` into `output` with `jobs` workers; return the results, in
+    submission order. `timeout` caps each submission's grading (default: the sum of the assignments' budgets)."""
     console = console or Console()
-    results_dir = output / RESULTS
-    results_dir.mkdir(parents=True, exist_ok=True)
     entries = submissions_in(directory)
     assignments = course.all_assignments()
     timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
-    documents: dict[str, dict] = {}
+    results: dict[str, SubmissionResult] = {}
     todo = []
     for entry in entries:
-        path = results_dir / f"{result_key(entry)}.json"
-        if resume and path.exists():
-            documents[entry.name] = json.loads(path.read_text(encoding="utf-8"))
+        kept = _read(output / GRADED_DIR / f"{submission_key(entry.name)}.json") if resume else None
+        if kept is not None:
+            results[entry.name] = kept
         else:
             todo.append(entry)
     columns = (TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -125,7 +119,7 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
         for slot in range(jobs):
             slots.put(slot)
 
-        def work(entry: Path) -> dict[str, Any]:
+        def work(entry: Path) -> SubmissionResult:
             slot = slots.get()
             try:
                 return grade_one(entry, assignment_id, timeout, slot)
@@ -136,31 +130,24 @@ def run_batch(directory: Path, output: Path, *, jobs: int = 2, resume: bool = Fa
             futures = {pool.submit(work, entry): entry for entry in todo}
             for future in as_completed(futures):
                 entry = futures[future]
-                document = future.result()
-                write_json(results_dir / f"{result_key(entry)}.json", document)
-                documents[entry.name] = document
+                results[entry.name] = save(future.result(), output)
                 progress.update(task, advance=1, description=entry.name)
-    ordered = [documents[e.name] for e in entries]
-    rows = [row_of(d, list(assignments)) for d in ordered]
+    ordered = [results[e.name] for e in entries]
+    for result in ordered:  # a resumed batch may have been killed between a result's two files
+        path = output / RESULTS_DIR / f"{submission_key(result.submission)}.json"
+        if not path.exists():
+            write_json(path, submission_document(result))
+    rows = [grades_row(r) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
-    from .class_report import write_class_reports
-
     write_class_reports(ordered, output, roster, console)
-    _print_table(rows, [a for a in assignments if any(a in r for r in rows)], console)
-    console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {results_dir}")
+    print_scores(rows, {a: assignments[a].number for a in assignments if any(a in r for r in rows)}, console)
+    console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered
 
 
-def _print_table(rows: list[dict[str, Any]], columns: list[str], console: Console) -> None:
-    from rich.table import Table
-
-    assignments = course.all_assignments()
-    table = Table(title="Scores", caption=", ".join(f"A{assignments[c].number}: {c}" for c in columns))
-    table.add_column("submission", no_wrap=True)
-    for column in columns:
-        table.add_column(f"A{assignments[column].number}", justify="right")
-    table.add_column("total", justify="right", no_wrap=True)
-    for row in rows:
-        total = f"{row['total']:g}/{row['max_total']:g}" if row["status"] == "graded" else f"[red]{row['status']}[/]"
-        table.add_row(row["submission"], *(f"{row[c]:g}" if c in row else "–" for c in columns), total)
-    console.print(table)
+def save(result: SubmissionResult, output: Path) -> SubmissionResult:
+    """Write one result: the project's own JSON first (what --resume reads), then Gradescope's form."""
+    key = submission_key(result.submission)
+    write_json(output / GRADED_DIR / f"{key}.json", to_json(result))
+    write_json(output / RESULTS_DIR / f"{key}.json", submission_document(result))
+    return result

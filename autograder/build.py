@@ -25,9 +25,10 @@ from pathlib import Path
 import nbformat
 
 from .assignments import Assignment, all_assignments
+from .loading import CHECK_CELL_TAG
+from .pysource import defined_names, first_line, is_docstring
 
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
-CHECK_TAG = "grader-check"
 
 
 class MarkerError(ValueError):
@@ -77,13 +78,10 @@ def _enclosing_function(lines: list[str], index: int) -> str:
 
 
 def _assigned_names(code: str) -> list[str]:
-    names = []
+    names: list[str] = []
     for node in ast.parse(code).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            for sub in ast.walk(target) if target is not None else []:
-                if isinstance(sub, ast.Name) and sub.id not in names:
-                    names.append(sub.id)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            names += [n for n in defined_names(node) if n not in names]
     return names
 
 
@@ -97,12 +95,12 @@ def split_cells(source: str, assignment: Assignment) -> tuple[str, list[tuple[st
     pending: list[str] = []
     start_of = _statement_starts(tree, lines)
     body = tree.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+    if body and is_docstring(body[0]):
         body = body[1:]  # the module docstring becomes the notebook's introduction
     seen_question = False
     for node in body:
         text = "\n".join(lines[start_of[id(node)]:node.end_lineno]).strip("\n")
-        names = _defined(node)
+        names = defined_names(node)
         question = next((owner[n] for n in names if n in owner), None)
         if question is None:
             (pending if seen_question else setup).append(text)
@@ -120,21 +118,11 @@ def _statement_starts(tree: ast.Module, lines: list[str]) -> dict[int, int]:
     """0-based first line of each statement, including its decorators and the comments just above it."""
     starts = {}
     for node in tree.body:
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+        first = first_line(node) - 1
         while first > 0 and lines[first - 1].lstrip().startswith("#") and not lines[first - 1].startswith(" "):
             first -= 1
         starts[id(node)] = first
     return starts
-
-
-def _defined(node: ast.stmt) -> list[str]:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [node.name]
-    if isinstance(node, ast.Assign):
-        return [n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return [node.target.id]
-    return []
 
 
 def make_notebook(assignment: Assignment, source: str) -> nbformat.NotebookNode:
@@ -159,7 +147,7 @@ def make_notebook(assignment: Assignment, source: str) -> nbformat.NotebookNode:
         text = [f"## {question.name} ({question.points:g} point{'s' if question.points != 1 else ''})", ""]
         if question.context:
             text += [question.context.strip(), ""]
-        text.append(f"*Reread: {question.lecture or assignment.lecture} › {question.section}*")
+        text.append(f"*Reread: {assignment.reread(question.name)}*")
         nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(text)))
         nb.cells.append(nbformat.v4.new_code_cell(code))
         nb.cells.append(_check_cell(f'check("{assignment.id}", "{question.name}", globals())'))
@@ -170,7 +158,7 @@ def make_notebook(assignment: Assignment, source: str) -> nbformat.NotebookNode:
 
 def _check_cell(code: str) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(code)
-    cell.metadata["tags"] = [CHECK_TAG]
+    cell.metadata["tags"] = [CHECK_CELL_TAG]
     cell.metadata["editable"] = False
     cell.metadata["deletable"] = False
     return cell

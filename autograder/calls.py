@@ -21,7 +21,14 @@ _monotonic = time.monotonic
 
 
 class Transport(Protocol):
-    """Where calls go: `Sandbox` in the grader, `LocalTransport` in a notebook."""
+    """Where calls go: `Sandbox` in the grader, `LocalTransport` in a notebook.
+
+    `call`, `get` and `build` return the decoded value, or a `RemoteError` for an exception
+    raised there; a failure of the transport itself raises a `SandboxError`.
+    """
+
+    #: The warnings the latest request raised, as text (shown, never judged).
+    last_warnings: list[str]
 
     def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
              method: str | None = None, timeout: float = 10.0) -> Any: ...
@@ -29,6 +36,14 @@ class Transport(Protocol):
     def get(self, name: str, timeout: float = 10.0) -> Any: ...
 
     def build(self, recipe: Recipe, timeout: float = 10.0) -> Any: ...
+
+    def load_report(self) -> dict:
+        """How importing the submission went: `{"syntax_errors": [...], "runtime_errors": [...]}`."""
+        ...
+
+    def take_output(self) -> str:
+        """What the submission printed since the last time this was asked."""
+        ...
 
 
 class StudentRaised(Exception):
@@ -99,7 +114,7 @@ class Student:
     @property
     def last_warnings(self) -> list[str]:
         """The warnings (e.g. "RuntimeWarning: overflow encountered in exp") of the latest call."""
-        return list(getattr(self._transport, "last_warnings", []))
+        return list(self._transport.last_warnings)
 
     def build(self, recipe: Recipe) -> Any:
         """Build a trusted recipe in the student's process and keep it there: a `RemoteObject`

@@ -16,6 +16,9 @@ import numpy as np
 from .calls import RemoteObject, StudentRaised
 from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
+__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "no_warnings", "raises", "sequence", "shape",
+           "that"]
+
 _MISSING = object()
 
 

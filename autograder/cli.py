@@ -14,7 +14,7 @@ from . import assignments as course
 from .loading import SubmissionError, read_submission
 
 if TYPE_CHECKING:
-    from .scoring import AssignmentResult
+    from .results import AssignmentResult
 
 # numpy, the checks and the reports are imported inside the commands, after the student's
 # process has been started, so that the two start-ups overlap (see benchmarks/check_speed.py)
@@ -50,13 +50,16 @@ def list_command() -> None:
     _console().print(table)
 
 
-_format = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                       show_default=True, help="json: Gradescope's results.json on standard output.")
+_format = click.option("--format", "output_format", type=click.Choice(["text", "json", "results"]), default="text",
+                       show_default=True, help="json: Gradescope's results.json on standard output; results: the "
+                                               "grader's own results JSON (type-tagged).")
 _assignment = click.option("--assignment", "assignment_id", metavar="ID",
                            help="The assignment, when the file name does not say it.")
 _min_score = click.option("--min-score", type=float, default=None, metavar="X",
                           help="Exit with status 1 when the score is below X.")
 _submission = click.argument("submission", type=click.Path(exists=True, path_type=Path))
+_jobs = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+                     help="Submissions graded at once.")
 
 
 def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> list[AssignmentResult]:
@@ -68,32 +71,28 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> li
         submission = read_submission(submission_path, known, assignment_id)
     except SubmissionError as exc:
         raise click.UsageError(str(exc)) from None
-    only = [assignment_id] if assignment_id else None
-    from .sandbox.runner import Limits, Sandbox
-
-    # Start the first assignment's process now; the others start in turn. Never more than one at
-    # a time: they share this worker's sandbox uid, and closing one sweeps every process of that uid.
-    sandboxes = {}
-    graded = [a for a in course.all_assignments() if a in submission.sources
-              and submission.sources[a].text is not None and (only is None or a in only)]
-    if graded:
-        first = graded[0]
-        sandboxes[first] = Sandbox(submission.sources[first].text, first, Limits(**course.get(first).limits))
-        sandboxes[first].spawn()
     from .grading import grade_submission
 
-    return grade_submission(submission, hidden=hidden, only=only, sandboxes=sandboxes)
+    return grade_submission(submission, hidden=hidden, only=[assignment_id] if assignment_id else None)
 
 
-def _report(results: list[AssignmentResult], output_format: str, min_score: float | None) -> None:
-    from .reports import gradescope_json, print_results
+def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None) -> None:
     from .sandbox.isolation import probe
     from .scoring import total
 
     layers = probe()
     if output_format == "json":
+        from .reports.gradescope import gradescope_json
+
         click.echo(json.dumps(gradescope_json(results, {"sandbox": layers.describe()}), indent=2))
+    elif output_format == "results":
+        from .results import SubmissionResult, to_json
+
+        result = SubmissionResult(submission.name, results, extra={"sandbox": layers.describe()})
+        click.echo(json.dumps(to_json(result), indent=2))
     else:
+        from .reports.terminal import print_results
+
         console = _console()
         print_results(results, console)
         for note in layers.notes:
@@ -110,7 +109,7 @@ def _report(results: list[AssignmentResult], output_format: str, min_score: floa
 @_min_score
 def check(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
     """Run the public tests on SUBMISSION, with feedback (for students)."""
-    _report(_grade(submission, assignment_id, hidden=False), output_format, min_score)
+    _report(_grade(submission, assignment_id, hidden=False), submission, output_format, min_score)
 
 
 @main.command()
@@ -120,21 +119,19 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
 @_min_score
 def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
     """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
-    from .distribute.student import hidden_tests_note
-
     results = _grade(submission, assignment_id, hidden=True)
-    note = hidden_tests_note(course.course_dir(), [r.assignment for r in results])
-    if note:
-        click.echo(note, err=True)
-    _report(results, output_format, min_score)
+    if not course.has_hidden_tests([r.assignment for r in results]):
+        click.echo("note: this copy of the course has no hidden tests (they stay with the instructor), so "
+                   "`grade run` ran the public tests only, like `grade check`; your submission is graded with "
+                   "more cases.", err=True)
+    _report(results, submission, output_format, min_score)
 
 
 @main.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for grades.csv and one results JSON per submission.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Submissions graded at once.")
+@_jobs
 @click.option("--resume", is_flag=True, help="Keep results already in OUTPUT and grade only the rest.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV of students (submission, student_id, email, name, section) for the reports and grade files.")
@@ -143,10 +140,9 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
           assignment_id: str | None) -> None:
     """Grade every submission under DIRECTORY (each file, folder or zip is one submission)."""
     from .batch import run_batch
+    from .reports.roster import read_roster
 
     if roster is not None:
-        from .class_report import read_roster
-
         try:
             read_roster(roster)
         except ValueError as exc:
@@ -158,7 +154,7 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
 @main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("grades"),
               show_default=True, help="Folder for grades.csv and the results.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+@_jobs
 def demo(output: Path, jobs: int) -> None:
     """Grade the bundled examples: the solutions, the untouched templates and a few wrong submissions."""
     import tempfile

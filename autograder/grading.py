@@ -1,7 +1,8 @@
-"""Run an assignment's tests against one submission's source and judge each one.
+"""Run an assignment's tests against one submission and collect their verdicts.
 
-Call, then judge: the test function makes its calls through the sandbox, and
-whatever it raises becomes the verdict, worded for the student.
+For each test: call it through a transport (the sandbox when grading, the notebook's
+kernel for a check cell), then judge what happened (`verdicts`), under the test's
+own deadline and the whole submission's time budget.
 """
 
 from __future__ import annotations
@@ -9,21 +10,20 @@ from __future__ import annotations
 import inspect
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from . import assignments as course
 from .assignments import Assignment
-from .calls import CallLog, Student, StudentRaised, Transport, format_value
-from .checks import CheckFailed
+from .results import AssignmentResult, Outcome, TestResult, Verdict
 from .sandbox.runner import Limits, Sandbox
-from .sandbox.runtime.protocol import GRADER, GraderError, SandboxError
-from .scoring import AssignmentResult, TestResult, test_points
+from .sandbox.runtime.protocol import GraderError, SandboxError
+from .scoring import test_points
 from .submission import Submission
-from .testing import TestCase
+
+if TYPE_CHECKING:
+    from .calls import Student, Transport
+    from .testing import TestCase
 
 _monotonic = time.monotonic
 
@@ -33,11 +33,39 @@ def seed_for(assignment_id: str, test_name: str) -> int:
     return zlib.crc32(f"{assignment_id}/{test_name}".encode())
 
 
+def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None) -> list[
+        AssignmentResult]:
+    """Grade every assignment found in `submission` (or those in `only`), in course order."""
+    chosen = [a for a in course.all_assignments().values()
+              if a.id in submission.sources and (not only or a.id in only)]
+    readable = [a for a in chosen if submission.sources[a.id].text is not None]
+    # The first assignment's process starts now, so that its start-up overlaps the grader's own
+    # imports (numpy, the tests). Never more than one at a time: they share this worker's sandbox
+    # uid, and closing one sweeps every process of that uid.
+    first = _sandbox(readable[0], submission.sources[readable[0].id].text) if readable else None
+    if first is not None:
+        first.spawn()
+    results = []
+    for assignment in chosen:
+        source = submission.sources[assignment.id]
+        if source.text is None:
+            results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
+        else:
+            sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text)
+            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox))
+        results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
+    return results
+
+
+def _sandbox(assignment: Assignment, source: str) -> Sandbox:
+    return Sandbox(source, assignment.id, Limits(**assignment.limits))
+
+
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
-                 limits: Limits | None = None, sandbox: Sandbox | None = None) -> AssignmentResult:
+                 sandbox: Sandbox | None = None) -> AssignmentResult:
     """Grade `source` (the text of the student's module) in a fresh sandbox (or in `sandbox`,
-    already started for that source)."""
-    sandbox = sandbox or Sandbox(source, assignment.id, limits or Limits(**assignment.limits))
+    made for that source)."""
+    sandbox = sandbox or _sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load
         return run_tests(assignment, sandbox, hidden=hidden)
@@ -46,38 +74,64 @@ def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None) -> AssignmentResult:
     """Run the tests (all of them, or those of `questions`) through `transport`."""
+    from .verdicts import judge  # deferred with the checks and numpy: see grade_submission
+
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
     points = test_points(assignment, cases)
     result = AssignmentResult(assignment.id, assignment.title)
-    load_notes = _load_notes(transport, result)
+    hidden_names = _load_notes(transport, result)
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
     timed_out: dict[str, str] = {}
     for case in cases:
         started = _monotonic()
+        reread = assignment.reread(case.question)
         if started >= deadline:
-            problem = (f"not run: the time budget for the whole submission "
-                       f"({assignment.timeout:g} s) was used up by earlier tests")
-            feedback = _feedback(assignment, case, Failure(problem))
+            problem = (f"not run: the time budget for the whole submission ({assignment.timeout:g} s) "
+                       f"was used up by earlier tests")
+            verdict = Verdict(Outcome.NOT_RUN, problem, reread=reread)
         else:
-            feedback = _run_case(assignment, case, transport, min(started + case.timeout, deadline), load_notes,
-                                 timed_out)
-        output = transport.take_output() if hasattr(transport, "take_output") else ""
-        if feedback and output:
-            feedback += f"\nYour code printed:\n{output}"
-        result.tests.append(TestResult(
-            assignment=assignment.id, question=case.question, name=case.name, description=case.description,
-            public=case.public, score=0.0 if feedback else points[case.name], max_score=points[case.name],
-            feedback=feedback, duration=round(_monotonic() - started, 4),
-        ))
+            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out)
+            verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names)
+        output = transport.take_output()
+        if not verdict.passed and output:
+            verdict = replace(verdict, output=output)
+        result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
+                                       points[case.name], verdict, round(_monotonic() - started, 4)))
     return result
+
+
+def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
+          timed_out: dict[str, str]) -> Any:
+    from .calls import CallLog, Student
+    from .verdicts import TestCall
+
+    log = CallLog()
+    student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
+    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student), log)
+
+
+def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
+    """The arguments `case` asks for by name: `student`, `ref`, `rng`."""
+    import numpy as np
+
+    wanted = inspect.signature(case.function).parameters
+    available = {
+        "student": lambda: student,
+        "ref": lambda: course.reference(assignment.id, assignment.directory.parent.parent),
+        "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
+    }
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise TypeError(f"test {case.name} asks for unknown fixtures {unknown}")
+    return {name: available[name]() for name in wanted}
 
 
 def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str]:
     """Import problems as notes on the result; return `{name: note}` for definitions they hid."""
-    if not isinstance(transport, Sandbox):
-        return {}
+    from .verdicts import grader_problem
+
     try:
-        report = transport.ensure_started()
+        report = transport.load_report()
     except SandboxError as exc:
         result.notes.append(grader_problem(str(exc)) if isinstance(exc, GraderError) else str(exc))
         return {}
@@ -94,136 +148,13 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
     return hidden_names
 
 
-def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
-    """The arguments `case` asks for by name: `student`, `ref`, `rng`."""
-    wanted = inspect.signature(case.function).parameters
-    available = {
-        "student": lambda: student,
-        "ref": lambda: course.reference(assignment.id, assignment.directory.parent.parent),
-        "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
-    }
-    unknown = [name for name in wanted if name not in available]
-    if unknown:
-        raise TypeError(f"test {case.name} asks for unknown fixtures {unknown}")
-    return {name: available[name]() for name in wanted}
-
-
-def _run_case(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
-              hidden_names: dict[str, str], timed_out: dict[str, str]) -> str:
-    """Run one test; return '' when it passed, else the feedback text."""
-    log = CallLog()
-    student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
-    failure = call_test(case.function, lambda: _fixtures(assignment, case, student), log, hidden_names)
-    return _feedback(assignment, case, failure) if failure else ""
-
-
-@dataclass
-class Failure:
-    """Why a test failed, in parts: `explain` words it (showing `call`, `returned` and
-    `expected` on public tests only)."""
-
-    problem: str
-    call: str | None = None
-    returned: Any = None
-    expected: Any = None
-    traceback: str = ""
-
-
-def call_test(function: Callable[..., Any], fixtures: Callable[[], dict[str, Any]], log: CallLog,
-              hidden_names: dict[str, str] | None = None, plain: tuple[type, ...] = ()) -> Failure | None:
-    """Call a test function with its fixtures, then judge what it raised; None when it passed.
-
-    `hidden_names` maps a name to the import problem that hid it; exceptions of the types in
-    `plain` fail the test with their own message.
-    """
-    try:
-        function(**fixtures())
-    except CheckFailed as failure:
-        record = log.find(failure.got) if failure.got is not None else log.find(None)
-        return Failure(failure.problem, record.call if record else None, record.value if record else None,
-                       failure.expected if failure.has_expected else None)
-    except StudentRaised as raised:
-        error, name = raised.error, raised.call.split("(")[0].strip()
-        if error.origin == GRADER:
-            return Failure(grader_problem(error.message), raised.call)
-        problem = f"{name} raised {error.message}"
-        if error.type == "NotImplementedError":
-            problem = f"{name} is not implemented yet (it raises NotImplementedError)"
-        elif error.type == "MissingName":
-            problem = error.message.split(": ", 1)[-1]
-            if name in (hidden_names or {}):
-                problem += f"; your file has an error that hid it: {hidden_names[name]}"
-        trace = "" if error.type in ("NotImplementedError", "MissingName") else error.traceback
-        return Failure(problem, raised.call, traceback=trace)
-    except GraderError as failure:
-        return Failure(grader_problem(str(failure)), log.records[-1].call if log.records else None)
-    except course.CourseError as failure:
-        return Failure(grader_problem(str(failure)))
-    except SandboxError as failure:
-        return Failure(str(failure), log.records[-1].call if log.records else None)
-    except plain as failure:
-        return Failure(str(failure))
-    except Exception as exc:  # noqa: BLE001 - the returned value broke the test's own arithmetic
-        record = log.records[-1] if log.records else None
-        return Failure(f"the result could not be checked ({type(exc).__name__}: {exc}); "
-                       f"check its type and shape against the docstring",
-                       record.call if record else None, record.value if record else None)
-    return None
-
-
-def grader_problem(reason: str) -> str:
-    """The problem of a test the grader itself could not run: never the student's doing."""
-    return f"the grader could not run this test: {reason}; tell your instructor (this is not your code's fault)"
-
-
-def explain(failure: Failure, *, question: str, description: str, public: bool, lecture: str,
-            section: str) -> str:
-    """The failure explained: the call, what came back and what was expected (public tests only)."""
-    lines = [f"{question}: {description}"]
-    if public and failure.call:
-        lines.append(f"Called:   {failure.call}")
-        if failure.returned is not None:
-            lines.append(f"Returned: {format_value(failure.returned)}")
-        if failure.expected is not None:
-            lines.append(f"Expected: {format_value(failure.expected)}")
-    lines.append(f"Problem:  {failure.problem}")
-    if failure.traceback:
-        lines.append("Traceback (your code):\n" + "\n".join("  " + line
-                                                           for line in failure.traceback.splitlines()[-8:]))
-    lines.append(f"Reread:   {lecture} › {section}")
-    return "\n".join(lines)
-
-
-def _feedback(assignment: Assignment, case: TestCase, failure: Failure) -> str:
-    question = assignment.question(case.question)
-    return explain(failure, question=case.question, description=case.description, public=case.public,
-                   lecture=question.lecture or assignment.lecture, section=question.section)
-
-
-def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
-                     sandboxes: dict[str, Sandbox] | None = None) -> list[AssignmentResult]:
-    """Grade every assignment found in `submission` (or those in `only`), in course order;
-    `sandboxes` holds processes already started for some of its sources."""
-    results = []
-    for assignment_id, assignment in course.all_assignments().items():
-        if assignment_id not in submission.sources or (only and assignment_id not in only):
-            continue
-        source = submission.sources[assignment_id]
-        if source.text is None:
-            results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
-        else:
-            results.append(grade_source(assignment, source.text, hidden=hidden,
-                                        sandbox=(sandboxes or {}).get(assignment_id)))
-        results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment_id}:")]
-    return results
-
-
 def unreadable(assignment: Assignment, problem: str, hidden: bool = True) -> AssignmentResult:
-    """Every test failed with the same explanation, for a file that could not be read."""
+    """Every test not run, with the same explanation, for a file that could not be read."""
     cases = assignment.tests(hidden)
     points = test_points(assignment, cases)
     result = AssignmentResult(assignment.id, assignment.title, notes=[problem])
     for case in cases:
+        verdict = Verdict(Outcome.NOT_RUN, problem, reread=assignment.reread(case.question))
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
-                                       0.0, points[case.name], _feedback(assignment, case, Failure(problem))))
+                                       points[case.name], verdict))
     return result

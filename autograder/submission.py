@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,3 +25,8 @@ class Submission:
     path: Path
     sources: dict[str, Source] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+def submission_key(name: str) -> str:
+    """A file-name-safe key for the submission handed in as `name`: its name with unsafe characters replaced."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)

@@ -7,7 +7,8 @@ from rich.table import Table
 
 from . import assignments as course
 from .grading import grade_source
-from .scoring import AssignmentResult
+from .reports.wording import explain
+from .results import AssignmentResult
 
 
 def verify_assignment(assignment: course.Assignment) -> tuple[AssignmentResult, AssignmentResult]:
@@ -31,7 +32,7 @@ def verify_course(console: Console) -> bool:
         ok &= good
         table.add_row(assignment.id, f"{solution.score:g}/{solution.max_score:g}",
                       f"{template.score:g}/{template.max_score:g}", "[green]ok[/]" if good else "[bold red]FAIL[/]")
-        failures += [t.feedback for t in solution.tests if not t.passed]
+        failures += [explain(t) for t in solution.tests if not t.passed]
         failures += [f"template passed {t.assignment}.{t.name}" for t in template.tests if t.score > 0]
     console.print(table)
     for failure in failures:

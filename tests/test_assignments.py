@@ -7,6 +7,7 @@ import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
+from autograder.reports.wording import explain
 
 from .conftest import ROOT, mutants, replace_definition, solution_source
 
@@ -16,7 +17,7 @@ ASSIGNMENTS = list(course.all_assignments(ROOT))
 @pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
 def test_reference_solution_gets_full_marks(assignment_id):
     result = grade_source(course.get(assignment_id), solution_source(assignment_id))
-    failed = [t.feedback for t in result.tests if not t.passed]
+    failed = [explain(t) for t in result.tests if not t.passed]
     assert not failed, "\n\n".join(failed)
     assert result.score == result.max_score > 0
 

@@ -10,10 +10,10 @@ import pytest
 from rich.console import Console
 
 from autograder import assignments as course
-from autograder.batch import _error
-from autograder.class_report import read_roster, write_class_reports
 from autograder.grading import grade_source
-from autograder.reports import gradescope_json
+from autograder.reports.class_reports import write_class_reports
+from autograder.reports.roster import read_roster
+from autograder.results import SubmissionResult
 
 from .conftest import ROOT, replace_definition, solution_source
 
@@ -23,20 +23,19 @@ ASSIGNMENT = course.get("linear_regression", ROOT)
 TITLE = f"{ASSIGNMENT.number}. {ASSIGNMENT.title}"
 
 
-def document(name: str, source: str) -> dict:
-    """The results document `grade batch` writes for a submission (see batch.grade_one)."""
-    result = gradescope_json([grade_source(ASSIGNMENT, source)])
-    return {**result, "submission": name, "status": "graded"}
+def document(name: str, source: str) -> SubmissionResult:
+    """The result `grade batch` keeps for a submission (see batch.grade_one)."""
+    return SubmissionResult(name, [grade_source(ASSIGNMENT, source)])
 
 
 @pytest.fixture(scope="module")
-def documents() -> list[dict]:
+def documents() -> list[SubmissionResult]:
     wrong = replace_definition(solution_source("linear_regression"), "predict",
                                "def predict(X, w, b):\n    return np.dot(X, w)\n")
     return [document("ada.py", solution_source("linear_regression")),
             document("bob", (ROOT / "student_template" / "linear_regression.py").read_text()),
             document("carol.py", wrong),
-            _error(Path("eve.zip"), "'eve.zip' is not a readable zip file")]
+            SubmissionResult("eve.zip", status="'eve.zip' is not a readable zip file")]
 
 
 @pytest.fixture

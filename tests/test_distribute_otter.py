@@ -21,8 +21,12 @@ import pytest
 from autograder import assignments as course
 from autograder.build import split_cells
 from autograder.distribute import otter
+from autograder.distribute.files import copy_package
 from autograder.distribute.leaks import find_leaks
-from autograder.distribute.otter_runtime import CourseTest, as_module
+from autograder.distribute.otter import notebook as otter_notebook
+from autograder.distribute.otter import recording
+from autograder.distribute.otter.runtime import CourseTest
+from autograder.distribute.otter.source import source_of_test
 from autograder.grading import seed_for
 
 from .conftest import ROOT, mutants, replace_definition, solution_source
@@ -39,13 +43,13 @@ def namespace_of(source: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def translations() -> dict[str, otter.Translation]:
+def translations() -> dict[str, recording.Translation]:
     return {}
 
 
-def translation_of(translations: dict, assignment_id: str) -> otter.Translation:
+def translation_of(translations: dict, assignment_id: str) -> recording.Translation:
     if assignment_id not in translations:
-        translations[assignment_id] = otter.translate(course.get(assignment_id, ROOT), ROOT)
+        translations[assignment_id] = recording.translate(course.get(assignment_id, ROOT), ROOT)
     return translations[assignment_id]
 
 
@@ -55,7 +59,7 @@ def test_a_tests_source_brings_the_helpers_and_constants_it_uses_and_nothing_els
                     "DATA = np.arange(3.0)\nUNUSED = 1\n\n\ndef helper(x):\n    return math.sqrt(x)\n\n\n"
                     '@test("f", "one")\ndef first(student):\n    check.close(student.f(DATA), helper(4.0))\n\n\n'
                     '@test("f", "two")\ndef second(student):\n    pass\n')
-    source = otter.source_of_test(path, "first")
+    source = source_of_test(path, "first")
     assert "DATA = np.arange(3.0)" in source and "def helper" in source and "import math" in source
     assert '@test("f", "one")' in source and "UNUSED" not in source and "def second" not in source
     compile(source, "first", "exec")
@@ -65,7 +69,7 @@ def test_solution_blocks_get_their_end_back_and_hints_become_todos():
     code = ('def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    # HINT: square it.\n    return x**2\n\n\n'
             "# BEGIN SOLUTION\n# HINT: any gate will do.\nGATE = (np.array([1.0]), -0.5)\n\n\n"
             "WEIGHTS = np.array([[1.0, 2.0],\n                    [3.0, 4.0]])")
-    converted = otter.otter_solution_code(code, {"GATE", "WEIGHTS"})
+    converted = otter_notebook.otter_solution_code(code, {"GATE", "WEIGHTS"})
     assert converted.count("# BEGIN SOLUTION") == 2 and converted.count("# END SOLUTION") == 2
     assert "    # TODO: square it.\n    # BEGIN SOLUTION\n    return x**2\n    # END SOLUTION" in converted
     assert "# TODO: any gate will do.\nGATE = (np.array([1.0]), -0.5)  # SOLUTION" in converted
@@ -120,8 +124,7 @@ def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
         student = Student(LocalTransport(namespace), CallLog(), float("inf"))
         fixtures = {"student": student, "ref": reference, "rng": np.random.default_rng(test.info["seed"])}
         try:
-            with as_module(assignment_id, namespace):
-                case.function(**{p: fixtures[p] for p in otter.case_parameters(case)})
+            case.function(**{p: fixtures[p] for p in recording.case_parameters(case)})
             original = True
         except Exception:  # noqa: BLE001 - any failure is a failed test
             original = False
@@ -132,7 +135,7 @@ def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
 def test_the_master_notebook_is_in_otter_assign_format(translations, assignment_id):
     assignment = course.get(assignment_id, ROOT)
     translation = translation_of(translations, assignment_id)
-    nb = otter.master_notebook(assignment, ROOT, translation)
+    nb = otter_notebook.master_notebook(assignment, ROOT, translation)
     nbformat.validate(nb)
     assert nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("# ASSIGNMENT CONFIG")
     raw = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "raw"][1:]
@@ -165,9 +168,9 @@ def test_otter_assign_and_otter_run_give_the_solution_full_marks_and_the_templat
         translations, assignment_id, tmp_path):
     pytest.importorskip("otter")
     assignment = course.get(assignment_id, ROOT)
-    otter.copy_package(tmp_path)
+    copy_package(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
-    nbformat.write(otter.master_notebook(assignment, ROOT, translation_of(translations, assignment_id)),
+    nbformat.write(otter_notebook.master_notebook(assignment, ROOT, translation_of(translations, assignment_id)),
                    tmp_path / f"{assignment_id}.ipynb")
     assigned = otter_cli("assign", "--no-run-tests", f"{assignment_id}.ipynb", "dist", cwd=tmp_path)
     assert assigned.returncode == 0, assigned.stdout + assigned.stderr
@@ -196,12 +199,12 @@ def test_the_readmes_commands_work_as_written(translations, tmp_path):
     pytest.importorskip("otter")
     assignment_id = ASSIGNMENTS[0]
     translation = translation_of(translations, assignment_id)
-    readme = otter.otter_readme([translation])
+    readme = otter_notebook.otter_readme([translation])
     commands = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
     assert commands[0] == "python3 -m pip install otter-grader" and "-autograder_*.zip" in commands[-1]
-    otter.copy_package(tmp_path)
+    copy_package(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
-    nbformat.write(otter.master_notebook(course.get(assignment_id, ROOT), ROOT, translation),
+    nbformat.write(otter_notebook.master_notebook(course.get(assignment_id, ROOT), ROOT, translation),
                    tmp_path / f"{assignment_id}.ipynb")
     script = "set -e\n" + "\n".join(commands[1:]).replace(
         "SUBMISSION.ipynb", f"dist/{assignment_id}/autograder/{assignment_id}.ipynb")
@@ -215,12 +218,12 @@ def test_the_readmes_commands_work_as_written(translations, tmp_path):
 
 def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(otter, "translate", lambda a, root: calls.append(a.id) or otter.Translation(a))
+    monkeypatch.setattr(recording, "translate", lambda a, root: calls.append(a.id) or recording.Translation(a))
     written = otter.build(ROOT, tmp_path)
     folder = tmp_path / "otter"
     assert calls == ASSIGNMENTS
     assert {p.name for p in folder.glob("*.ipynb")} == {f"{a}.ipynb" for a in ASSIGNMENTS}
-    assert (folder / "autograder" / "distribute" / "otter_runtime.py").exists()
+    assert (folder / "autograder" / "distribute" / "otter" / "runtime.py").exists()
     assert "otter assign" in (folder / "README.md").read_text() and folder / "README.md" in written
     nb = nbformat.read(folder / f"{ASSIGNMENTS[0]}.ipynb", as_version=4)
     setup, questions = split_cells(solution_source(ASSIGNMENTS[0]), course.get(ASSIGNMENTS[0], ROOT))
@@ -228,7 +231,7 @@ def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, mo
 
 
 def test_a_recorded_reference_answers_only_the_questions_it_was_asked():
-    from autograder.distribute.otter_runtime import RecordedReference, ReplayError
+    from autograder.distribute.otter.runtime import RecordedReference, ReplayError
     from autograder.sandbox.runtime import protocol
 
     records = [{"kind": "call", "name": "predict", "args": protocol.encode([[np.array([1.0, 2.0]), 2.0], {}]),
@@ -245,7 +248,7 @@ def test_a_test_that_hangs_is_stopped_by_its_time_limit():
     source = ('from autograder.testing import check, test\n\n\n@test("f", "loops")\ndef loops(student):\n'
               "    student.f()\n")
     info = {"assignment": "toy", "name": "loops", "question": "f", "description": "loops", "public": True,
-            "section": "s", "lecture": "l", "seed": 0, "timeout": 0.5}
+            "reread": "l › s", "seed": 0, "timeout": 0.5}
 
     def f():
         while True:

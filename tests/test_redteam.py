@@ -19,6 +19,7 @@ import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
+from autograder.reports.wording import explain
 from autograder.sandbox import isolation
 
 from .conftest import ROOT, replace_definition
@@ -62,7 +63,7 @@ def graded(toy, source: str) -> tuple[dict, str]:
     result = grade_source(toy, source)
     assert snapshot(folder) == before, "the course folder changed during grading"
     return ({q: s for q, (s, _) in result.question_scores().items()},
-            "\n".join(t.feedback for t in result.tests) + "\n".join(result.notes))
+            "\n".join(explain(t) for t in result.tests) + "\n".join(result.notes))
 
 
 def only_lost(scores: dict, question: str) -> None:
@@ -151,6 +152,11 @@ def test_reading_the_reference_by_path(toy):
     assert "No such file or directory" in feedback
 
 
+def test_importing_the_hidden_tests(toy):
+    body = "import importlib\nimportlib.import_module('assignments.toy.hidden')\nreturn a + b"
+    only_lost(graded(toy, attack("add", body))[0], "add")
+
+
 @needs_view
 def test_reading_the_hidden_tests(toy):
     body = f"return len(open({str(toy.directory / 'hidden.py')!r}).read())"
@@ -197,6 +203,13 @@ def test_forging_on_every_open_file_descriptor(toy):
     scores, _ = graded(toy, attack("add", body))
     assert scores["add"] < FULL["add"]
     assert {q: s for q, s in scores.items() if q != "add"} == {q: s for q, s in FULL.items() if q != "add"}
+
+
+def test_forging_an_answer_to_a_later_request_on_the_result_channel_fails_the_call(toy):
+    body = ("import os\nfor fd in range(3, 1024):\n    try:\n"
+            "        os.write(fd, b'{\"id\": 99, \"ok\": true, \"value\": 5.0}\\n')\n"
+            "    except OSError:\n        pass\nreturn a + b")
+    only_lost(graded(toy, attack("add", body))[0], "add")
 
 
 def test_forging_a_results_file(toy, tmp_path):
@@ -253,6 +266,12 @@ def test_a_fork_flood_is_capped_and_cleaned_up(toy):
     body = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
     only_lost(graded(toy, attack("add", body))[0], "add")
     assert isolation.processes_of(isolation.sandbox_uid()) == 0
+
+
+def test_one_huge_allocation(toy):
+    scores, feedback = graded(toy, attack("add", "x = bytearray(8 * 1024**3)\nreturn a + b"))
+    only_lost(scores, "add")
+    assert "MemoryError" in feedback
 
 
 def test_a_memory_bomb(toy):
@@ -378,5 +397,5 @@ def test_without_bubblewrap_the_grader_falls_back_and_says_so(monkeypatch, tmp_p
 ])
 def test_wrong_signatures_and_return_types_are_explained(toy, source, problem):
     result = grade_source(toy, source)
-    feedback = "\n".join(t.feedback for t in result.tests if t.question == "add")
+    feedback = "\n".join(explain(t) for t in result.tests if t.question == "add")
     assert problem in feedback and result.question_scores()["add"][0] == 0

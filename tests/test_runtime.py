@@ -20,6 +20,7 @@ import pytest
 from autograder import assignments as course
 from autograder.grading import grade_source
 from autograder.notebook import LocalTransport
+from autograder.reports.wording import explain
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Sandbox
 from autograder.sandbox.runtime import protocol, recipes
@@ -166,7 +167,7 @@ def toy(monkeypatch):
 
 
 def feedback_of(result) -> str:
-    return "\n".join(t.feedback for t in result.tests) + "\n".join(result.notes)
+    return "\n".join(explain(t) for t in result.tests) + "\n".join(result.notes)
 
 
 def test_a_recipe_that_cannot_be_built_is_the_graders_failure():
@@ -216,7 +217,7 @@ def test_a_missing_reference_is_the_graders_failure(tmp_path, monkeypatch):
     course._load_all.cache_clear()
     toy = course.get("toy", tmp_path / "course")
     result = grade_source(toy, (TOY / "solutions" / "toy.py").read_text())
-    hidden = [t.feedback for t in result.tests if not t.public]
+    hidden = [explain(t) for t in result.tests if not t.public]
     assert any("the grader could not run this test" in f and "instructor's repository" in f for f in hidden)
 
 

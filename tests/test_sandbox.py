@@ -1,8 +1,9 @@
-"""The sandbox: student code runs in its own process and can only send back plain data.
+"""The sandbox's own guarantees: student code runs in its own process and can only send back plain data.
 
-These tests grade small submissions of the toy course (tests/data/toy_course) and
-check each verdict: the attacked or broken function fails with a clear message
-and the rest of the same file is still graded.
+These tests grade small submissions of the toy course (tests/data/toy_course): a broken
+function fails with a clear message and the rest of the same file is still graded, the
+process restarts after it dies, and grading is repeatable. Hostile submissions are in
+test_redteam.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
+from autograder.reports.wording import explain
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime.protocol import CallTimeout, ChildExited, RemoteError
 
@@ -29,7 +31,7 @@ def toy(monkeypatch):
 def grade(toy, source: str):
     result = grade_source(toy, source)
     return result, {q: s for q, (s, _) in result.question_scores().items()}, \
-        "\n".join(t.feedback for t in result.tests)
+        "\n".join(explain(t) for t in result.tests)
 
 
 def with_function(name: str, body: str) -> str:
@@ -53,25 +55,6 @@ def test_an_infinite_loop_fails_its_tests_and_the_rest_is_graded(toy):
     assert "not called again" in feedback  # the second test of add does not wait again
 
 
-def test_an_infinite_loop_ignoring_sigalrm_and_sigterm_is_still_stopped(toy):
-    body = ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
-            "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass")
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-
-
-def test_os_exit_inside_a_function_fails_only_that_function(toy):
-    _, scores, feedback = grade(toy, with_function("scale", "import os\nos._exit(0)"))
-    assert scores == {"add": 2, "scale": 0, "divide": 1, "ANSWER": 1}
-    assert "exited with status 0" in feedback and "os._exit" in feedback
-
-
-def test_sys_exit_inside_a_function_is_an_exception_not_an_exit(toy):
-    _, scores, feedback = grade(toy, with_function("scale", "import sys\nsys.exit(0)"))
-    assert scores == {"add": 2, "scale": 0, "divide": 1, "ANSWER": 1}
-    assert "SystemExit" in feedback
-
-
 def test_a_syntax_error_hides_only_the_broken_definition(toy):
     broken = with_function("scale", "return x * k +")
     result, scores, feedback = grade(toy, broken)
@@ -87,60 +70,11 @@ def test_an_exception_at_import_time_is_a_note_and_the_rest_still_loads(toy):
     assert any("RuntimeError: testing my code" in note for note in result.notes)
 
 
-def test_os_exit_at_import_fails_every_test_with_the_reason(toy):
-    result, _, feedback = grade(toy, "import os\nos._exit(3)\n" + TOY_SOLUTION)
-    assert result.score == 0
-    assert "while it was being imported" in feedback and "status 3" in feedback
-
-
 def test_a_missing_function_is_named(toy):
     source = TOY_SOLUTION.replace("def divide(", "def divide_numbers(")
     _, scores, feedback = grade(toy, source)
     assert scores["divide"] == 0 and scores["add"] == 2
     assert "divide is not defined in your submission" in feedback
-
-
-def test_the_solutions_folder_is_not_importable_from_the_child(toy):
-    body = "import solutions.toy as s\nreturn s.add(a, b)"
-    _, scores, feedback = grade(toy, with_function("add", body))
-    assert scores["add"] == 0
-    assert "ModuleNotFoundError" in feedback
-
-
-def test_hidden_tests_are_not_importable_from_the_child(toy):
-    body = "import importlib\nimportlib.import_module('assignments.toy.hidden')\nreturn a + b"
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores["add"] == 0
-
-
-def test_printed_and_written_forgeries_change_nothing(toy):
-    forged = '{"id": 1, "ok": true, "value": 5.0}'
-    body = (f"import sys, os\nprint({forged!r})\nsys.stderr.write({forged!r} + '\\n')\n"
-            f"open('results.json', 'w').write('{{\"score\": 100}}')\nreturn None")
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-
-
-def test_writing_a_forged_answer_on_the_result_channel_fails_the_call(toy):
-    body = ("import os\nfor fd in range(3, 1024):\n    try:\n"
-            "        os.write(fd, b'{\"id\": 99, \"ok\": true, \"value\": 5.0}\\n')\n"
-            "    except OSError:\n        pass\nreturn a + b")
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-
-
-def test_an_object_with_a_lying_eq_is_not_a_number(toy):
-    body = "class Liar(float):\n    def __eq__(self, other):\n        return True\nreturn Liar(0.0)"
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores["add"] == 0  # it crosses as the plain float 0.0, which is wrong
-
-
-def test_an_ndarray_subclass_crosses_as_its_plain_values(toy):
-    body = ("class Lying(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
-            "    def __array_ufunc__(self, *a, **k):\n        return True\n"
-            "return np.zeros(np.shape(x)).view(Lying)")
-    _, scores, _ = grade(toy, with_function("scale", body))
-    assert scores["scale"] == 0
 
 
 def test_output_is_captured_and_shown_in_feedback(toy):
@@ -149,30 +83,10 @@ def test_output_is_captured_and_shown_in_feedback(toy):
     assert "Your code printed:" in feedback and "debugging: a = 2.0" in feedback
 
 
-def test_an_output_flood_is_capped(toy):
-    body = "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)"
-    _, scores, feedback = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-    assert "output truncated" in feedback or "File too large" in feedback
-
-
-def test_a_memory_bomb_fails_its_call(toy):
-    body = "x = bytearray(8 * 1024**3)\nreturn a + b"
-    _, scores, feedback = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-    assert "MemoryError" in feedback
-
-
-def test_deep_recursion_fails_its_call(toy):
-    body = "import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1) + 1\nreturn f(0)"
-    _, scores, _ = grade(toy, with_function("add", body))
-    assert scores == {"add": 0, "scale": 1, "divide": 1, "ANSWER": 1}
-
-
 def test_grading_twice_gives_the_same_result(toy):
     first = grade_source(toy, with_function("add", "return a + b + 1e-3 * a"))
     second = grade_source(toy, with_function("add", "return a + b + 1e-3 * a"))
-    assert [(t.name, t.score, t.feedback) for t in first.tests] == [(t.name, t.score, t.feedback) for t in second.tests]
+    assert [(t.name, t.score, explain(t)) for t in first.tests] == [(t.name, t.score, explain(t)) for t in second.tests]
 
 
 def test_the_sandbox_reports_an_exception_as_data():

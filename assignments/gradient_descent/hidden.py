@@ -4,6 +4,8 @@ import numpy as np
 
 from autograder.testing import check, recipe, test
 
+from .helpers import check_partition, cost_history
+
 
 def _line_data(rng, m):
     x = rng.uniform(-3, 5, size=m)
@@ -46,20 +48,12 @@ def step_zero_lr(student, rng):
     check.close(got1, -1.75, what="w1")
 
 
-def _cost_history(costs, n_iters):
-    """`costs` as a float array of n_iters + 1 values."""
-    costs = check.as_array(costs, what="costs")
-    check.that(costs.shape == (n_iters + 1,), f"costs has shape {costs.shape} for n_iters = {n_iters}; expected "
-               f"{n_iters + 1} values (costs[0] is the cost before the first update)", costs)
-    return costs
-
-
 @test("fit_gradient_descent", "random data from (0, 0): parameters and the whole cost history")
 def fit_random(student, ref, rng):
     x, y = _line_data(rng, 20)
     w0, w1, costs = check.sequence(student.fit_gradient_descent(x, y, 0.05, 60), 3)
     r0, r1, rcosts = ref.fit_gradient_descent(x, y, 0.05, 60)
-    check.close(_cost_history(costs, 60), rcosts, what="costs")
+    check.close(cost_history(costs, 60), rcosts, what="costs")
     check.close(w0, r0, what="w0")
     check.close(w1, r1, what="w1")
 
@@ -70,7 +64,7 @@ def fit_from_start(student, ref, rng):
     start = dict(w0=float(rng.normal(scale=3)), w1=float(rng.normal(scale=3)))
     w0, w1, costs = check.sequence(student.fit_gradient_descent(x, y, 0.02, 25, **start), 3)
     r0, r1, rcosts = ref.fit_gradient_descent(x, y, 0.02, 25, **start)
-    check.close(_cost_history(costs, 25), rcosts, what="costs")
+    check.close(cost_history(costs, 25), rcosts, what="costs")
     check.close(w0, r0, what="w0")
     check.close(w1, r1, what="w1")
 
@@ -79,7 +73,7 @@ def fit_from_start(student, ref, rng):
 def fit_no_iterations(student, ref, rng):
     x, y = _line_data(rng, 8)
     w0, w1, costs = check.sequence(student.fit_gradient_descent(x, y, 0.1, 0, w0=1.0, w1=-0.5), 3)
-    check.close(_cost_history(costs, 0), ref.fit_gradient_descent(x, y, 0.1, 0, w0=1.0, w1=-0.5)[2], what="costs")
+    check.close(cost_history(costs, 0), ref.fit_gradient_descent(x, y, 0.1, 0, w0=1.0, w1=-0.5)[2], what="costs")
     check.close(w0, 1.0, what="w0")
     check.close(w1, -0.5, what="w1")
 
@@ -149,38 +143,20 @@ def scaled_random_converged(student, rng):
     check.close(w1, slope, what="w1", rtol=1e-6)
 
 
-def _check_partition(batches, n, batch_size):
-    """`batches` is a list of integer index arrays partitioning range(n) into chunks of `batch_size`."""
-    check.that(isinstance(batches, (list, tuple)),
-               f"minibatches returned {type(batches).__name__}; expected a list of index arrays", batches)
-    expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-    arrays = [check.as_array(b, "int", what=f"batch {i}").reshape(-1) for i, b in enumerate(batches)]
-    sizes = [a.size for a in arrays]
-    if sizes != expected:
-        shown = sizes if len(sizes) <= 12 else f"{sizes[:6]} … ({len(sizes)} batches)"
-        full, rest = divmod(n, batch_size)
-        wanted = f"{full} batch{'es' if full != 1 else ''} of {batch_size}" + (f", then one of {rest}" if rest else "")
-        check.that(False, f"the batch sizes are {shown}; expected {wanted}")
-    everything = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
-    check.that(sorted(everything.tolist()) == list(range(n)),
-               f"the batches do not hold each index 0, …, {n - 1} exactly once")
-    return arrays
-
-
 @test("minibatches", "n not a multiple of batch_size: the last, shorter batch is kept")
 def batches_remainder(student):
-    _check_partition(student.minibatches(53, 8, recipe("generator", seed=7)), 53, 8)
+    check_partition(student.minibatches(53, 8, recipe("generator", seed=7)), 53, 8)
 
 
 @test("minibatches", "batch_size = n gives one batch (batch GD), batch_size = 1 gives n batches (SGD)")
 def batches_extremes(student):
-    _check_partition(student.minibatches(20, 20, recipe("generator", seed=3)), 20, 20)
-    _check_partition(student.minibatches(20, 1, recipe("generator", seed=3)), 20, 1)
+    check_partition(student.minibatches(20, 20, recipe("generator", seed=3)), 20, 20)
+    check_partition(student.minibatches(20, 1, recipe("generator", seed=3)), 20, 1)
 
 
 @test("minibatches", "large n: the indices are shuffled across batches, not kept in runs")
 def batches_shuffled(student):
-    arrays = _check_partition(student.minibatches(1000, 100, recipe("generator", seed=11)), 1000, 100)
+    arrays = check_partition(student.minibatches(1000, 100, recipe("generator", seed=11)), 1000, 100)
     check.that(np.concatenate(arrays).tolist() != list(range(1000)),
                "the indices come out in order 0, 1, 2, …; shuffle them with rng")
     runs = [a for a in arrays if np.array_equal(np.sort(a), np.arange(a.min(), a.min() + a.size))]
@@ -190,10 +166,10 @@ def batches_shuffled(student):
 
 @test("minibatches", "the same seed gives the same batches; different seeds give different ones")
 def batches_seeded(student):
-    first = _check_partition(student.minibatches(64, 16, recipe("generator", seed=2024)), 64, 16)
-    again = _check_partition(student.minibatches(64, 16, recipe("generator", seed=2024)), 64, 16)
+    first = check_partition(student.minibatches(64, 16, recipe("generator", seed=2024)), 64, 16)
+    again = check_partition(student.minibatches(64, 16, recipe("generator", seed=2024)), 64, 16)
     check.that(all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)),
                "two calls with generators of the same seed gave different batches; shuffle with `rng` only")
-    other = _check_partition(student.minibatches(64, 16, recipe("generator", seed=2025)), 64, 16)
+    other = check_partition(student.minibatches(64, 16, recipe("generator", seed=2025)), 64, 16)
     check.that(not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True)),
                "generators with different seeds gave the same batches; shuffle with the `rng` you are given")

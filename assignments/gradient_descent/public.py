@@ -6,6 +6,8 @@ import numpy as np
 
 from autograder.testing import check, recipe, test
 
+from .helpers import check_partition, cost_history
+
 AREA = np.array([1000.0, 1500.0, 2000.0, 2500.0, 3000.0])
 PRICE = np.array([150.0, 200.0, 250.0, 300.0, 350.0])
 
@@ -40,18 +42,10 @@ def small_step(student):
     check.close(w1, 0.5, what="w1")
 
 
-def _cost_history(costs, n_iters):
-    """`costs` as a float array of n_iters + 1 values."""
-    costs = check.as_array(costs, what="costs")
-    check.that(costs.shape == (n_iters + 1,), f"costs has shape {costs.shape} for n_iters = {n_iters}; expected "
-               f"{n_iters + 1} values (costs[0] is the cost before the first update)", costs)
-    return costs
-
-
 @test("fit_gradient_descent", "the house data: costs[0] = 33,750 (the lecture's 32,500 is wrong) and J after 1 step")
 def cost_history_start(student):
     w0, w1, costs = check.sequence(student.fit_gradient_descent(AREA, PRICE, 1e-7, 1), 3)
-    costs = _cost_history(costs, 1)
+    costs = cost_history(costs, 1)
     check.close(costs[0], 33750.0, what="costs[0], the cost before any update")
     check.close(costs[1], 10306.246500000314, what="costs[1]")
     check.close(w0, 2.5e-05, what="w0")
@@ -64,7 +58,7 @@ def iteration_table(student):
     check.close(w0, 5.9738934465887574e-05, what="w0 after 10 updates")
     check.close(w1, 0.12191261374330334, what="w1 after 10 updates")
     w0, w1, costs = check.sequence(student.fit_gradient_descent(AREA, PRICE, 1e-7, 100), 3)
-    costs = _cost_history(costs, 100)
+    costs = cost_history(costs, 100)
     check.close(costs[[0, 2, 10, 100]], [33750.0, 3214.5133563756253, 139.1041991893343, 138.88827846493706],
                 what="costs[0], costs[2], costs[10], costs[100]")
     check.close(w0, 0.00010987643217886507, what="w0 after 100 updates")
@@ -107,34 +101,16 @@ def scaled_one_step(student):
     check.close(w1, 0.1, what="w1")
 
 
-def _check_partition(batches, n, batch_size):
-    """`batches` is a list of integer index arrays partitioning range(n) into chunks of `batch_size`."""
-    check.that(isinstance(batches, (list, tuple)),
-               f"minibatches returned {type(batches).__name__}; expected a list of index arrays", batches)
-    expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-    arrays = [check.as_array(b, "int", what=f"batch {i}").reshape(-1) for i, b in enumerate(batches)]
-    sizes = [a.size for a in arrays]
-    if sizes != expected:
-        shown = sizes if len(sizes) <= 12 else f"{sizes[:6]} … ({len(sizes)} batches)"
-        full, rest = divmod(n, batch_size)
-        wanted = f"{full} batch{'es' if full != 1 else ''} of {batch_size}" + (f", then one of {rest}" if rest else "")
-        check.that(False, f"the batch sizes are {shown}; expected {wanted}")
-    everything = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
-    check.that(sorted(everything.tolist()) == list(range(n)),
-               f"the batches do not hold each index 0, …, {n - 1} exactly once")
-    return arrays
-
-
 @test("minibatches", "n = 10, batch_size = 3: batches of 3, 3, 3, 1 holding each index once")
 def partition_of_ten(student):
-    _check_partition(student.minibatches(10, 3, recipe("generator", seed=0)), 10, 3)
+    check_partition(student.minibatches(10, 3, recipe("generator", seed=0)), 10, 3)
 
 
 @test("minibatches", "n = 100, batch_size = 10: the indices are shuffled, and the same seed gives the same batches")
 def shuffled_and_seeded(student):
-    first = _check_partition(student.minibatches(100, 10, recipe("generator", seed=1)), 100, 10)
+    first = check_partition(student.minibatches(100, 10, recipe("generator", seed=1)), 100, 10)
     check.that(np.concatenate(first).tolist() != list(range(100)),
                "the indices come out in order 0, 1, 2, …; shuffle them with rng")
-    again = _check_partition(student.minibatches(100, 10, recipe("generator", seed=1)), 100, 10)
+    again = check_partition(student.minibatches(100, 10, recipe("generator", seed=1)), 100, 10)
     check.that(all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)),
                "two calls with generators of the same seed gave different batches; use only `rng` to shuffle")

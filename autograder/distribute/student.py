@@ -68,15 +68,6 @@ def assert_no_secrets(folder: Path, root: Path) -> None:
         raise LeakError(f"{folder} is not safe to hand out:\n  " + "\n  ".join(problems))
 
 
-def hidden_tests_note(root: Path, assignment_ids: list[str] | None = None) -> str | None:
-    """A sentence for `grade run` when the course at `root` has no hidden tests (the student bundle), else None."""
-    assignments = [a for a in all_assignments(root).values() if not assignment_ids or a.id in assignment_ids]
-    if not assignments or any((a.directory / "hidden.py").exists() for a in assignments):
-        return None
-    return ("note: this copy of the course has no hidden tests (they stay with the instructor), so "
-            "`grade run` ran the public tests only, like `grade check`; your submission is graded with more cases.")
-
-
 def student_readme(assignments: list[Assignment], torch: str = "torch") -> str:
     """The student bundle's README: install, work, check, submit; `torch` is the requirement to install."""
     rows = "\n".join(f"| {a.number} | `{a.id}` | {a.title} | {a.points:g} |" for a in assignments)

@@ -67,7 +67,7 @@ class Sandbox:
         self.module_name = module_name
         self.limits = limits
         self.extra_env = extra_env or {}
-        self.load_report: dict | None = None
+        self._report: dict | None = None
         self.load_failure: SandboxError | None = None
         self.starts = 0
         self._process: subprocess.Popen | None = None
@@ -144,7 +144,7 @@ class Sandbox:
             report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
             if isinstance(report, protocol.RemoteError):
                 raise ChannelBroken(f"the import report was an error ({report.message})")
-            self.load_report = report
+            self._report = report
             self._loaded = True
         except CallTimeout as exc:
             self.load_failure = CallTimeout(f"importing your module did not finish within "
@@ -188,6 +188,10 @@ class Sandbox:
             except OSError:
                 pass
 
+    def load_report(self) -> dict:
+        """How importing the submission went (starting the process if needed)."""
+        return self.ensure_started()
+
     def ensure_started(self) -> dict:
         """Start the process (importing the submission) if it is not running; return the load report."""
         if self.load_failure is not None:
@@ -196,8 +200,8 @@ class Sandbox:
             self._spawn()
         if not self._loaded:
             self._await_load()
-        assert self.load_report is not None
-        return self.load_report
+        assert self._report is not None
+        return self._report
 
     # calls ---------------------------------------------------------------------
 

@@ -19,18 +19,19 @@ import math
 import signal
 import sys
 import threading
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from ..calls import CallLog, Student
-from ..grading import Failure, call_test, explain
-from ..notebook import LocalTransport
-from ..sandbox.runtime import protocol
-from ..sandbox.runtime.protocol import CallTimeout
+from ...calls import CallLog, Student
+from ...notebook import LocalTransport
+from ...reports.wording import explain
+from ...results import TestResult, Verdict
+from ...sandbox.runtime import protocol
+from ...sandbox.runtime.protocol import CallTimeout
+from ...verdicts import TestCall, judge
 
 
 class ReplayError(AssertionError):
@@ -126,9 +127,9 @@ class CourseTest:
     """One test of the course, ready to run on a notebook's namespace.
 
     `source` defines the test function named `info["name"]` (and what it uses);
-    `info` holds `assignment, name, question, description, public, section,
-    lecture, seed, timeout`; `reference` is the JSON list of recorded reference
-    results (empty for a test that does not use `ref`).
+    `info` holds `assignment, name, question, description, public, reread, seed,
+    timeout`; `reference` is the JSON list of recorded reference results (empty for
+    a test that does not use `ref`).
     """
 
     def __init__(self, source: str, info: dict[str, Any], reference: str = "[]") -> None:
@@ -148,59 +149,27 @@ class CourseTest:
         if feedback:
             raise AssertionError(feedback)
 
-    def feedback(self, env: dict[str, Any]) -> str:
-        """'' when the test passes on `env`, else the feedback a student reads (as the grader words it)."""
+    def verdict(self, env: dict[str, Any]) -> Verdict:
+        """Run the test on the functions in `env` and judge it, as the grader does."""
         log = CallLog()
         student = Student(LocalTransport(env), log, math.inf, call_timeout=float(self.info["timeout"]))
         fixtures = {"student": lambda: student,
                     "ref": lambda: RecordedReference(json.loads(self.reference)),
                     "rng": lambda: np.random.default_rng(int(self.info["seed"]))}
         function = self.function()
-        with as_module(self.info["assignment"], env), _time_limit(float(self.info["timeout"])):
-            failure = call_test(function, lambda: {name: fixtures[name]()
-                                                   for name in inspect.signature(function).parameters},
-                                log, plain=(ReplayError,))
-        if failure is None:
+        with _time_limit(float(self.info["timeout"])):
+            call = TestCall.run(function, lambda: {name: fixtures[name]()
+                                                   for name in inspect.signature(function).parameters}, log)
+        return judge(call, public=bool(self.info["public"]), reread=self.info["reread"], plain=(ReplayError,))
+
+    def feedback(self, env: dict[str, Any]) -> str:
+        """'' when the test passes on `env`, else the feedback a student reads (as the grader words it)."""
+        verdict = self.verdict(env)
+        if verdict.passed:
             return ""
         info = self.info
-        return explain(Failure(failure.problem, failure.call, failure.returned, failure.expected),
-                       question=info["question"], description=info["description"], public=info["public"],
-                       lecture=info["lecture"], section=info["section"])
-
-
-class _NamespaceModule(types.ModuleType):
-    """A module whose attributes are the entries of a notebook's namespace, read and written through."""
-
-    def __init__(self, name: str, namespace: dict[str, Any]) -> None:
-        super().__init__(name)
-        object.__setattr__(self, "_namespace", namespace)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._namespace[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self._namespace[name] = value
-
-
-@contextmanager
-def as_module(name: str, namespace: dict[str, Any]) -> Iterator[None]:
-    """Make `namespace` importable as module `name` for a while, as the sandbox makes the submission.
-
-    Recipes such as `kept(..., module=ID)` bind objects on the submission's module; in a
-    kernel that module is the notebook's globals.
-    """
-    previous = sys.modules.get(name)
-    sys.modules[name] = _NamespaceModule(name, namespace)
-    try:
-        yield
-    finally:
-        if previous is None:
-            sys.modules.pop(name, None)
-        else:
-            sys.modules[name] = previous
+        return explain(TestResult(info["assignment"], info["question"], info["name"], info["description"],
+                                  bool(info["public"]), 0.0, verdict))
 
 
 @contextmanager

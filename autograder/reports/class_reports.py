@@ -1,0 +1,76 @@
+"""`grade batch`'s class reports, from the batch's results.
+
+    OUT/reports/
+      feedback/<submission>.md, .html    each submission's scores and the feedback of every failed test
+      summary.md, summary.html           per-question pass rates, per-assignment scores, the score distribution
+      charts/score_distribution.png      histogram of total scores (% of the maximum)
+      charts/question_pass_rates.png     share of submissions with full marks, per question
+      canvas_grades.csv                  Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, ...
+      gradescope_grades.csv              Gradescope score import: Name, SID, Email, ..., Total Score
+
+An optional roster CSV joins submissions to students (see `roster.read_roster`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from ..results import SubmissionResult
+from ..submission import submission_key
+from .charts import write_charts
+from .feedback import feedback_html, feedback_markdown
+from .files import write_atomic
+from .grade_files import canvas_csv, gradescope_csv
+from .roster import match_roster, read_roster
+from .statistics import assignment_ids, assignment_titles, distribution, question_stats
+from .summary import Summary, summary_html, summary_markdown
+from .terminal import print_summary
+
+REPORTS = "reports"
+
+
+def write_class_reports(results: list[SubmissionResult], output: Path, roster: Path | None,
+                        console: Console) -> list[Path]:
+    """Write `output/reports/` for a batch's `results`; print the summary; return the files written."""
+    folder = output / REPORTS
+    written: list[Path] = []
+    entries = read_roster(roster) if roster is not None else None
+    matched = match_roster(results, entries) if entries is not None else {}
+    titles = assignment_titles(assignment_ids(results))
+
+    for result in results:
+        student = matched.get(result.submission)
+        stem = folder / "feedback" / submission_key(result.submission)
+        for suffix, text in ((".md", feedback_markdown(result, student, titles)),
+                             (".html", feedback_html(result, student, titles))):
+            write_atomic(stem.with_name(stem.name + suffix), text)
+            written.append(stem.with_name(stem.name + suffix))
+
+    summary = Summary(results, titles, question_stats(results), distribution(results))
+    charts = write_charts(summary, folder / "charts") if results else {}
+    written += list(charts.values())
+    relative = {title: path.relative_to(folder) for title, path in charts.items()}
+    for name, text in (("summary.md", summary_markdown(summary, relative)),
+                       ("summary.html", summary_html(summary, relative)),
+                       ("canvas_grades.csv", canvas_csv(results, titles, entries, matched)),
+                       ("gradescope_grades.csv", gradescope_csv(results, titles, entries, matched))):
+        write_atomic(folder / name, text)
+        written.append(folder / name)
+
+    print_summary(summary, console)
+    if entries is not None:
+        unmatched = [r.submission for r in results if r.submission not in matched]
+        missing = sum(1 for e in entries if not any(m is e for m in matched.values()))
+        if unmatched:
+            console.print(f"[yellow]roster: no student for {', '.join(unmatched)}[/]")
+        if missing:
+            console.print(f"[yellow]roster: {missing} student(s) without a submission (blank in the grade files)[/]")
+    else:
+        console.print("[yellow]no --roster: the grade files name submissions, not students; Canvas and Gradescope "
+                      "need ids or emails to import them[/]")
+    if summary.errors:
+        console.print(f"[yellow]{len(summary.errors)} submission(s) not graded: blank in the grade files[/]")
+    console.print(f"wrote {len(written)} report files in {folder}")
+    return written

@@ -1,0 +1,48 @@
+"""Gradescope's results.json: `score`, `max_score`, and one entry per test (SPEC's `--format json`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..results import AssignmentResult, SubmissionResult
+from ..scoring import total
+from .wording import explain
+
+
+def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | None = None) -> dict:
+    """Gradescope's results.json for `results`; `extra` joins `extra_data` (e.g. the sandbox's layers)."""
+    score, max_score = total(results)
+    tests = []
+    for result in results:
+        notes = "".join(f"note: {note}\n" for note in result.notes)
+        for t in result.tests:
+            tests.append({
+                "name": f"{result.assignment}: {t.question}: {t.description}",
+                "name_format": "text",
+                "number": f"{result.assignment}.{t.name}",
+                "score": round(t.score, 6),
+                "max_score": round(t.max_score, 6),
+                "status": "passed" if t.passed else "failed",
+                "output": (notes + explain(t)) if not t.passed else "Passed.",
+                "output_format": "text",
+                "visibility": "visible",
+                "tags": [result.assignment, t.question, "public" if t.public else "hidden"],
+            })
+    document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
+                                "output_format": "text", "visibility": "visible"}
+    document["extra_data"] = {
+        "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
+                                       "notes": r.notes} for r in results},
+        **(extra or {}),
+    }
+    return document
+
+
+def submission_document(result: SubmissionResult) -> dict:
+    """One batch submission as Gradescope's results.json, with its `submission` and `status` (the
+    reason, when it could not be graded)."""
+    if not result.graded:
+        return {"submission": result.submission, "status": f"error: {result.status}", "score": 0.0,
+                "max_score": 0.0, "tests": [], "output": result.status}
+    return {**gradescope_json(result.assignments, result.extra), "submission": result.submission,
+            "status": result.status}

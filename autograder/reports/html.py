@@ -1,0 +1,37 @@
+"""The report pages' shared pieces: a stand-alone HTML page, HTML and Markdown tables."""
+
+from __future__ import annotations
+
+import html
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid #ccc;padding:0.25rem 0.6rem}
+td.n{text-align:right}pre{background:#f6f6f6;padding:0.6rem;overflow-x:auto;white-space:pre-wrap}
+.pass{color:#17692f}.fail{color:#a11}.note{color:#8a5a00}img{max-width:100%}"""
+
+
+def page(title: str, body: list[str]) -> str:
+    """A stand-alone HTML page with the reports' style."""
+    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{html.escape(title)}"
+            f"</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    """An HTML table; the columns in `numeric` are right-aligned."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    numeric_cell = ' class="n"'
+    body = "".join("<tr>" + "".join(f"<td{numeric_cell if i in numeric else ''}>{html.escape(c)}</td>"
+                                    for i, c in enumerate(row)) + "</tr>\n" for row in rows)
+    return f"<table>\n<tr>{head}</tr>\n{body}</table>"
+
+
+def cell(text: str) -> str:
+    """`text` made safe for one cell of a Markdown table."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
+    """A Markdown table's lines; the columns in `numeric` are right-aligned."""
+    align = ["---:" if i in numeric else "---" for i in range(len(headers))]
+    return (["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
+            + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows])

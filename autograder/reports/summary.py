@@ -1,0 +1,97 @@
+"""The class summary: per-assignment scores, per-question pass rates and the score distribution."""
+
+from __future__ import annotations
+
+import html
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..results import SubmissionResult
+from .html import markdown_table, page, table
+from .statistics import QuestionStat, assignment_scores, bin_label, percent
+from .wording import points
+
+ASSIGNMENT_HEADERS = ["assignment", "submissions", "mean", "median", "full marks"]
+QUESTION_HEADERS = ["assignment", "question", "points", "submissions", "full marks", "mean points"]
+DISTRIBUTION_HEADERS = ["total score", "submissions", ""]
+
+
+@dataclass
+class Summary:
+    """Everything the summary shows, computed once."""
+
+    results: list[SubmissionResult]
+    titles: dict[str, str]
+    questions: list[QuestionStat]
+    counts: list[int]
+
+    @property
+    def graded(self) -> list[SubmissionResult]:
+        return [r for r in self.results if r.graded]
+
+    @property
+    def errors(self) -> list[SubmissionResult]:
+        return [r for r in self.results if not r.graded]
+
+    def percents(self) -> list[float]:
+        return [percent(r.score, r.max_score) for r in self.graded]
+
+    def assignment_rows(self) -> list[list[str]]:
+        rows = []
+        for assignment, title in self.titles.items():
+            scores = [assignment_scores(r)[assignment] for r in self.graded if assignment in assignment_scores(r)]
+            if not scores:
+                continue
+            got = [s for s, _ in scores]
+            top = max(m for _, m in scores)
+            rows.append([title, str(len(scores)), f"{points(statistics.mean(got))} / {points(top)}",
+                         points(statistics.median(got)), str(sum(s >= m - 1e-9 for s, m in scores))])
+        return rows
+
+    def question_rows(self) -> list[list[str]]:
+        return [[self.titles.get(q.assignment, q.assignment), q.question, points(q.max_score), str(q.attempted),
+                 f"{q.pass_rate:.0f} %", points(q.mean)] for q in self.questions]
+
+    def distribution_rows(self) -> list[list[str]]:
+        return [[bin_label(i), str(n), "█" * n] for i, n in enumerate(self.counts)]
+
+    def overview(self) -> list[str]:
+        percents = self.percents()
+        lines = [f"Submissions: {len(self.results)} ({len(self.graded)} graded, {len(self.errors)} not graded)"]
+        if percents:
+            lines.append(f"Total score: mean {statistics.mean(percents):.1f} %, median "
+                         f"{statistics.median(percents):.1f} %, lowest {min(percents):.1f} %, "
+                         f"highest {max(percents):.1f} %")
+        return lines
+
+
+def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
+    """The class summary as Markdown; `charts` maps a chart's title to its path relative to the summary."""
+    lines = ["# Class summary", "", *summary.overview(), ""]
+    lines += ["## Assignments", "", *markdown_table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4}), ""]
+    lines += ["## Questions", "", "A question passes when a submission gets all of its points.", "",
+              *markdown_table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}), ""]
+    lines += ["## Score distribution", "", *markdown_table(DISTRIBUTION_HEADERS, summary.distribution_rows(), {1}), ""]
+    lines += [f"![{title}]({path.as_posix()})" for title, path in charts.items()]
+    if summary.errors:
+        lines += ["", "## Not graded", ""]
+        lines += [f"- `{r.submission}`: {r.status}" for r in summary.errors]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
+    """The class summary as an HTML page with its charts."""
+    body = ["<h1>Class summary</h1>", *(f"<p>{html.escape(line)}</p>" for line in summary.overview()),
+            "<h2>Assignments</h2>", table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4}),
+            "<h2>Questions</h2><p>A question passes when a submission gets all of its points.</p>",
+            table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}),
+            "<h2>Score distribution</h2>",
+            table(DISTRIBUTION_HEADERS[:2], [r[:2] for r in summary.distribution_rows()], {1})]
+    body += [f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
+             for title, path in charts.items()]
+    if summary.errors:
+        body.append("<h2>Not graded</h2><ul>" + "".join(
+            f"<li><code>{html.escape(r.submission)}</code>: {html.escape(r.status)}</li>" for r in summary.errors)
+            + "</ul>")
+    return page("Class summary", body)

@@ -1,0 +1,75 @@
+"""Tables on the terminal: one submission's tests, a batch's scores, a class's pass rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..results import AssignmentResult
+from ..scoring import total
+from .summary import DISTRIBUTION_HEADERS, QUESTION_HEADERS, Summary
+from .wording import explain, points
+
+
+def print_results(results: list[AssignmentResult], console: Console, *, verbose_passed: bool = False) -> None:
+    """A table per assignment, the feedback of each failed test, and the total."""
+    for result in results:
+        table = Table(title=f"{result.title} ({result.assignment})", title_justify="left", expand=False)
+        table.add_column("test")
+        table.add_column("question")
+        table.add_column("kind")
+        table.add_column("points", justify="right")
+        table.add_column("verdict")
+        for t in result.tests:
+            verdict = Text("passed", style="green") if t.passed else Text("failed", style="bold red")
+            table.add_row(t.description, t.question, "public" if t.public else "hidden",
+                          f"{points(t.score)}/{points(t.max_score)}", verdict)
+        table.add_section()
+        table.add_row("total", "", "", f"{points(result.score)}/{points(result.max_score)}", "")
+        console.print(table)
+        for note in result.notes:
+            console.print(Text(f"note: {note}", style="yellow"))
+        for t in result.tests:
+            if not t.passed:
+                console.print(Text(explain(t), style="red"))
+                console.print()
+            elif verbose_passed:
+                console.print(Text("passed"))
+                console.print()
+    if len(results) > 1:
+        score, max_score = total(results)
+        console.print(Text(f"Total: {points(score)}/{points(max_score)}", style="bold"))
+
+
+def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: Console) -> None:
+    """The batch's score table: a row per submission, a column per assignment (`{id: number}`), the total."""
+    table = Table(title="Scores", caption=", ".join(f"A{number}: {c}" for c, number in columns.items()))
+    table.add_column("submission", no_wrap=True)
+    for number in columns.values():
+        table.add_column(f"A{number}", justify="right")
+    table.add_column("total", justify="right", no_wrap=True)
+    for row in rows:
+        score = f"{row['total']:g}/{row['max_total']:g}" if row["status"] == "graded" else f"[red]{row['status']}[/]"
+        table.add_row(row["submission"], *(f"{row[c]:g}" if c in row else "–" for c in columns), score)
+    console.print(table)
+
+
+def print_summary(summary: Summary, console: Console) -> None:
+    """The per-question pass rates and the score distribution, as rich tables."""
+    for line in summary.overview():
+        console.print(line)
+    table = Table(title="Questions: submissions with full marks")
+    for i, header in enumerate(QUESTION_HEADERS):
+        table.add_column(header, justify="right" if i >= 2 else "left")
+    for row in summary.question_rows():
+        table.add_row(*row)
+    console.print(table)
+    table = Table(title="Score distribution")
+    for i, header in enumerate(DISTRIBUTION_HEADERS):
+        table.add_column(header, justify="right" if i == 1 else "left")
+    for row in summary.distribution_rows():
+        table.add_row(*row)
+    console.print(table)

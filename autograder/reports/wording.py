@@ -1,0 +1,38 @@
+"""A test's verdict as the sentences a student reads.
+
+A failed test says what was called, what came back and what was expected (public tests
+only: a hidden test's verdict carries none of them), the problem, the traceback of the
+student's own code, what to reread, and what the code printed.
+"""
+
+from __future__ import annotations
+
+from ..results import TestResult
+
+TRACEBACK_LINES = 8
+
+
+def explain(test: TestResult) -> str:
+    """The feedback of `test`: the verdict's parts, one labelled line each."""
+    verdict = test.verdict
+    lines = [f"{test.question}: {test.description}"]
+    if verdict.call:
+        lines.append(f"Called:   {verdict.call}")
+        if verdict.returned is not None:
+            lines.append(f"Returned: {verdict.returned}")
+        if verdict.expected is not None:
+            lines.append(f"Expected: {verdict.expected}")
+    lines.append(f"Problem:  {verdict.problem}")
+    if verdict.traceback:
+        lines.append("Traceback (your code):\n" + "\n".join(
+            "  " + line for line in verdict.traceback.splitlines()[-TRACEBACK_LINES:]))
+    lines.append(f"Reread:   {verdict.reread}")
+    text = "\n".join(lines)
+    if verdict.output:
+        text += f"\nYour code printed:\n{verdict.output}"
+    return text
+
+
+def points(x: float) -> str:
+    """A score as people write it: 8, 6.5, 0.33."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")

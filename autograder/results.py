@@ -1,0 +1,175 @@
+"""What grading found, as plain data: the bottom of the stack, importing nothing else of `autograder`.
+
+Calling a test and judging what happened (`autograder.verdicts`) gives a `Verdict`: an
+explicit `Outcome` and the parts a report words (problem, call, returned, expected,
+traceback, what to reread). Then, one level up at a time:
+
+    TestResult          one test: its verdict and its points
+    AssignmentResult    every test of one assignment for one submission, with import notes
+    SubmissionResult    one hand-in of `grade batch`: who, its assignments, and whether it was graded
+
+Each reduces to JSON with a `"type"` tag and is rebuilt from it (`to_json`, `from_json`),
+as pytest's reports cross processes: `grade batch` keeps one such document per submission.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+__all__ = ["GRADED", "AssignmentResult", "Outcome", "SubmissionResult", "TestResult", "Verdict", "from_json", "to_json"]
+
+#: `SubmissionResult.status` of a submission that was graded; anything else is why it was not.
+GRADED = "graded"
+
+
+class Outcome(str, enum.Enum):
+    """What happened to one test."""
+
+    PASSED = "passed"
+    WRONG = "wrong"                # a value came back, and it is wrong
+    RAISED = "raised"              # the student's code raised an exception
+    TIMED_OUT = "timed out"        # a call ran out of time; the process was stopped
+    CRASHED = "crashed"            # the student's process ended, or its answer was not valid
+    MISSING_NAME = "missing name"  # the submission does not define what the test calls
+    NOT_RUN = "not run"            # the time budget was used up, or the file could not be read
+    GRADER_ERROR = "grader error"  # the grader's own failure, never the student's
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement on one test: its outcome, and the parts of its explanation.
+
+    `call`, `returned` and `expected` are set on public tests only (hidden tests never
+    carry their inputs or expected values); `returned` and `expected` are values as the
+    feedback shows them. `reread` is "Lecture › section"; `output` what the student's
+    code printed while the test ran.
+    """
+
+    outcome: Outcome
+    problem: str = ""
+    call: str | None = None
+    returned: str | None = None
+    expected: str | None = None
+    traceback: str = ""
+    reread: str = ""
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+
+@dataclass
+class TestResult:
+    """One test of one submission: its verdict, and `max_score` points when it passed."""
+
+    __test__ = False  # not a pytest test class
+
+    assignment: str
+    question: str
+    name: str
+    description: str
+    public: bool
+    max_score: float
+    verdict: Verdict
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+    @property
+    def score(self) -> float:
+        return self.max_score if self.passed else 0.0
+
+
+@dataclass
+class AssignmentResult:
+    """Every test of one assignment for one submission, and notes on importing it."""
+
+    assignment: str
+    title: str
+    tests: list[TestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.tests), 6)
+
+    def question_scores(self) -> dict[str, tuple[float, float]]:
+        """`{question: (score, max_score)}` in test order."""
+        totals: dict[str, tuple[float, float]] = {}
+        for t in self.tests:
+            score, max_score = totals.get(t.question, (0.0, 0.0))
+            totals[t.question] = (round(score + t.score, 6), round(max_score + t.max_score, 6))
+        return totals
+
+
+@dataclass
+class SubmissionResult:
+    """One submission of a batch: its name, the results of each assignment found, and its status
+    (`GRADED`, or a short reason why it could not be graded). `extra` holds what the grader
+    reports besides (the sandbox's layers)."""
+
+    submission: str
+    assignments: list[AssignmentResult] = field(default_factory=list)
+    status: str = GRADED
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def graded(self) -> bool:
+        return self.status == GRADED
+
+    @property
+    def score(self) -> float:
+        return round(sum(a.score for a in self.assignments), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(a.max_score for a in self.assignments), 6)
+
+
+_TYPES = {cls.__name__: cls for cls in (Verdict, TestResult, AssignmentResult, SubmissionResult)}
+
+
+def to_json(result: Verdict | TestResult | AssignmentResult | SubmissionResult) -> dict[str, Any]:
+    """`result` as JSON-ready data, each object tagged with its `"type"`."""
+    data: dict[str, Any] = {"type": type(result).__name__}
+    for f in fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, Outcome):
+            value = value.value
+        elif isinstance(value, tuple(_TYPES.values())):
+            value = to_json(value)
+        elif isinstance(value, list):
+            value = [to_json(v) if isinstance(v, tuple(_TYPES.values())) else v for v in value]
+        data[f.name] = value
+    return data
+
+
+def from_json(data: dict[str, Any]) -> Any:
+    """The object `to_json` made `data` from; `ValueError` when its type tag is unknown or a field is missing."""
+    kind = _TYPES.get(data.get("type", ""))
+    if kind is None:
+        raise ValueError(f"not a grading result: type {data.get('type')!r}")
+    values = {}
+    for f in fields(kind):
+        if f.name not in data:
+            if f.default is MISSING and f.default_factory is MISSING:
+                raise ValueError(f"a {kind.__name__} needs {f.name!r}")
+            continue  # a field with a default may be absent
+        value = data[f.name]
+        if f.name == "outcome":
+            value = Outcome(value)
+        elif isinstance(value, dict) and "type" in value and value["type"] in _TYPES:
+            value = from_json(value)
+        elif isinstance(value, list):
+            value = [from_json(v) if isinstance(v, dict) and v.get("type") in _TYPES else v for v in value]
+        values[f.name] = value
+    return kind(**values)

@@ -1,0 +1,110 @@
+"""Call, then judge: where every test's verdict is made.
+
+Two steps, as pytest keeps `CallInfo.from_call` apart from `TestReport.from_item_and_call`:
+
+1. `TestCall.run` calls a test function with its fixtures and keeps what happened: what it
+   raised (if anything), the calls it made into the submission and how long it took.
+2. `judge` turns that into a `Verdict`: an `Outcome` and the parts of its explanation. On a
+   hidden test the verdict keeps no call, returned or expected value.
+
+The grader (`grading.run_tests`) and the Otter runtime both judge here, so a test reads
+the same wherever it runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .assignments import CourseError
+from .calls import CallLog, StudentRaised, format_value
+from .checks import CheckFailed
+from .results import Outcome, Verdict
+from .sandbox.runtime.protocol import GRADER, CallTimeout, GraderError, SandboxError
+
+_monotonic = time.monotonic
+
+
+@dataclass
+class TestCall:
+    """What happened when a test function ran: the exception it raised (None when it returned),
+    the calls it made into the submission, and its wall-clock duration in seconds."""
+
+    __test__ = False  # not a pytest test class
+
+    raised: BaseException | None
+    log: CallLog
+    duration: float
+
+    @classmethod
+    def run(cls, function: Callable[..., Any], fixtures: Callable[[], dict[str, Any]], log: CallLog) -> TestCall:
+        """Call `function(**fixtures())`; never raises what the test or the sandbox raised."""
+        started = _monotonic()
+        try:
+            function(**fixtures())
+        except (Exception, SandboxError) as exc:  # noqa: BLE001 - whatever it raised is judged below
+            raised: BaseException | None = exc
+        else:
+            raised = None
+        return cls(raised, log, _monotonic() - started)
+
+
+def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, str] | None = None,
+          plain: tuple[type[BaseException], ...] = ()) -> Verdict:
+    """The verdict on `call`.
+
+    `hidden_names` maps a name to the import problem that hid it (a syntax error); exceptions
+    of the types in `plain` make a wrong answer worded by their own message.
+    """
+    exc, log = call.raised, call.log
+
+    def verdict(outcome: Outcome, problem: str, called: str | None = None, returned: Any = None,
+                expected: Any = None, traceback: str = "") -> Verdict:
+        if not public:
+            called = returned = expected = None
+        return Verdict(outcome, problem, called, None if returned is None else format_value(returned),
+                       None if expected is None else format_value(expected), traceback, reread)
+
+    latest = log.records[-1] if log.records else None
+    if exc is None:
+        return Verdict(Outcome.PASSED, reread=reread)
+    if isinstance(exc, CheckFailed):
+        record = log.find(exc.got) if exc.got is not None else log.find(None)
+        return verdict(Outcome.WRONG, exc.problem, record and record.call, record and record.value,
+                       exc.expected if exc.has_expected else None)
+    if isinstance(exc, StudentRaised):
+        return _raised(exc, hidden_names or {}, verdict)
+    if isinstance(exc, (GraderError, CourseError)):
+        return verdict(Outcome.GRADER_ERROR, grader_problem(str(exc)), latest and latest.call)
+    if isinstance(exc, CallTimeout):
+        return verdict(Outcome.TIMED_OUT, str(exc), latest and latest.call)
+    if isinstance(exc, SandboxError):
+        return verdict(Outcome.CRASHED, str(exc), latest and latest.call)
+    if isinstance(exc, plain):
+        return verdict(Outcome.WRONG, str(exc))
+    # the returned value broke the test's own arithmetic
+    return verdict(Outcome.WRONG, f"the result could not be checked ({type(exc).__name__}: {exc}); "
+                                  f"check its type and shape against the docstring",
+                   latest and latest.call, latest and latest.value)
+
+
+def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callable[..., Verdict]) -> Verdict:
+    """The verdict on an exception that came back from the student's process."""
+    error, name = raised.error, raised.call.split("(")[0].strip()
+    if error.origin == GRADER:
+        return verdict(Outcome.GRADER_ERROR, grader_problem(error.message), raised.call)
+    if error.type == "MissingName":
+        problem = error.message.split(": ", 1)[-1]
+        if name in hidden_names:
+            problem += f"; your file has an error that hid it: {hidden_names[name]}"
+        return verdict(Outcome.MISSING_NAME, problem, raised.call)
+    if error.type == "NotImplementedError":
+        return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.call)
+    return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.call, traceback=error.traceback)
+
+
+def grader_problem(reason: str) -> str:
+    """The problem of a test the grader itself could not run: never the student's doing."""
+    return f"the grader could not run this test: {reason}; tell your instructor (this is not your code's fault)"
