@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -42,18 +42,16 @@ def submissions_in(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
 
 
-def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int = 0) -> SubmissionResult:
-    """Run `grade run ENTRY --format results` in a worker process; never raises.
-
-    `slot` numbers the worker, so that parallel workers' sandboxes get different uids.
-    """
+def grade_one(entry: Path, assignment_id: str | None, timeout: float, insecure: bool = False) -> SubmissionResult:
+    """Run `grade run ENTRY --format results` in a worker process; never raises."""
     command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "results"]
     if assignment_id:
         command += ["--assignment", assignment_id]
-    # slots of concurrent batches must not meet: each batch gets its own block of 64
-    env = {**os.environ, "GRADE_WORKER_SLOT": str((os.getpid() % 300) * 64 + slot)}
+    if insecure:
+        command.append("--insecure")
+    started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               env=env, preexec_fn=_die_with_batch)
+                               preexec_fn=_die_with_batch)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -72,6 +70,7 @@ def grade_one(entry: Path, assignment_id: str | None, timeout: float, slot: int 
     except (ValueError, TypeError):
         return SubmissionResult(entry.name, status="the grader's output was not a result")
     result.submission = entry.name
+    result.extra["seconds"] = round(time.monotonic() - started, 2)
     return result
 
 
@@ -95,10 +94,11 @@ def _read(path: Path) -> SubmissionResult | None:
 
 
 def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
-              assignment_id: str | None = None, console: Console | None = None,
-              timeout: float | None = None, roster: Path | None = None) -> list[SubmissionResult]:
+              assignment_id: str | None = None, console: Console | None = None, timeout: float | None = None,
+              roster: Path | None = None, insecure: bool = False) -> list[SubmissionResult]:
     """Grade everything under `directory` into `output` with `jobs` workers; return the results, in
-    submission order. `timeout` caps each submission's grading (default: the sum of the assignments' budgets)."""
+    submission order. `timeout` caps each submission's grading (default: the sum of the assignments' budgets);
+    `insecure` grades where the course's secrets are within the student's reach (see `grade run --insecure`)."""
     console = console or Console()
     entries = submissions_in(directory)
     assignments = course.all_assignments()
@@ -107,7 +107,7 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     todo = []
     for entry in entries:
         kept = _read(output / GRADED_DIR / f"{submission_key(entry.name)}.json") if resume else None
-        if kept is not None:
+        if kept is not None and kept.submission == entry.name:  # a result of this very submission, no other
             results[entry.name] = kept
         else:
             todo.append(entry)
@@ -115,19 +115,8 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
                TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(entries), completed=len(entries) - len(todo))
-        slots: queue.SimpleQueue[int] = queue.SimpleQueue()
-        for slot in range(jobs):
-            slots.put(slot)
-
-        def work(entry: Path) -> SubmissionResult:
-            slot = slots.get()
-            try:
-                return grade_one(entry, assignment_id, timeout, slot)
-            finally:
-                slots.put(slot)
-
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(work, entry): entry for entry in todo}
+            futures = {pool.submit(grade_one, entry, assignment_id, timeout, insecure): entry for entry in todo}
             for future in as_completed(futures):
                 entry = futures[future]
                 results[entry.name] = save(future.result(), output)

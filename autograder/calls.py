@@ -9,13 +9,15 @@ back.
 
 from __future__ import annotations
 
+import builtins
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
-from .sandbox.runtime.protocol import CallTimeout, Handle, Opaque, Recipe, RemoteError
+from .sandbox.runtime.errors import CallTimeout, RemoteError
+from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
 _monotonic = time.monotonic
 
@@ -26,9 +28,6 @@ class Transport(Protocol):
     `call`, `get` and `build` return the decoded value, or a `RemoteError` for an exception
     raised there; a failure of the transport itself raises a `SandboxError`.
     """
-
-    #: The warnings the latest request raised, as text (shown, never judged).
-    last_warnings: list[str]
 
     def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
              method: str | None = None, timeout: float = 10.0) -> Any: ...
@@ -44,6 +43,16 @@ class Transport(Protocol):
     def take_output(self) -> str:
         """What the submission printed since the last time this was asked."""
         ...
+
+
+_BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
+                                 if isinstance(value, type) and issubclass(value, BaseException))
+
+
+def builtin_name(error: RemoteError) -> str:
+    """The exception's type when it is one of Python's own (a name that cannot carry data), else
+    "an exception": what a hidden test may say of what the student's code raised."""
+    return error.type if error.type in _BUILTIN_EXCEPTIONS else "an exception"
 
 
 class StudentRaised(Exception):
@@ -110,11 +119,6 @@ class Student:
         if name.startswith("_"):
             raise AttributeError(name)
         return RemoteFunction(self, name)
-
-    @property
-    def last_warnings(self) -> list[str]:
-        """The warnings (e.g. "RuntimeWarning: overflow encountered in exp") of the latest call."""
-        return list(self._transport.last_warnings)
 
     def build(self, recipe: Recipe) -> Any:
         """Build a trusted recipe in the student's process and keep it there: a `RemoteObject`

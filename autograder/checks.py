@@ -13,21 +13,27 @@ from typing import Any
 
 import numpy as np
 
-from .calls import RemoteObject, StudentRaised
+from .calls import RemoteObject, StudentRaised, builtin_name
 from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
-__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "no_warnings", "raises", "sequence", "shape",
-           "that"]
+__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "raises", "sequence", "shape", "that"]
 
 _MISSING = object()
 
 
 class CheckFailed(AssertionError):
-    """A returned value is wrong; `problem` says how, `expected` is shown on public tests only."""
+    """A returned value is wrong; `problem` says how, `expected` is shown on public tests only.
 
-    def __init__(self, problem: str, got: Any = _MISSING, expected: Any = _MISSING) -> None:
+    `hidden` is the wording for a hidden test, when `problem` tells more than a hidden test may
+    (how far off a value is, where, or what the student's code raised): it is the same sentence
+    without what would reveal the hidden input or the expected value.
+    """
+
+    def __init__(self, problem: str, got: Any = _MISSING, expected: Any = _MISSING, *,
+                 hidden: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.hidden = problem if hidden is None else hidden
         self.got = got
         self.expected = expected
 
@@ -55,17 +61,17 @@ def as_array(got: Any, kind: str = "float", what: str = "the result", booleans: 
     """
     if isinstance(got, (bool, np.bool_)) and booleans:
         got = int(got)
+    number = "an integer" if kind == "int" else "a number"
     if isinstance(got, (bool, np.bool_)):
-        raise CheckFailed(f"{what} is a bool ({got!r}); expected {'an integer' if kind == 'int' else 'a number'}",
-                          got)
+        raise CheckFailed(f"{what} is a bool ({got!r}); expected {number}", got)
     if isinstance(got, (int, float, np.ndarray)) or _is_number_sequence(got):
         try:
             array = np.array(got)
         except (ValueError, TypeError):
             raise CheckFailed(f"{what} is a ragged sequence; expected a rectangular array", got) from None
     else:
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected "
-                          f"{'an integer' if kind == 'int' else 'a number'} or a numpy array", got)
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {number} or a numpy array", got,
+                          hidden=f"{what} is not {number} or a numpy array")
     if array.dtype == object:
         raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
     if kind == "int":
@@ -81,7 +87,9 @@ def as_array(got: Any, kind: str = "float", what: str = "the result", booleans: 
         where = "" if array.ndim == 0 else f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}"
         value = array[tuple(np.argwhere(bad)[0])] if array.ndim else array
         raise CheckFailed(f"{what} contains {float(value)}{where}; expected finite numbers "
-                          f"(overflow, division by zero or log(0)?)", got)
+                          f"(overflow, division by zero or log(0)?)", got,
+                          hidden=f"{what} contains nan or infinity; expected finite numbers "
+                                 f"(overflow, division by zero or log(0)?)")
     return array
 
 
@@ -94,9 +102,11 @@ def _is_number_sequence(value: Any) -> bool:
 
 def _check_shape(array: np.ndarray, expected: np.ndarray, got: Any, what: str, exp: Any) -> None:
     if expected.ndim == 0 and array.ndim != 0:
-        raise CheckFailed(f"{what} should be a single number, got an array of shape {array.shape}", got, exp)
+        raise CheckFailed(f"{what} should be a single number, got an array of shape {array.shape}", got, exp,
+                          hidden=f"{what} should be a single number, not an array")
     if array.shape != expected.shape:
-        raise CheckFailed(f"{what} should have shape {expected.shape}, got {array.shape}", got, exp)
+        raise CheckFailed(f"{what} should have shape {expected.shape}, got {array.shape}", got, exp,
+                          hidden=f"{what} has the wrong shape")
 
 
 def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, what: str = "the result") -> None:
@@ -115,7 +125,7 @@ def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, wh
         size = f"absolute error {float(error[worst]):.2g} (tolerance {atol:g})"
     else:
         size = f"relative error {float(error[worst]) / scale:.2g} (tolerance {rtol:g})"
-    raise CheckFailed(f"{what} is off{where}: {size}", got, expected)
+    raise CheckFailed(f"{what} is off{where}: {size}", got, expected, hidden=f"{what} is off")
 
 
 def equal(got: Any, expected: Any, *, what: str = "the result", booleans: bool = False) -> None:
@@ -129,49 +139,48 @@ def equal(got: Any, expected: Any, *, what: str = "the result", booleans: bool =
             raise CheckFailed(f"{what} is wrong", got, expected)
         where = f" at index {tuple(int(i) for i in np.argwhere(wrong)[0])}"
         raise CheckFailed(f"{what} is wrong{where} ({int(wrong.sum())} of {wrong.size} values differ)",
-                          got, expected)
+                          got, expected, hidden=f"{what} is wrong")
 
 
 def shape(got: Any, expected: tuple[int, ...], *, what: str = "the result") -> np.ndarray:
     """`got` is an array of shape `expected`; return it as float64."""
     array = as_array(got, "float", what)
     if array.shape != tuple(expected):
-        raise CheckFailed(f"{what} should have shape {tuple(expected)}, got {array.shape}", got)
+        raise CheckFailed(f"{what} should have shape {tuple(expected)}, got {array.shape}", got,
+                          hidden=f"{what} has the wrong shape")
     return array
 
 
-def that(condition: bool, problem: str, got: Any = _MISSING, expected: Any = _MISSING) -> None:
-    """Fail with `problem` unless `condition`."""
+def that(condition: bool, problem: str, got: Any = _MISSING, expected: Any = _MISSING, *,
+         hidden: str | None = None) -> None:
+    """Fail with `problem` unless `condition`; on a hidden test with `hidden`, when `problem` quotes what
+    came back (which a student's code could fill with the test's inputs)."""
     if not condition:
-        raise CheckFailed(problem, got, expected)
+        raise CheckFailed(problem, got, expected, hidden=hidden)
 
 
 def sequence(got: Any, length: int | None = None, *, what: str = "the result") -> tuple:
     """`got` is a tuple or list (of `length` items); return it as a tuple."""
+    expected = "a tuple or list" + (f" of {length} items" if length else "")
     if not isinstance(got, (tuple, list)):
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a tuple or list"
-                          + (f" of {length} items" if length else ""), got)
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {expected}", got,
+                          hidden=f"{what} is not {expected}")
     if length is not None and len(got) != length:
-        raise CheckFailed(f"{what} has {len(got)} items; expected {length}", got)
+        raise CheckFailed(f"{what} has {len(got)} items; expected {length}", got,
+                          hidden=f"{what} does not have {length} items")
     return tuple(got)
 
 
 def mapping(got: Any, keys: list[str], *, what: str = "the result") -> dict:
     """`got` is a dict holding at least `keys`; return it."""
     if not isinstance(got, dict):
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a dict with keys {keys}", got)
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected a dict with keys {keys}", got,
+                          hidden=f"{what} is not a dict with keys {keys}")
     missing = [k for k in keys if k not in got]
     if missing:
-        raise CheckFailed(f"{what} is missing the key(s) {missing}; it has {sorted(got)}", got)
+        raise CheckFailed(f"{what} is missing the key(s) {missing}; it has {sorted(got)}", got,
+                          hidden=f"{what} is missing the key(s) {missing}")
     return got
-
-
-def no_warnings(student: Any, what: str = "the call") -> None:
-    """The student's latest call raised no warning (overflow, division by zero, ...)."""
-    caught = student.last_warnings
-    if caught:
-        raise CheckFailed(f"{what} raised a warning: {caught[0]}; it should work without one "
-                          f"(for large |z|, avoid computing exp of a large positive number)")
 
 
 def raises(exception: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -181,5 +190,10 @@ def raises(exception: str, function: Callable[..., Any], *args: Any, **kwargs: A
     except StudentRaised as raised:
         if exception in raised.error.classes:
             return
-        raise CheckFailed(f"{raised.call} raised {raised.error.message}; expected {exception}") from None
+        name = raised.call.split("(")[0]
+        hidden = (f"{name} is not implemented yet (it raises NotImplementedError)"
+                  if raised.error.type == "NotImplementedError" else
+                  f"{name} raised {builtin_name(raised.error)}; expected {exception}")
+        raise CheckFailed(f"{raised.call} raised {raised.error.message}; expected {exception}",
+                          hidden=hidden) from None
     raise CheckFailed(f"expected {exception} to be raised, but the call returned normally", value)

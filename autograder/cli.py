@@ -60,9 +60,13 @@ _min_score = click.option("--min-score", type=float, default=None, metavar="X",
 _submission = click.argument("submission", type=click.Path(exists=True, path_type=Path))
 _jobs = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
                      help="Submissions graded at once.")
+_insecure = click.option("--insecure", is_flag=True,
+                         help="Grade even where the student's code could read the references and hidden tests "
+                              "(no bubblewrap, no uid of its own); the results say so.")
 
 
-def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> list[AssignmentResult]:
+def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False) -> list[
+        AssignmentResult]:
     known = list(course.all_assignments())
     if assignment_id is not None and assignment_id not in known:
         raise click.BadParameter(f"{assignment_id!r} is not an assignment; expected one of: {', '.join(known)}",
@@ -71,24 +75,45 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool) -> li
         submission = read_submission(submission_path, known, assignment_id)
     except SubmissionError as exc:
         raise click.UsageError(str(exc)) from None
+    only = [assignment_id] if assignment_id else None
+    if hidden and not insecure:
+        _refuse_if_exposed([a for a in submission.sources if not only or a in only])
     from .grading import grade_submission
 
-    return grade_submission(submission, hidden=hidden, only=[assignment_id] if assignment_id else None)
+    return grade_submission(submission, hidden=hidden, only=only)
 
 
-def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None) -> None:
+def _refuse_if_exposed(assignment_ids: list[str]) -> None:
+    """Refuse to grade where the student's code could read the secrets it is graded against."""
+    from .sandbox.isolation import exposed
+
+    root = course.course_dir()
+    secrets = [p for p in exposed(root) if any(a in p.parts or p.stem == a for a in assignment_ids)]
+    if secrets and course.has_hidden_tests(assignment_ids):
+        raise click.UsageError(
+            f"the student's code could read {secrets[0]} here (no bubblewrap view, and no uid of its own that "
+            f"cannot read the course): install bubblewrap (`sh scripts/install.sh` as root), make the course "
+            f"unreadable to others (`chmod -R o-rwx {root}`) and grade as root, or pass --insecure to grade "
+            f"anyway (the results then say so)")
+
+
+def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None,
+            insecure: bool = False) -> None:
     from .sandbox.isolation import probe
     from .scoring import total
 
     layers = probe()
+    sandbox = layers.describe()
+    if insecure:
+        sandbox["insecure"] = "graded with --insecure: the student's code may have read the course's secrets"
     if output_format == "json":
         from .reports.gradescope import gradescope_json
 
-        click.echo(json.dumps(gradescope_json(results, {"sandbox": layers.describe()}), indent=2))
+        click.echo(json.dumps(gradescope_json(results, {"sandbox": sandbox}), indent=2))
     elif output_format == "results":
         from .results import SubmissionResult, to_json
 
-        result = SubmissionResult(submission.name, results, extra={"sandbox": layers.describe()})
+        result = SubmissionResult(submission.name, results, extra={"sandbox": sandbox})
         click.echo(json.dumps(to_json(result), indent=2))
     else:
         from .reports.terminal import print_results
@@ -117,14 +142,16 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
 @_assignment
 @_format
 @_min_score
-def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
+@_insecure
+def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None,
+        insecure: bool) -> None:
     """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
-    results = _grade(submission, assignment_id, hidden=True)
+    results = _grade(submission, assignment_id, hidden=True, insecure=insecure)
     if not course.has_hidden_tests([r.assignment for r in results]):
         click.echo("note: this copy of the course has no hidden tests (they stay with the instructor), so "
                    "`grade run` ran the public tests only, like `grade check`; your submission is graded with "
                    "more cases.", err=True)
-    _report(results, submission, output_format, min_score)
+    _report(results, submission, output_format, min_score, insecure)
 
 
 @main.command()
@@ -136,8 +163,9 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV of students (submission, student_id, email, name, section) for the reports and grade files.")
 @_assignment
+@_insecure
 def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path | None,
-          assignment_id: str | None) -> None:
+          assignment_id: str | None, insecure: bool) -> None:
     """Grade every submission under DIRECTORY (each file, folder or zip is one submission)."""
     from .batch import run_batch
     from .reports.roster import read_roster
@@ -148,7 +176,7 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--roster") from None
     run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
-              roster=roster)
+              roster=roster, insecure=insecure)
 
 
 @main.command()

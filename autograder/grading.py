@@ -7,6 +7,7 @@ own deadline and the whole submission's time budget.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import time
 import zlib
@@ -16,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from . import assignments as course
 from .assignments import Assignment
 from .results import AssignmentResult, Outcome, TestResult, Verdict
+from .sandbox import isolation
 from .sandbox.runner import Limits, Sandbox
-from .sandbox.runtime.protocol import GraderError, SandboxError
+from .sandbox.runtime.errors import GraderError, SandboxError
 from .scoring import test_points
 from .submission import Submission
 
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from .testing import TestCase
 
 _monotonic = time.monotonic
+
+#: The most import notes kept per assignment, and the longest each may be (characters).
+MAX_NOTES, MAX_NOTE = 10, 500
 
 
 def seed_for(assignment_id: str, test_name: str) -> int:
@@ -39,6 +44,8 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     chosen = [a for a in course.all_assignments().values()
               if a.id in submission.sources and (not only or a.id in only)]
     readable = [a for a in chosen if submission.sources[a.id].text is not None]
+    if readable and not isolation.probe().filesystem:
+        _preload(readable, hidden)
     # The first assignment's process starts now, so that its start-up overlaps the grader's own
     # imports (numpy, the tests). Never more than one at a time: they share this worker's sandbox
     # uid, and closing one sweeps every process of that uid.
@@ -55,6 +62,22 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
             results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox))
         results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return results
+
+
+#: The grader's own modules that grading and reporting import after the student's process started.
+GRADER_MODULES = ("autograder.verdicts", "autograder.checks", "autograder.calls", "autograder.results",
+                  "autograder.reports.wording", "autograder.reports.gradescope", "autograder.reports.terminal")
+
+
+def _preload(assignments: list[Assignment], hidden: bool) -> None:
+    """Without a filesystem view, import everything of the grader and of the course that grading will
+    use before any student code starts: nothing a student's process wrote can be imported afterwards."""
+    for name in GRADER_MODULES:
+        importlib.import_module(name)
+    for assignment in assignments:
+        assignment.tests(hidden)
+        if hidden and (assignment.directory.parent.parent / "solutions" / f"{assignment.id}.py").exists():
+            course.reference(assignment.id, assignment.directory.parent.parent)
 
 
 def _sandbox(assignment: Assignment, source: str) -> Sandbox:
@@ -93,7 +116,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
             call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names)
         output = transport.take_output()
-        if not verdict.passed and output:
+        if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
                                        points[case.name], verdict, round(_monotonic() - started, 4)))
@@ -128,7 +151,7 @@ def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[
 
 def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str]:
     """Import problems as notes on the result; return `{name: note}` for definitions they hid."""
-    from .verdicts import grader_problem
+    from .verdicts import cap, grader_problem
 
     try:
         report = transport.load_report()
@@ -145,6 +168,9 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
             hidden_names[name] = note
     for error in report["runtime_errors"]:
         result.notes.append(f"line {error['line']}: importing your module raised {error['message']}")
+    if len(result.notes) > MAX_NOTES:
+        result.notes[MAX_NOTES:] = [f"… and {len(result.notes) - MAX_NOTES} more problems like these"]
+    result.notes[:] = [cap(note, MAX_NOTE) for note in result.notes]
     return hidden_names
 
 

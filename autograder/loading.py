@@ -1,15 +1,18 @@
 """Turn a `.py`, `.ipynb`, directory or `.zip` into source text; never executes anything.
 
 Assignment ids come from file names (`linear_regression.py`) or, for a single
-file or a folder with one candidate, from `assignment=`. Notebook code cells are
-read with nbformat; IPython magics and shell lines become `pass` so line
-numbers still match. Zips are read in memory: no member is ever extracted, so
-`../` paths cannot escape, and sizes are capped against zip bombs.
+file or a folder with one candidate, from `assignment=`. A notebook is read as
+JSON, field by field, each field's type checked before it is used (no schema
+validation, which is slow on large files): only its code cells count; IPython
+magics and shell lines become `pass` so line numbers still match. Zips are read
+in memory: no member is ever extracted, so `../` paths cannot escape. Every size
+is capped: each file, a folder's entries, and what a whole submission may hold.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -19,7 +22,9 @@ from .submission import Source, Submission
 MAX_SOURCE_BYTES = 2 * 1024**2
 MAX_NOTEBOOK_BYTES = 32 * 1024**2
 MAX_ZIP_MEMBERS = 2000
-MAX_ZIP_TOTAL_BYTES = 64 * 1024**2
+MAX_FOLDER_ENTRIES = 10_000
+#: What one submission (a folder or a zip) may hold in all, read.
+MAX_SUBMISSION_BYTES = 64 * 1024**2
 CHECK_CELL_TAG = "grader-check"
 SUFFIXES = (".py", ".ipynb")
 
@@ -38,9 +43,9 @@ def read_submission(path: Path, known: list[str], assignment: str | None = None,
     if not path.exists():
         raise SubmissionError(f"{str(path)!r} does not exist")
     if path.is_dir():
-        files = {str(p.relative_to(path)): p for p in sorted(path.rglob("*"))
-                 if p.suffix in SUFFIXES and p.is_file() and not p.is_symlink() and not _ignored(p.relative_to(path))}
-        _add_files(submission, {k: (lambda p=p: _read_capped(p)) for k, p in files.items()}, known, assignment)
+        budget = [MAX_SUBMISSION_BYTES]
+        files = {str(p.relative_to(path)): p for p in _folder_files(path, submission)}
+        _add_files(submission, {k: (lambda p=p: _read_capped(p, budget)) for k, p in files.items()}, known, assignment)
     elif path.suffix == ".zip":
         _add_files(submission, _zip_members(path, submission), known, assignment)
     elif path.suffix in SUFFIXES:
@@ -61,11 +66,44 @@ def _ignored(relative: Path) -> bool:
     return any(part.startswith(".") or part in ("__pycache__", "__MACOSX") for part in relative.parts)
 
 
-def _read_capped(path: Path) -> bytes:
-    limit = MAX_NOTEBOOK_BYTES if path.suffix == ".ipynb" else MAX_SOURCE_BYTES
-    with open(path, "rb") as f:
-        data = f.read(limit + 1)
+def _folder_files(folder: Path, submission: Submission) -> list[Path]:
+    """The .py and .ipynb files under `folder`, in sorted order; at most MAX_FOLDER_ENTRIES entries are looked at."""
+    found, seen = [], 0
+    for directory, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            seen += 1
+            if seen > MAX_FOLDER_ENTRIES:
+                submission.notes.append(f"only the first {MAX_FOLDER_ENTRIES:,} files of {folder.name!r} "
+                                        f"were looked at")
+                return found
+            path = Path(directory) / name
+            if path.suffix in SUFFIXES and not _ignored(path.relative_to(folder)) and path.is_file() \
+                    and not path.is_symlink():
+                found.append(path)
+    return found
+
+
+def _limit(name: str) -> int:
+    return MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_SOURCE_BYTES
+
+
+def _spend(budget: list[int] | None, data: bytes) -> bytes:
+    if budget is not None:
+        budget[0] -= len(data)
     return data
+
+
+def _read_capped(path: Path, budget: list[int] | None = None) -> bytes:
+    """The file's bytes, at most its kind's limit + 1; `_OverBudget` once the submission's `budget` is spent."""
+    if budget is not None and budget[0] <= 0:
+        raise _OverBudget
+    with open(path, "rb") as f:
+        return _spend(budget, f.read(_limit(path.name) + 1))
+
+
+class _OverBudget(Exception):
+    """The submission as a whole is larger than MAX_SUBMISSION_BYTES."""
 
 
 def _add_files(submission: Submission, files: dict, known: list[str], assignment: str | None) -> None:
@@ -82,7 +120,12 @@ def _add_files(submission: Submission, files: dict, known: list[str], assignment
         chosen = candidates[0]
         if len(candidates) > 1:
             submission.notes.append(f"{assignment_id}: graded {chosen}; ignored {', '.join(candidates[1:])}")
-        submission.sources[assignment_id] = to_source(assignment_id, chosen, files[chosen]())
+        try:
+            submission.sources[assignment_id] = to_source(assignment_id, chosen, files[chosen]())
+        except _OverBudget:
+            submission.sources[assignment_id] = Source(assignment_id, chosen, problem=(
+                f"{chosen} was not read: the submission holds more than {MAX_SUBMISSION_BYTES // 1024**2} MiB "
+                f"in all; hand in only your own .py or .ipynb files"))
 
 
 def _zip_members(path: Path, submission: Submission) -> dict:
@@ -94,7 +137,7 @@ def _zip_members(path: Path, submission: Submission) -> dict:
     if len(infos) > MAX_ZIP_MEMBERS:
         raise SubmissionError(f"{path.name!r} has {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are read")
     members = {}
-    budget = [MAX_ZIP_TOTAL_BYTES]
+    budget = [MAX_SUBMISSION_BYTES]
     for info in infos:
         name = info.filename
         pure = PurePosixPath(name.replace("\\", "/"))
@@ -110,20 +153,19 @@ def _zip_members(path: Path, submission: Submission) -> dict:
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pure: PurePosixPath, budget: list[int]) -> bytes:
-    limit = min(MAX_NOTEBOOK_BYTES if pure.suffix == ".ipynb" else MAX_SOURCE_BYTES, budget[0])
+    if budget[0] <= 0:
+        raise _OverBudget
     try:
         with archive.open(info) as member:
-            data = member.read(limit + 1)
+            return _spend(budget, member.read(_limit(pure.name) + 1))
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
         raise SubmissionError(f"zip entry {info.filename!r} could not be read ({exc})") from None
-    budget[0] -= len(data)
-    return data
 
 
 def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
     """Decode a file's bytes into Python source; problems become `Source.problem`, never exceptions."""
     source = Source(assignment_id, origin)
-    limit = MAX_NOTEBOOK_BYTES if origin.endswith(".ipynb") else MAX_SOURCE_BYTES
+    limit = _limit(origin)
     if len(data) > limit:
         source.problem = f"{origin} is larger than {limit // 1024**2} MiB; is it the right file?"
         return source
@@ -147,28 +189,56 @@ def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
 
 
 def notebook_to_source(text: str) -> str:
-    """The Python code of a notebook's code cells, magics and shell lines made inert, check cells left out."""
-    import nbformat  # deferred: only notebooks need it
+    """The Python code of a notebook's code cells, magics and shell lines made inert, check cells left out.
 
+    Each field is used only once its type is checked; nbformat 4 and 3 (`worksheets`, `input`) are read.
+    """
     try:
-        notebook = nbformat.reads(text, as_version=4)
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
+        notebook = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise ValueError(f"it is not valid JSON ({str(exc).splitlines()[0][:200]})") from None
-    except Exception as exc:  # noqa: BLE001 - nbformat raises several unrelated types for bad files
-        raise ValueError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
-    language = notebook.metadata.get("kernelspec", {}).get("language") or \
-        notebook.metadata.get("language_info", {}).get("name", "python")
-    if str(language).lower() != "python":
-        raise ValueError(f"its kernel language is {language!r}; this course's notebooks are Python")
+    if not isinstance(notebook, dict):
+        raise ValueError("its JSON is not an object, so it is not a notebook")
+    metadata = _mapping(notebook.get("metadata"))
+    language = (_text(_mapping(metadata.get("kernelspec")).get("language"))
+                or _text(_mapping(metadata.get("language_info")).get("name")) or "python")
+    if language.lower() != "python":
+        raise ValueError(f"its kernel language is {language[:40]!r}; this course's notebooks are Python")
+    cells = notebook.get("cells")
+    if cells is None and isinstance(notebook.get("worksheets"), list):  # nbformat 3
+        cells = [cell for sheet in notebook["worksheets"] if isinstance(sheet, dict)
+                 for cell in (sheet.get("cells") if isinstance(sheet.get("cells"), list) else [])]
+    if not isinstance(cells, list):
+        raise ValueError("it has no list of cells")
     parts = []
-    for index, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "code" or CHECK_CELL_TAG in cell.metadata.get("tags", []):
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise ValueError(f"cell {index} is not a cell (a JSON object)")
+        tags = _mapping(cell.get("metadata")).get("tags")
+        if cell.get("cell_type") != "code" or isinstance(tags, list) and CHECK_CELL_TAG in tags:
             continue
-        code = cell.source
+        code = _source(cell.get("source", cell.get("input", "")), index)
         if code.lstrip().startswith("%%"):
             continue
         parts.append(f"# --- cell {index} ---\n" + "\n".join(_inert(line) for line in code.splitlines()))
     return "\n\n".join(parts) + "\n"
+
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _source(value: object, index: int) -> str:
+    """A cell's source: a string, or a list of strings (its lines)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return "".join(value)
+    raise ValueError(f"cell {index}'s source is neither text nor a list of lines")
 
 
 def _inert(line: str) -> str:

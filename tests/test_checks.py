@@ -10,7 +10,8 @@ import pytest
 from autograder import checks as check
 from autograder.calls import StudentRaised
 from autograder.checks import CheckFailed
-from autograder.sandbox.runtime.protocol import Handle, Opaque, RemoteError
+from autograder.sandbox.runtime.errors import RemoteError
+from autograder.sandbox.runtime.protocol import Handle, Opaque
 
 
 def problem(function, *args, **kwargs) -> str:

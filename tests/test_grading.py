@@ -16,7 +16,7 @@ import pytest
 from autograder import assignments as course
 from autograder.grading import run_tests
 from autograder.results import Outcome, from_json, to_json
-from autograder.sandbox.runtime.protocol import (
+from autograder.sandbox.runtime.errors import (
     GRADER,
     CallTimeout,
     ChannelBroken,
@@ -42,7 +42,6 @@ class FakeTransport:
         self.script = script
         self.report = report or REPORT
         self.output = output
-        self.last_warnings: list[str] = []
 
     def _answer(self, name: str, args: tuple = ()) -> Any:
         answer = self.script.get(name, remote("MissingName", f"{name} is not defined in your submission"))

@@ -315,14 +315,28 @@ def test_the_sample_is_4000_training_and_1000_held_out_digits():
     np.testing.assert_array_equal(np.bincount(test_labels, minlength=10), [100] * 10)
 
 
+def sample_files() -> list[tuple[Path, Path]]:
+    """The (images, labels) IDX files of the sample's training part (in the runtime) and held-out part (grader)."""
+    return [tuple(mnist.SAMPLE_DIR / n for n in mnist.TRAIN_FILES),
+            tuple(mnist.HELD_OUT_DIR / n for n in mnist.HELD_OUT_FILES)]
+
+
 def test_the_sample_files_are_mnist_idx_files_under_5_mb():
-    paths = [mnist.SAMPLE_DIR / name for name in mnist.SAMPLE_FILES]
-    assert sum(p.stat().st_size for p in paths) < 5_000_000
-    images, labels = mnist.read_images_and_labels(*paths)
+    parts = sample_files()
+    assert sum(p.stat().st_size for pair in parts for p in pair) < 5_000_000
+    read = [mnist.read_images_and_labels(*pair) for pair in parts]
+    images = np.concatenate([i for i, _ in read])
+    labels = np.concatenate([lab for _, lab in read])
     assert images.dtype == np.uint8 and images.shape == (5000, 28, 28)
     assert labels.dtype == np.uint8 and set(np.unique(labels)) == set(range(10))
     assert len(np.unique(images.reshape(5000, -1), axis=0)) == 5000, "no digit repeats"
     assert (mnist.SAMPLE_DIR / "README.md").is_file()
+
+
+def test_the_held_out_digits_are_not_in_the_runtime_the_student_sees():
+    runtime = {p.name for p in mnist.SAMPLE_DIR.iterdir()}
+    assert not set(mnist.HELD_OUT_FILES) & runtime
+    assert not mnist.HELD_OUT_DIR.is_relative_to(mnist.SAMPLE_DIR.parent)
 
 
 def test_the_training_and_held_out_parts_do_not_share_digits():
@@ -437,12 +451,10 @@ def test_drop_last_drops_the_short_batch(make):
 
 def test_both_loaders_scale_uint8_pixels_exactly_like_the_sample():
     data = load_sample()
-    images, labels = mnist.read_images_and_labels(
-        *(mnist.SAMPLE_DIR / n for n in mnist.SAMPLE_FILES)
-    )
+    images, labels = mnist.read_images_and_labels(*sample_files()[0])
     for loader in (
-        GPUResidentLoader(images[:4000], labels[:4000], 4000, shuffle=False, device="cpu"),
-        make_dataloader(images[:4000], labels[:4000], 4000, shuffle=False),
+        GPUResidentLoader(images, labels, 4000, shuffle=False, device="cpu"),
+        make_dataloader(images, labels, 4000, shuffle=False),
     ):
         ((x, y),) = list(loader)
         assert torch.equal(x, torch.from_numpy(data.train_images))

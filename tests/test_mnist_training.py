@@ -12,6 +12,7 @@ import torch
 
 from autograder import assignments as course
 from autograder.datasets import mnist
+from autograder.sandbox import isolation
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime import recipes
 from autograder.sandbox.runtime.protocol import Handle
@@ -38,10 +39,10 @@ def reference():
 # --------------------------------------------------------------------- data recipes
 
 
-@pytest.mark.parametrize(("part", "count"), [("train", 4000), ("test", 1000)])
 @pytest.mark.parametrize("kind", ["resident", "dataloader"])
-def test_mnist_loader_serves_the_sample_parts_by_the_course_contract(part, count, kind):
-    loader = build("mnist_loader", part=part, batch_size=512, kind=kind)
+def test_mnist_loader_serves_the_training_digits_by_the_course_contract(kind):
+    count = 4000
+    loader = build("mnist_loader", part="train", batch_size=512, kind=kind)
     batches = list(loader)
     assert sum(len(labels) for _, labels in batches) == count == len(loader.dataset)
     images, labels = batches[0]
@@ -49,10 +50,12 @@ def test_mnist_loader_serves_the_sample_parts_by_the_course_contract(part, count
     assert 0.0 <= float(images.min()) and float(images.max()) <= 1.0
 
 
-def test_mnist_loader_limit_shuffle_and_the_images_recipe_agree_with_load_sample():
+def test_mnist_loader_limit_and_shuffle_agree_with_load_sample_and_keep_the_held_out_digits_away():
     sample = mnist.load_sample()
-    images = build("mnist_images", part="test", limit=10)
-    assert np.array_equal(images.numpy(), sample.test_images[:10])
+    ((images, _),) = list(build("mnist_loader", part="train", limit=10, batch_size=10))
+    assert np.array_equal(images.numpy(), sample.train_images[:10])
+    with pytest.raises(ValueError, match="held-out digits stay with the grader"):
+        build("mnist_loader", part="test")
     shuffled = [labels for _, labels in build("mnist_loader", part="train", limit=100, batch_size=100, shuffle=True,
                                               seed=1)]
     assert sorted(shuffled[0].tolist()) == sorted(sample.train_labels[:100].tolist())
@@ -69,22 +72,28 @@ def fake_full_mnist(folder, train=70, test=30):
     return folder
 
 
-def test_with_data_dir_the_recipes_serve_full_mnist(tmp_path):
+def test_with_data_dir_the_recipes_serve_full_mnists_training_digits(tmp_path):
     folder = str(fake_full_mnist(tmp_path))
-    assert len(build("mnist_loader", part="train", batch_size=64, data_dir=folder).dataset) == 70
-    images = build("mnist_images", part="test", data_dir=folder)
-    expected = mnist.scale_images(mnist.load_mnist("test", folder)[0])
-    assert images.shape == (30, 784) and np.array_equal(images.numpy(), expected)
+    loader = build("mnist_loader", part="train", batch_size=64, data_dir=folder, kind="dataloader")
+    assert len(loader.dataset) == 70
+    expected = mnist.scale_images(mnist.load_mnist("train", folder)[0])
+    assert np.array_equal(loader.dataset.tensors[0].numpy(), expected)
 
 
-def test_the_sandboxed_process_reads_full_mnist_from_mnist_dir(tmp_path, monkeypatch):
-    """The hidden test's full-data path hands $MNIST_DIR's real path to a recipe in the student's process."""
+def test_the_sandboxed_process_reads_only_full_mnists_training_files_from_mnist_dir(tmp_path, monkeypatch):
+    """The hidden test's full-data path hands $MNIST_DIR's real path to a recipe in the student's process;
+    the test files, on which the grader measures accuracy, stay out of its view."""
     (tmp_path / "mnist").mkdir()
     folder = fake_full_mnist(tmp_path / "mnist")
     monkeypatch.setenv("MNIST_DIR", str(folder))
-    with Sandbox("def count(images):\n    return len(images)\n", "m") as sandbox:
-        images = recipe("mnist_images", part="test", data_dir=str(folder.resolve()))
-        assert sandbox.call("count", (images,), timeout=60.0) == 30
+    source = "import os\ndef count(loader):\n    return len(loader.dataset)\ndef seen(folder):\n" \
+             "    return sorted(os.listdir(folder))\n"
+    with Sandbox(source, "m") as sandbox:
+        loader = recipe("mnist_loader", part="train", data_dir=str(folder.resolve()), batch_size=64)
+        assert sandbox.call("count", (loader,), timeout=60.0) == 70
+        if isolation.probe().filesystem:
+            assert sandbox.call("seen", (str(folder.resolve()),)) == sorted(
+                f"{stem}.gz" for stem in mnist.MNIST_FILES["train"])
 
 
 @pytest.mark.parametrize("bad", [dict(part="validation"), dict(kind="lazy")])
@@ -121,19 +130,27 @@ def test_seeded_mlp_can_refuse_to_run_with_gradients_on():
         assert model(torch.rand(1, 3)).shape == (1, 2)
 
 
-def test_the_scripted_model_follows_its_script_and_records_what_fit_did():
-    model = build("scripted_model", val_losses=[0.9, 0.4], watch_optimizers=True)
+def test_the_scripted_model_follows_its_script_and_sets_the_weights_of_each_epoch():
+    from autograder.sandbox.runtime.models import scripted_weights_of
+
+    model = build("scripted_model", val_losses=[0.9, 0.4])
     val = torch.tensor([[1.0, 0.5]])
-    model.to(torch.device("cpu"))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.25, momentum=0.5)
-    losses = [torch.nn.functional.cross_entropy(model(val), torch.tensor([0])).item() for _ in range(3)]
+    losses = []
+    for epoch in range(3):
+        model(torch.tensor([[0.0, 0.3]])).sum().backward()  # training rows carry no gradient
+        optimizer.step()
+        losses.append(torch.nn.functional.cross_entropy(model(val), torch.tensor([0])).item())
+        assert model.w.tolist() == scripted_weights_of(epoch)
     assert np.allclose(losses, [0.9, 0.4, 0.4], rtol=1e-6)
+
+
+def test_without_scripted_weights_the_scripted_model_trains_as_usual():
+    model = build("scripted_model", val_losses=[0.9], scripted_weights=False)
     model(torch.tensor([[0.0, 0.3]])).sum().backward()
-    optimizer.step()
-    assert model.devices() == ["cpu"] and model.snapshots().shape == (3, 2)
-    assert model.optimizers() == [{"type": "SGD", "lr": 0.25, "momentum": 0.5, "dampening": 0.0,
-                                   "weight_decay": 0.0, "nesterov": 0.0}]
-    assert not torch.equal(model.weights(), model.snapshots()[-1])
+    torch.optim.SGD(model.parameters(), lr=0.5).step()
+    model(torch.tensor([[1.0, 0.5]]))
+    assert np.allclose(model.w.tolist(), [0.5 - 0.5 * 0.3, -0.5 - 0.5 * 0.3])
 
 
 def test_cuda_available_pretends_and_then_restores():

@@ -22,7 +22,7 @@ from autograder.grading import grade_source
 from autograder.reports.wording import explain
 from autograder.sandbox import isolation
 
-from .conftest import ROOT, replace_definition
+from .conftest import ROOT, replace_definition, solution_source
 
 TOY = ROOT / "tests" / "data" / "toy_course"
 FULL = {"add": 2.0, "scale": 1.0, "divide": 1.0, "ANSWER": 1.0}
@@ -263,9 +263,18 @@ def test_processes_that_escape_the_process_group_are_killed(toy, escape):
 
 @needs_uid
 def test_a_fork_flood_is_capped_and_cleaned_up(toy):
+    from autograder.sandbox.runner import Sandbox
+    from autograder.sandbox.runtime.errors import CallTimeout
+    from autograder.sandbox.sweep import processes_of
+
     body = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
     only_lost(graded(toy, attack("add", body))[0], "add")
-    assert isolation.processes_of(isolation.sandbox_uid()) == 0
+    with Sandbox("import os\ndef flood():\n    while True:\n        try:\n            os.fork()\n"
+                 "        except OSError:\n            pass\n", "m") as sandbox:
+        with pytest.raises(CallTimeout):
+            sandbox.call("flood", timeout=2.0)
+        uid = sandbox.uid
+        assert uid is not None and processes_of(uid) == 0
 
 
 def test_one_huge_allocation(toy):
@@ -399,3 +408,466 @@ def test_wrong_signatures_and_return_types_are_explained(toy, source, problem):
     result = grade_source(toy, source)
     feedback = "\n".join(explain(t) for t in result.tests if t.question == "add")
     assert problem in feedback and result.question_scores()["add"][0] == 0
+
+
+# === the second red team ============================================================================
+# Each class of weakness it found, attacked through its mechanism (see SECURITY.md, "Second red team").
+
+def forge(line: str) -> str:
+    """Code that writes `line` to every descriptor it can: the result channel among them."""
+    return (f"import os\nfor fd in range(3, 256):\n    try:\n        os.write(fd, ({line!r} + '\\n').encode())\n"
+            "    except OSError:\n        pass\n")
+
+
+def run_json(path: Path, *args: str, course: Path | None = None, timeout: float = 60) -> tuple[dict, int, float]:
+    """`grade run PATH --format json` in a fresh process: the document, the size of its JSON, the seconds taken."""
+    import json as _json
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "GRADE_COURSE_DIR": str(course or TOY)}
+    started = time.monotonic()
+    process = subprocess.run([sys.executable, "-m", "autograder", "run", str(path), "--format", "json", *args],
+                             capture_output=True, env=env, timeout=timeout + 30)
+    seconds = time.monotonic() - started
+    assert process.returncode == 0, process.stderr.decode()[-2000:]
+    return _json.loads(process.stdout), len(process.stdout), seconds
+
+
+def patient(toy):
+    """The toy course with the real course's per-test time limits (10 s) instead of 2 s."""
+    for name in ("public.py", "hidden.py"):
+        path = toy.directory / name
+        path.write_text(path.read_text().replace("timeout=2", "timeout=10"))
+    course._load_all.cache_clear()
+    return course.get("toy", toy.directory.parent.parent)
+
+
+# 1. forged messages never crash the grader
+
+
+def test_a_forged_import_report_of_the_wrong_shape_fails_the_tests_not_the_grader(toy):
+    forged = '{"id": 0, "ok": true, "value": {"syntax_errors": 5, "runtime_errors": [{"line": "x"}]}}'
+    scores, feedback = graded(toy, at_import(forge(forged)))
+    assert set(scores.values()) == {0}
+    assert "import report" in feedback
+
+
+def test_a_forged_array_whose_values_overflow_its_dtype_fails_only_that_call(toy):
+    forged = ('{"id": %d, "ok": true, "value": {"__ndarray__": {"dtype": "int8", "shape": [1], '
+              '"values": [100000000000000000000000]}}}')
+    body = "".join(forge(forged % i) for i in range(1, 40)) + "return a + b"
+    scores, feedback = graded(toy, attack("add", body))
+    only_lost(scores, "add")
+    assert "not valid" in feedback
+
+
+# 2. a notebook is read field by field, its types checked first
+
+
+@pytest.mark.parametrize("metadata, cell_metadata", [
+    ({"kernelspec": "python3"}, {}),
+    ({"kernelspec": {"language": ["python"]}, "language_info": 7}, {}),
+    ({}, {"tags": None}),
+    ({}, {"tags": "grader-check"}),
+    ({}, []),
+])
+def test_a_notebook_with_fields_of_the_wrong_type_is_read_or_refused_never_a_crash(tmp_path, metadata, cell_metadata):
+    import json as _json
+
+    from autograder.loading import read_submission
+
+    cell = {"cell_type": "code", "source": "def add(a, b):\n    return a + b\n", "metadata": cell_metadata,
+            "outputs": [], "execution_count": None}
+    path = tmp_path / "toy.ipynb"
+    path.write_text(_json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": [cell]}))
+    source = read_submission(path, ["toy"]).sources["toy"]
+    assert (source.text and "def add" in source.text) or source.problem
+
+
+def test_a_notebook_whose_cells_are_not_cells_is_refused_with_a_reason(tmp_path):
+    from autograder.loading import read_submission
+
+    path = tmp_path / "toy.ipynb"
+    path.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [7, {"source": 3}]}')
+    source = read_submission(path, ["toy"]).sources["toy"]
+    assert source.text is None and "cell" in source.problem
+
+
+# 3. no text reaching a report is unbounded
+
+
+def test_huge_error_replies_make_small_results(toy, tmp_path):
+    toy = patient(toy)
+    reply = '{"id": %d, "ok": false, "error": {"type": "E", "mro": ["E"], "message": "%s", "traceback": "%s"}}'
+    body = ("import os\nhuge = 'A' * (30 * 1024**2)\nfor i in range(1, 12):\n"
+            f"    line = ({reply!r} % (i, huge, huge) + '\\n').encode()\n"
+            "    for fd in range(3, 64):\n        try:\n            os.write(fd, line)\n"
+            "        except OSError:\n            pass\nreturn a + b")
+    submission = tmp_path / "toy.py"
+    submission.write_text(attack("add", body))
+    document, size, _ = run_json(submission, course=toy.directory.parent.parent)
+    assert size < 5 * 1024**2
+    assert max(len(t["output"]) for t in document["tests"]) < 20_000
+
+
+def test_a_forged_import_report_with_huge_notes_makes_small_notes(toy):
+    error = '{"line": 1, "message": "' + "x" * 100_000 + '", "names": ["n"], "traceback": ""}'
+    errors = ",".join([error] * 300)
+    forged = '{"id": 0, "ok": true, "value": {"syntax_errors": [' + errors + '], "runtime_errors": []}}'
+    result = grade_source(toy, at_import(forge(forged)))
+    assert sum(len(n) for n in result.notes) < 20_000
+    assert max(len(explain(t)) for t in result.tests) < 20_000
+
+
+# 4. parsing is bounded by budgets and by the call's deadline; folders and notebooks by total size
+
+
+def test_a_reply_of_deeply_nested_json_near_the_size_cap_is_refused_quickly(toy):
+    import time
+
+    nested = "[" * 50 + ",".join(["[[1,[2,[3,[4,[5]]]]]]"] * 2_000_000) + "]" * 50
+    forged = '{"id": %d, "ok": true, "value": ' + nested + "}"
+    body = ("import os\nfor i in range(1, 4):\n    line = (" + repr(forged) + " % i + '\\n').encode()\n"
+            "    for fd in range(3, 64):\n        try:\n            os.write(fd, line)\n"
+            "        except OSError:\n            pass\nreturn a + b")
+    toy = patient(toy)
+    started = time.monotonic()
+    scores, _ = graded(toy, attack("add", body))
+    assert time.monotonic() - started < 30
+    only_lost(scores, "add")
+
+
+def test_a_folder_of_huge_notebooks_is_refused_before_it_is_parsed(tmp_path):
+    import json as _json
+    import time
+
+    from autograder import assignments as course_
+    from autograder.loading import read_submission
+
+    known = list(course_.all_assignments(ROOT))
+    big = _json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": "markdown", "metadata": {}, "source": "x" * (31 * 1024**2)}]})
+    for assignment_id in known:
+        (tmp_path / f"{assignment_id}.ipynb").write_text(big)
+    started = time.monotonic()
+    submission = read_submission(tmp_path, known)
+    assert time.monotonic() - started < 20
+    problems = [s.problem for s in submission.sources.values() if s.problem]
+    assert problems and any("MiB" in p for p in problems)
+
+
+# 5. memory: shared memory is charged, and does not outlive the sandbox
+
+#: Attach, touch and detach one segment after another: the address space stays small, the memory is held.
+SHM = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.shmat.restype = ctypes.c_void_p\n"
+       "for _ in range({count}):\n    id_ = libc.shmget(0, ctypes.c_size_t({size}), 0o1600)\n"
+       "    assert id_ >= 0, ctypes.get_errno()\n    addr = libc.shmat(id_, None, 0)\n"
+       "    assert addr not in (None, ctypes.c_void_p(-1).value), ctypes.get_errno()\n"
+       "    ctypes.memset(ctypes.c_void_p(addr), 1, {size})\n    libc.shmdt(ctypes.c_void_p(addr))\n")
+
+
+def shm_segments() -> int:
+    with open("/proc/sysvipc/shm") as f:
+        return len(f.readlines()) - 1
+
+
+def limited(toy, **limits) -> object:
+    """The toy course with these sandbox limits."""
+    toml = toy.directory / "assignment.toml"
+    toml.write_text(toml.read_text() + "\n[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items()))
+    course._load_all.cache_clear()
+    return course.get("toy", toy.directory.parent.parent)
+
+
+def test_shared_memory_counts_against_the_memory_limit_and_is_removed_afterwards(toy):
+    before = shm_segments()
+    toy = limited(toy, memory_bytes=1024**3)
+    body = SHM.format(count=12, size=128 * 1024**2) + "return a + b"
+    scores, _ = graded(toy, attack("add", body))
+    assert scores["add"] == 0
+    assert shm_segments() == before
+
+
+# 6. a submission cannot starve its neighbours
+
+
+@pytest.mark.slow
+def test_an_honest_submission_keeps_its_score_beside_a_cpu_starver(tmp_path):
+    """200 spinners that each leave the process group, and a function for every test that never returns:
+    the honest classmate graded at the same time (torch's import is slow to begin with) keeps its marks."""
+    import csv as _csv
+
+    from autograder.batch import run_batch
+
+    spinners = ("import os\nfor _ in range(200):\n    if os.fork() == 0:\n        os.setsid()\n"
+                "        while True:\n            pass\n")
+    loops = "".join(f"\n\ndef {name}(*args, **kwargs):\n    while True:\n        pass\n"
+                    for name in ("predict", "fit_closed_form", "residuals", "mse_cost"))
+    for name, file, text in (("a_starver", "linear_regression.py", spinners + loops),
+                             ("b_honest", "mnist_training.py", (ROOT / "solutions" / "mnist_training.py").read_text())):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / file).write_text(text)
+    run_batch(tmp_path / "class", tmp_path / "out", jobs=2)
+    rows = {r["submission"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+    assert rows["b_honest"]["mnist_training"] == "11"
+
+
+# 9. hidden tests show no student output and no error magnitude
+
+
+def test_hidden_tests_show_no_printed_output_and_no_exception_message(toy):
+    printing = attack("add", "print('INPUTS', a, b)\nreturn a - b")
+    raising = attack("scale", "raise ValueError('INPUTS ' + repr(x))")
+    result = grade_source(toy, printing)
+    hidden = [explain(t) for t in result.tests if not t.public and not t.passed]
+    assert hidden and not any("INPUTS" in f for f in hidden)
+    assert any("INPUTS" in explain(t) for t in result.tests if t.public)  # public tests still show it
+    result = grade_source(toy, raising)
+    hidden = [explain(t) for t in result.tests if not t.public and t.question == "scale"]
+    assert hidden and not any("INPUTS" in f for f in hidden)
+
+
+def test_a_probe_value_on_a_hidden_test_learns_nothing_from_the_message(toy):
+    result = grade_source(toy, attack("add", "return 1.0"))
+    hidden = [t.verdict.problem for t in result.tests if not t.public and t.question == "add"]
+    assert hidden and not any("error" in p and any(ch.isdigit() for ch in p) for p in hidden), hidden
+
+
+# 10. results keys never collide, and --resume checks whose result it reads
+
+
+def test_submissions_whose_names_differ_only_in_unsafe_characters_keep_their_own_results(tmp_path):
+    import csv as _csv
+
+    from autograder.batch import run_batch
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a b.py").write_text((ROOT / "solutions" / "linear_regression.py").read_text())
+    (folder / "a_b.py").write_text((ROOT / "student_template" / "linear_regression.py").read_text())
+    for resume in (False, True):
+        run_batch(folder, tmp_path / "out", jobs=2, assignment_id="linear_regression", resume=resume)
+        rows = {r["submission"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+        assert (rows["a b"]["total"], rows["a_b"]["total"]) == ("8", "0")
+    assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 2
+
+
+# 11. without bubblewrap: an unprivileged uid, course files it cannot read, or a refusal
+
+
+@pytest.fixture
+def no_bwrap(monkeypatch):
+    monkeypatch.setenv("GRADE_NO_BWRAP", "1")
+    isolation.probe.cache_clear()
+    yield isolation.probe()
+    isolation.probe.cache_clear()
+
+
+WITHOUT_VIEW = """
+def predict(X, w, b):
+    import os
+    for path in ({solution!r}, {module!r}, {runtime!r}):
+        try:
+            open(path, "a").write("pwned = 1\\n")
+        except OSError:
+            pass
+    try:
+        stolen = open({solution!r}).read()
+    except OSError:
+        return np.dot(np.asarray(X, dtype=float), w) + b
+    raise RuntimeError(f"read the reference as uid {{os.getuid()}}: {{len(stolen)}} bytes")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/python3").exists(),
+                    reason="the Gradescope path runs as root with the system's python3")
+def test_the_gradescope_zip_without_bubblewrap_keeps_the_course_out_of_the_students_reach(tmp_path):
+    """Gradescope's path where the container refuses namespaces: the child still gets a uid of its own,
+    cannot read the reference or hidden tests, and cannot change a file of the grader."""
+    import json as _json
+    import tempfile
+    import zipfile
+
+    from autograder.distribute import gradescope
+
+    from .fresh_env import bare_env, run
+
+    public = Path(tempfile.mkdtemp(prefix="grade-redteam-"))  # readable by other uids, unlike pytest's folders
+    try:
+        public.chmod(0o755)
+        gradescope.build(ROOT, public / "build")
+        root = public / "autograder"
+        with zipfile.ZipFile(public / "build" / "gradescope" / "linear_regression" / "autograder.zip") as zipped:
+            zipped.extractall(root / "source")
+        run(["bash", str(root / "source" / "setup.sh")], cwd=root, env=bare_env(AUTOGRADER_ROOT=str(root)))
+        source = root / "source"
+        targets = {"solution": str(source / "solutions" / "linear_regression.py"),
+                   "module": str(source / "autograder" / "reports" / "gradescope.py"),
+                   "runtime": str(source / "autograder" / "sandbox" / "runtime" / "protocol.py")}
+        before = {name: Path(path).read_bytes() for name, path in targets.items()}
+        submission = replace_definition(solution_source("linear_regression"), "predict",
+                                        WITHOUT_VIEW.format(**targets))
+        (root / "submission").mkdir()
+        (root / "submission" / "linear_regression.py").write_text(submission)
+        run(["bash", str(source / "run_autograder")], cwd=root,
+            env=bare_env(AUTOGRADER_ROOT=str(root), GRADE_NO_BWRAP="1"))
+        document = _json.loads((root / "results" / "results.json").read_text())
+        assert document["extra_data"]["sandbox"]["user"] == "unprivileged uid of its own"
+        assert document["extra_data"]["sandbox"]["filesystem"] == "unrestricted"
+        assert document["score"] == document["max_score"] == 8, [t["output"] for t in document["tests"]]
+        assert {name: Path(path).read_bytes() for name, path in targets.items()} == before
+    finally:
+        import shutil as _shutil
+
+        _shutil.rmtree(public, ignore_errors=True)
+
+
+def test_without_a_filesystem_view_the_grader_imports_all_it_needs_before_any_student_code(monkeypatch):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom autograder.sandbox import runner\nspawn = runner.Sandbox._spawn\n"
+            "def spy(self):\n    print(sorted(m for m in sys.modules if m.startswith('autograder.')), flush=True)\n"
+            "    spawn(self)\nrunner.Sandbox._spawn = spy\nfrom autograder.cli import main\n"
+            f"main(['run', {str(ROOT / 'solutions' / 'linear_regression.py')!r}, '--format', 'json', "
+            "'--insecure'], standalone_mode=False)\n")
+    env = {**os.environ, "GRADE_NO_BWRAP": "1"}
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    loaded = eval(process.stdout.splitlines()[0])  # noqa: S307 - our own printed list
+    from autograder.grading import GRADER_MODULES
+
+    assert set(GRADER_MODULES) <= set(loaded)
+
+
+def test_a_grader_that_cannot_protect_the_course_refuses_unless_told_insecure(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    bare = isolation.Layers(user=False, filesystem=False, network=False, processes=False,
+                            notes=("bubblewrap (bwrap) not found",))
+    monkeypatch.setattr(isolation, "probe", lambda: bare)
+    solution = ROOT / "solutions" / "linear_regression.py"
+    refused = CliRunner().invoke(main, ["run", str(solution), "--format", "json"])
+    assert refused.exit_code == 2 and "--insecure" in refused.output
+    import json as _json
+
+    allowed = CliRunner().invoke(main, ["run", str(solution), "--format", "json", "--insecure"])
+    assert allowed.exit_code == 0
+    assert "insecure" in _json.dumps(_json.loads(allowed.output)["extra_data"]["sandbox"])
+
+
+# 12. sandbox uids are allocated, never derived, so graders cannot kill each other's sandboxes
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uids are only allocated by a root grader")
+def test_two_graders_on_one_machine_get_different_uids():
+    import subprocess
+    import sys
+
+    code = ("import sys, time\nfrom autograder.sandbox import uids\nuid = uids.allocate()\nprint(uid, flush=True)\n"
+            "time.sleep(3)\n")
+    graders = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    allocated = [int(g.stdout.readline()) for g in graders]
+    for g in graders:
+        g.wait()
+    assert len(set(allocated)) == 3
+
+
+# 7. no points without the work: judged from plain data on the grader's side, never by the student's objects
+
+LOOKUP = '''
+import sys
+
+import numpy as np
+import torch
+
+import grade_runtime.mnist_sample as _sample
+
+if hasattr(_sample, "load_sample"):  # every digit the runtime can read, held-out ones included where it can
+    _data = _sample.load_sample()
+    _parts = [(_data.train_images, _data.train_labels), (_data.test_images, _data.test_labels)]
+else:
+    _parts = [_sample.load_training_sample()]
+_truth = {row.tobytes(): int(label) for images, labels in _parts for row, label in zip(images, labels)}
+_call = torch.nn.Module.__call__
+
+
+def _looked_up(self, x, *args, **kwargs):
+    if isinstance(x, torch.Tensor) and x.ndim == 2 and x.shape[1] == 784 and len(x) > 200:
+        labels = [_truth.get(row.numpy().astype(np.float32).tobytes(), 0) for row in x.detach().cpu()]
+        return torch.nn.functional.one_hot(torch.tensor(labels), 10).float() * 10
+    return _call(self, x, *args, **kwargs)
+
+
+torch.nn.Module.__call__ = _looked_up
+_epochs = [0]
+
+
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    _epochs[0] += 1
+    return 2.0 / _epochs[0]
+'''
+
+
+@pytest.mark.slow
+def test_a_network_that_never_trains_gets_no_marks_for_training_on_mnist():
+    from autograder import assignments as course_
+
+    source = solution_source("mnist_training") + LOOKUP
+    result = grade_source(course_.get("mnist_training", ROOT), source)
+    (trained,) = [t for t in result.tests if t.name == "train_one_epoch_learns_mnist"]
+    assert not trained.passed, explain(trained)
+
+
+FAKED_RESTORE = '''
+def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
+    """Never restores the best weights, but makes the model's instruments say it did."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_loss": [], "val_acc": []}
+    best, best_epoch, waited = float("inf"), 0, 0
+    for epoch in range(epochs):
+        history["train_loss"].append(train_one_epoch(model, train_loader, optimizer, loss_fn, device))
+        val_loss, val_acc = evaluate(model, val_loader, loss_fn, device)
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+        if val_loss < best:
+            best, best_epoch, waited = val_loss, epoch, 0
+        else:
+            waited += 1
+        if patience is not None and waited >= patience:
+            break
+    if hasattr(model, "snapshots"):
+        model.weights = lambda: model.snapshots()[best_epoch]
+    return history
+'''
+
+
+def test_fit_faking_its_instruments_does_not_pass_for_restoring_the_best_weights():
+    from autograder import assignments as course_
+
+    source = replace_definition(solution_source("mnist_training"), "fit", FAKED_RESTORE)
+    result = grade_source(course_.get("mnist_training", ROOT), source)
+    (restore,) = [t for t in result.tests if t.name == "fit_restores_best_weights"]
+    assert not restore.passed, explain(restore)
+
+
+# 8. warnings a student can silence are not judged; the numbers are
+
+NAIVE_SIGMOID = '''
+def sigmoid(z):
+    np.seterr(all="ignore")
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+'''
+
+
+def test_a_naive_sigmoid_with_its_warnings_silenced_still_loses_the_stability_points():
+    from autograder import assignments as course_
+
+    source = replace_definition(solution_source("logistic_regression"), "sigmoid", NAIVE_SIGMOID)
+    scores = grade_source(course_.get("logistic_regression", ROOT), source).question_scores()
+    assert scores["sigmoid"][0] < scores["sigmoid"][1]

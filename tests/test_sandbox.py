@@ -14,7 +14,7 @@ from autograder import assignments as course
 from autograder.grading import grade_source
 from autograder.reports.wording import explain
 from autograder.sandbox.runner import Limits, Sandbox
-from autograder.sandbox.runtime.protocol import CallTimeout, ChildExited, RemoteError
+from autograder.sandbox.runtime.errors import CallTimeout, ChildExited, RemoteError
 
 from .conftest import ROOT
 

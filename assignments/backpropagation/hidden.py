@@ -39,13 +39,15 @@ def forward_backward_keys(student):
     got = check.mapping(student.forward_backward_1_1_1(1.5, 0.25, 0.3, -0.1, 1.1, 0.2), KEYS)
     for key in KEYS:
         value = check.as_array(got[key], what=key)
-        check.that(value.ndim == 0, f"{key} should be a single number, got an array of shape {value.shape}", got)
+        check.that(value.ndim == 0, f"{key} should be a single number, got an array of shape {value.shape}", got,
+                   hidden=f"{key} should be a single number, not an array")
 
 
 def check_update(got, expected):
     got = check.mapping(got, list(expected))
     check.that(set(got) == set(expected), f"the result has keys {sorted(got)}; expected exactly "
-                                           f"{sorted(expected)}, the keys of params", got)
+                                           f"{sorted(expected)}, the keys of params", got,
+               hidden="the result's keys are not exactly the keys of params")
     for key, value in expected.items():
         check.close(got[key], value, what=f"the new {key}")
 
@@ -164,7 +166,8 @@ def backward(student, X, y, net):
 
 def single_number(got, what):
     value = check.as_array(got, what=what)
-    check.that(value.ndim == 0, f"{what} should be a single number, got an array of shape {value.shape}", got)
+    check.that(value.ndim == 0, f"{what} should be a single number, got an array of shape {value.shape}", got,
+               hidden=f"{what} should be a single number, not an array")
     return float(value)
 
 
@@ -187,7 +190,8 @@ def check_gradients_numerically(student, rng, X, y, net, per_parameter=4, eps=1e
             where = f"{name}{[int(i) for i in index]}"
             check.that(error < 1e-5, f"d{where} is {analytic:.6g}, but moving {where} by ±{eps:g} changes your "
                                      f"loss at the rate {numerical:.6g} (relative error {error:.2g}, "
-                                     f"tolerance 1e-05)", result)
+                                     f"tolerance 1e-05)", result,
+                       hidden=f"d{where} disagrees with how fast your loss changes when {where} moves")
 
 
 @test("two_layer_backward", "numerical gradient check of 4 random entries per parameter, N = 6, D = 4, H = 5, C = 3")

@@ -1,7 +1,8 @@
 """Hidden tests: your functions against the reference on identical objects, instrumented models that
 notice a missing model.train()/model.eval()/torch.no_grad(), fit's early stopping against scripted
-validation losses, and one full training run of your loop on real MNIST, whose accuracy the grader
-measures itself from the trained network's logits.
+validation losses (judged by the weights it leaves, against the reference's fit on a twin), and one
+full training run of your loop on real MNIST, whose accuracy the grader measures itself, from the
+trained network's weights, on held-out digits that never enter your process.
 
 Objects (models, loaders, optimizers) are built in your process from recipes; the reference runs in
 the grader's process on twins built from the same recipes and seeds. An object kept under a key
@@ -159,8 +160,9 @@ def train_one_epoch_train_mode(student, ref, rng):
 
 def mnist_setting():
     """Where the full training run happens: on the GPU with full MNIST when the grader has both (CUDA and
-    the files in $MNIST_DIR, the one data folder the sandbox lets your process read), else on the
-    shipped sample (4,000 training / 1,000 held-out digits), on the GPU when there is one."""
+    the files in $MNIST_DIR, whose training files are the one data the sandbox lets your process read), else
+    on the shipped sample (4,000 training digits in your process; the 1,000 held-out ones only here), on the
+    GPU when there is one."""
     import os
 
     import torch
@@ -168,14 +170,25 @@ def mnist_setting():
     from autograder.datasets import mnist
 
     cuda = torch.cuda.is_available()
-    folder = os.path.realpath(mnist.mnist_dir())  # the sandbox binds $MNIST_DIR at its real path
+    folder = os.path.realpath(mnist.mnist_dir())  # the sandbox binds $MNIST_DIR's files at their real path
     stems = [stem for pair in mnist.MNIST_FILES.values() for stem in pair]
     if cuda and os.environ.get(mnist.MNIST_DIR_ENV) and not mnist.missing_files(Path(folder), stems):
-        labels = mnist.load_mnist("test", folder)[1].astype(np.int64)
-        return dict(device="cuda", data_dir=folder, epochs=20, threshold=0.975, typical=0.98, labels=labels,
-                    data="full MNIST (60,000 training / 10,000 test digits)")
+        images, labels = mnist.model_ready(*mnist.load_mnist("test", folder, flatten=True))
+        return dict(device="cuda", data_dir=folder, epochs=20, threshold=0.975, typical=0.98, images=images,
+                    labels=labels, data="full MNIST (60,000 training / 10,000 test digits)")
+    sample = mnist.load_sample()
     return dict(device="cuda" if cuda else "cpu", data_dir=None, epochs=10, threshold=0.85, typical=0.92,
-                labels=mnist.load_sample().test_labels, data="4,000 real MNIST digits (1,000 held out)")
+                images=sample.test_images, labels=sample.test_labels,
+                data="4,000 real MNIST digits (1,000 more held out)")
+
+
+def accuracy_of(weights, images, labels):
+    """The share of `images` that the 784 → 128 → 10 network with these weights classifies as `labels`,
+    computed here: relu(x W1ᵀ + b1) W2ᵀ + b2, then the largest logit."""
+    W1, b1, W2, b2 = (weights[name] for name in ("0.weight", "0.bias", "2.weight", "2.bias"))
+    x = images.astype(np.float64)
+    logits = np.maximum(x @ W1.T + b1, 0) @ W2.T + b2
+    return float(np.mean(logits.argmax(axis=1) == labels))
 
 
 @test("train_one_epoch", "your loop trains the 784 → 128 → 10 network on real MNIST (SGD, lr 0.1, batches of 64)",
@@ -191,11 +204,12 @@ def train_one_epoch_learns_mnist(student):
         loss = student.train_one_epoch(model, loader, recipe("sgd", model=kept("mnist_model"), lr=0.1), LOSS,
                                        recipe("device", kind=s["device"]))
         losses.append(float(check.as_array(loss, what="the mean loss")))
-    network = kept_object(student, "mnist_model")
-    labels = s["labels"]
-    logits = check.shape(network(recipe("mnist_images", part="test", device=s["device"], **data)),
-                         (len(labels), 10), what="the trained network's logits")
-    accuracy = float(np.mean(logits.argmax(axis=1) == labels))
+    weights = parameters(kept_object(student, "mnist_model"))
+    shapes = {name: w.shape for name, w in weights.items()}
+    check.that(shapes == {"0.weight": (128, 784), "0.bias": (128,), "2.weight": (10, 128), "2.bias": (10,)},
+               f"the trained network's parameters have shapes {shapes}; expected those of the 784 → 128 → 10 "
+               "network it was given", hidden="the trained network's parameters are not those it was given")
+    accuracy = accuracy_of(weights, s["images"], s["labels"])
     check.that(accuracy >= s["threshold"],
                f"after {s['epochs']} epochs of your train_one_epoch on {s['data']}, the network classifies "
                f"{accuracy:.1%} of the held-out digits correctly; the lecture's loop reaches about "
@@ -221,9 +235,9 @@ def evaluate_uneven_batches(student, ref, rng):
     check_evaluation_matches(student, ref, recipe("seeded_mlp", layer_sizes=[6, 8, 4], seed=5), loader)
 
 
-@test("evaluate", "a random 784 → 16 → 10 network on 300 held-out MNIST digits in batches of 128")
+@test("evaluate", "a random 784 → 16 → 10 network on 300 real MNIST digits in batches of 128")
 def evaluate_mnist(student, ref):
-    loader = recipe("mnist_loader", part="test", limit=300, batch_size=128)
+    loader = recipe("mnist_loader", part="train", limit=300, batch_size=128)
     check_evaluation_matches(student, ref, recipe("seeded_mlp", layer_sizes=[784, 16, 10], seed=6), loader)
 
 
@@ -242,41 +256,45 @@ def evaluate_no_grad(student, ref, rng):
 
 
 # ------------------------------------------------------------------------------- fit
-# The scripted model's validation loss follows a script, whatever its weights; its weights w still
-# train, and it records them at each validation pass (`snapshots`).
+# The scripted model's validation loss follows a script, and its validation of epoch k sets its weights to
+# scripted_weights_of(k) (training moves them not at all), so the weights fit leaves say which epoch's it
+# kept, whatever your train_one_epoch does. They are read back as plain data (state_dict) and judged here.
 
 TRAIN = recipe("tensor_loader", images=[[0.0, 0.2], [0.0, 0.9]], labels=[0, 1], batch_size=1)
 VAL = recipe("tensor_loader", images=[[1.0, 0.5]], labels=[0], batch_size=1)
 
 
-def fit_scripted(student, key, val_losses, epochs, lr=0.1, watch_optimizers=False, **patience):
-    """fit on a kept scripted model; returns (history, the model's handle)."""
-    model = kept(key, "scripted_model", val_losses=val_losses, watch_optimizers=watch_optimizers)
+def fit_scripted(student, key, val_losses, epochs, lr=0.1, **patience):
+    """fit on a kept scripted model: `(history, the weights w it left)`."""
+    model = kept(key, "scripted_model", val_losses=val_losses)
     result = student.fit(model, TRAIN, VAL, epochs, lr, CPU, **patience)
     history = check.mapping(result, ["train_loss", "val_loss", "val_acc"], what="the history")
-    return history, kept_object(student, key)
+    weights = parameters(kept_object(student, key))
+    check.that(set(weights) == {"w"}, f"the model's parameters are {sorted(weights)}; expected only its w",
+               hidden="the model's parameters are not the ones it was given")
+    return history, weights["w"]
 
 
 def check_epochs_run(history, count, why):
     for name in ("train_loss", "val_loss", "val_acc"):
         values = check.sequence(history[name], what=f"history[{name!r}]")
         check.that(len(values) == count, f"history[{name!r}] has {len(values)} entries; expected {count}: {why}",
-                   history[name])
+                   history[name], hidden=f"history[{name!r}] does not have {count} entries: {why}")
 
 
-def check_weights_of_epoch(model, epoch, why):
-    weights = check.shape(model.method("weights"), (2,), what="the model's weights")
-    snapshots = check.as_array(model.method("snapshots"), what="the weights seen at each validation")
-    check.close(weights, snapshots[epoch], rtol=1e-7, atol=1e-9,
+def check_weights_of_epoch(weights, epoch, why):
+    from autograder.sandbox.runtime.models import scripted_weights_of
+
+    check.close(weights, scripted_weights_of(epoch), rtol=1e-7, atol=1e-9,
                 what=f"the weight vector w at the end (expected w of epoch {epoch + 1}: {why})")
 
 
 @test("fit", "no patience, 4 epochs with the best validation loss in epoch 2: all 4 run, the last weights stay")
 def fit_without_patience(student):
-    history, model = fit_scripted(student, "fit_plain", [0.9, 0.5, 0.7, 0.8], 4)
+    history, weights = fit_scripted(student, "fit_plain", [0.9, 0.5, 0.7, 0.8], 4)
     check_epochs_run(history, 4, "without patience every epoch runs")
     check.close(history["val_loss"], [0.9, 0.5, 0.7, 0.8], rtol=1e-5, what="history['val_loss']")
-    check_weights_of_epoch(model, 3, "without patience nothing is restored")
+    check_weights_of_epoch(weights, 3, "without patience nothing is restored")
 
 
 @test("fit", "patience 3, validation losses 1.0, 0.6, 0.7, 0.65, 0.8, 0.4: stops after epoch 5, before 0.4")
@@ -287,37 +305,52 @@ def fit_patience_counts_epochs(student):
 
 @test("fit", "patience 2, best validation loss in epoch 2: the weights of epoch 2 are put back", weight=2.0)
 def fit_restores_best_weights(student):
-    history, model = fit_scripted(student, "fit_restore", [0.9, 0.6, 0.7, 0.8, 0.5], 5, patience=2)
+    history, weights = fit_scripted(student, "fit_restore", [0.9, 0.6, 0.7, 0.8, 0.5], 5, patience=2)
     check_epochs_run(history, 4, "epochs 3 and 4 brought no loss below 0.6")
-    check_weights_of_epoch(model, 1, "copy the state_dict (copy.deepcopy) when the best loss is seen, "
-                                     "and load it back when training stops")
+    check_weights_of_epoch(weights, 1, "copy the state_dict (copy.deepcopy) when the best loss is seen, "
+                                       "and load it back when training stops")
 
 
 @test("fit", "patience 2, validation losses 0.5, 0.5, 0.5, 0.4: an equal loss is no improvement")
 def fit_equal_loss_is_no_improvement(student):
-    history, model = fit_scripted(student, "fit_equal", [0.5, 0.5, 0.5, 0.4], 4, patience=2)
+    history, weights = fit_scripted(student, "fit_equal", [0.5, 0.5, 0.5, 0.4], 4, patience=2)
     check_epochs_run(history, 3, "epochs 2 and 3 only equalled the best loss, so training stops after epoch 3")
-    check_weights_of_epoch(model, 0, "the first epoch's 0.5 was never beaten")
+    check_weights_of_epoch(weights, 0, "the first epoch's 0.5 was never beaten")
 
 
 @test("fit", "patience 5 with the loss falling every epoch: all epochs run, the last weights are the best")
 def fit_patience_never_triggered(student):
-    history, model = fit_scripted(student, "fit_falling", [0.9, 0.8, 0.7], 3, patience=5)
+    history, weights = fit_scripted(student, "fit_falling", [0.9, 0.8, 0.7], 3, patience=5)
     check_epochs_run(history, 3, "the loss fell every epoch")
-    check_weights_of_epoch(model, 2, "the last epoch was the best")
+    check_weights_of_epoch(weights, 2, "the last epoch was the best")
 
 
-@test("fit", "moves the model to `device` and trains with plain SGD at the given lr (0.05)")
-def fit_uses_sgd(student):
-    _, model = fit_scripted(student, "fit_sgd", [0.9, 0.8], 2, lr=0.05, watch_optimizers=True)
-    devices = check.sequence(model.method("devices"), what="the devices the model was moved to")
-    check.that("cpu" in devices, f"the model was moved to {list(devices)}; expected model.to(device) with "
-                                 "the device fit was given (cpu)")
-    optimizers = check.sequence(model.method("optimizers"), what="the optimizers")
-    check.that(len(optimizers) == 1, f"{len(optimizers)} optimizers held the model's parameters when training "
-                                     "began; expected one, torch.optim.SGD(model.parameters(), lr=lr)")
-    settings = check.mapping(optimizers[0], ["type", "lr"], what="the optimizer")
-    check.that(settings["type"] == "SGD", f"the optimizer is {settings['type']}; the lecture uses torch.optim.SGD")
-    check.close(settings["lr"], 0.05, what="the optimizer's learning rate")
-    for name in ("momentum", "weight_decay"):
-        check.close(settings.get(name, 0.0), 0.0, what=f"the optimizer's {name} (plain SGD has none)")
+@test("fit", "trains with plain SGD at the given lr (0.05): the weights match the reference's fit on a twin")
+def fit_uses_sgd(student, ref, rng):
+    """fit must run and return its history; its weights are then compared with the reference's fit on a
+    twin (real gradients) once your train_one_epoch is right, which is judged on its own: a broken loop
+    costs the train_one_epoch question only."""
+    model = kept("fit_sgd", "scripted_model", val_losses=[0.9, 0.8], scripted_weights=False)
+    history = check.mapping(student.fit(model, TRAIN, VAL, 2, 0.05, CPU), ["train_loss", "val_loss", "val_acc"],
+                            what="the history")
+    check_epochs_run(history, 2, "without patience every epoch runs")
+    got = parameters(kept_object(student, "fit_sgd"))["w"]
+    if not loop_is_right(student, ref, rng):
+        return  # fit's optimizer cannot be told apart from a broken train_one_epoch
+    reference_model = twin(model)
+    ref.fit(reference_model, twin(TRAIN), twin(VAL), 2, 0.05, twin(CPU))
+    check.close(got, reference_model.w.detach().numpy(), rtol=1e-6, atol=1e-8,
+                what="the weights w after fit (torch.optim.SGD(model.parameters(), lr=lr): plain SGD, no "
+                     "momentum or weight decay, at the learning rate fit was given)")
+
+
+def loop_is_right(student, ref, rng):
+    """Whether your train_one_epoch trains a small network exactly as the reference's does."""
+    loader = recipe("tensor_loader", images=rng.uniform(size=(12, 4)), labels=rng.integers(0, 3, 12), batch_size=4)
+    probe = recipe("seeded_mlp", layer_sizes=[4, 5, 3], seed=9)
+    optimizer = recipe("sgd", model=kept("fit_sgd_probe"), lr=0.1)
+    student.train_one_epoch(kept("fit_sgd_probe", probe.name, **probe.args), loader, optimizer, LOSS, CPU)
+    _, trained = run_reference(ref, "train_one_epoch", probe, loader, optimizer, LOSS, CPU)
+    probed = parameters(kept_object(student, "fit_sgd_probe"))
+    return all(np.allclose(probed[name], value.detach().numpy(), rtol=1e-4, atol=1e-6)
+               for name, value in trained.state_dict().items())

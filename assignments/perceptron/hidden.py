@@ -13,7 +13,8 @@ def check_gate(student, name, inputs, table):
     w, b = check.sequence(student.constant(name), 2, what=name)
     w = check.shape(w, (inputs.shape[1],), what=f"{name}'s w")
     b = check.as_array(b, what=f"{name}'s b")
-    check.that(b.ndim == 0, f"{name}'s b should be a single number, got an array of shape {b.shape}", b)
+    check.that(b.ndim == 0, f"{name}'s b should be a single number, got an array of shape {b.shape}", b,
+               hidden=f"{name}'s b should be a single number, not an array")
     check.equal(np.where(inputs @ w + b >= 0, 1, 0), table,
                 what=f"step(w·x + b) on the inputs {inputs.astype(int).tolist()}")
 
@@ -38,7 +39,7 @@ def check_against_ref(student, ref, X, y, what, **kwargs):
     check.close(w, rw, what=f"w {what}", atol=1e-9)
     check.close(b, rb, what=f"b {what}", atol=1e-9)
     check.that(isinstance(converged, bool), f"converged should be a bool (True or False), got {converged!r}",
-               converged)
+               converged, hidden="converged should be a bool (True or False)")
     check.that(converged == rconverged, f"converged {what} should be {rconverged}, got {converged}", converged)
 
 

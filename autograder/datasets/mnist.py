@@ -37,19 +37,20 @@ from ..sandbox.runtime.mnist_sample import (  # noqa: F401 - re-exported: the gr
     N_CLASSES,
     N_PIXELS,
     SAMPLE_DIR,
-    SAMPLE_FILES,
     SAMPLE_HELD_OUT_SIZE,
     SAMPLE_TRAIN_SIZE,
+    TRAIN_FILES,
     IDXFormatError,
     MNISTData,
     MNISTFormatError,
     find_file,
     idx_bytes,
-    load_sample,
+    load_training_sample,
     model_ready,
     parse_idx,
     read_idx,
     read_images_and_labels,
+    read_sample_part,
     scale_images,
     write_idx,
 )
@@ -192,6 +193,22 @@ def load_mnist(
     )
     images, labels = read_images_and_labels(images_path, labels_path)
     return (images.reshape(len(images), N_PIXELS) if flatten else images), labels
+
+
+#: The sample's held-out part: with the grader only, never in the student's process.
+HELD_OUT_DIR = Path(__file__).with_name("data")
+HELD_OUT_FILES = ("mnist-sample-held-out-images-idx3-ubyte.gz", "mnist-sample-held-out-labels-idx1-ubyte.gz")
+
+
+def load_sample() -> MNISTData:
+    """The 5,000 MNIST digits shipped with the autograder, split 4,000 / 1,000.
+
+    Returns ``MNISTData``: train images float32 (4000, 784) and labels int64
+    (4000,), held-out images float32 (1000, 784) and labels int64 (1000,);
+    pixels in [0, 1], every digit 400 times in training and 100 times held out.
+    """
+    held_out = read_sample_part(HELD_OUT_DIR, HELD_OUT_FILES, SAMPLE_HELD_OUT_SIZE)
+    return MNISTData(*load_training_sample(), *held_out)
 
 
 class AvailableData(NamedTuple):

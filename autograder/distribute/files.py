@@ -106,6 +106,7 @@ def bundle_pyproject(root: Path, description: str) -> str:
         '[project.scripts]\ngrade = "autograder.cli:main"\n\n'
         '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
         '[tool.setuptools.package-data]\n"autograder.sandbox.runtime" = ["data/*"]\n'
+        '"autograder.datasets" = ["data/*"]\n'
     )
 
 

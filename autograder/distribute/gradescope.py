@@ -81,6 +81,9 @@ if [ -z "${{PYTHON:-}}" ]; then
     if [ -x "$AUTOGRADER_ROOT/venv/bin/python" ]; then PYTHON="$AUTOGRADER_ROOT/venv/bin/python"; fi
 fi
 mkdir -p "$RESULTS"
+# The student's code runs as a uid of its own: without bubblewrap's view, only these permissions
+# keep the references and hidden tests out of its reach (the grader copies its runtime where it can read it).
+if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$SOURCE"; fi
 export GRADE_COURSE_DIR="$SOURCE"
 export PYTHONPATH="$SOURCE${{PYTHONPATH:+:$PYTHONPATH}}"
 cd "$SOURCE"

@@ -1,16 +1,15 @@
 """The grader's side of the sandbox: start the student's process, send calls, read results.
 
-One `Sandbox` serves one submission module. The child process is started on
-first use and restarted after it dies or times out, so one runaway function
-costs only the tests that call it.
+One `Sandbox` serves one submission module. The child process is started on first use
+and restarted after it dies or times out, so one runaway function costs only the tests
+that call it. A sandbox holds, for its whole life, a uid of its own (as root), a cgroup
+(where the machine has one) and a scratch folder; closing it kills every process of them.
 """
 
 from __future__ import annotations
 
-import collections
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -21,9 +20,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import isolation
+from . import cgroups, isolation, uids
+from .channel import Channel, Closed, Timeout, TooLarge
 from .runtime import protocol
-from .runtime.protocol import CallTimeout, ChannelBroken, ChildExited, GraderError, SandboxError
+from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
+from .sweep import processes_of, sweep
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
@@ -43,8 +44,14 @@ class Limits:
     data_bytes: int = 0
     file_size_bytes: int = 8 * 1024**2
     open_files: int = 64
-    processes: int = 256  # per sandbox uid (threads count too); applied only when the child has its own uid
+    processes: int = 64  # for the whole sandbox (threads count too): its uid's rlimit, and its cgroup's
+    cpus: float = 1.0  # CPU time per wall-clock second for the whole sandbox (its cgroup)
     load_timeout: float = 20.0  # wall-clock seconds to import the submission
+
+    @property
+    def cgroup_memory(self) -> int:
+        """The memory of all the sandbox's processes together, shared memory included."""
+        return self.memory_bytes or self.data_bytes or 4 * 1024**3
 
 
 _PASSED_THROUGH = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")
@@ -56,10 +63,7 @@ def _passed_through() -> dict[str, str]:
 
 
 class Sandbox:
-    """A child process running `source_file` as module `module_name` under `limits`."""
-
-    #: Live sandboxes per uid in this process: the uid is swept only when the last one ends.
-    _live: collections.Counter[int] = collections.Counter()
+    """A child process running `source` as module `module_name` under `limits`."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
                  extra_env: dict[str, str] | None = None) -> None:
@@ -67,17 +71,17 @@ class Sandbox:
         self.module_name = module_name
         self.limits = limits
         self.extra_env = extra_env or {}
-        self._report: dict | None = None
         self.load_failure: SandboxError | None = None
         self.starts = 0
+        self.uid: int | None = None
+        self._report: dict | None = None
         self._process: subprocess.Popen | None = None
+        self._channel: Channel | None = None
         self._workdir: Path | None = None
+        self._cgroup: cgroups.Cgroup | None = None
         self._next_id = 1
         self._output_offset = 0
-        self._uid: int | None = None
-        self._buffer = b""
         self._loaded = False
-        self.last_warnings: list[str] = []  # warnings the latest call raised in the child, as text
 
     # lifecycle -----------------------------------------------------------------
 
@@ -92,6 +96,12 @@ class Sandbox:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+        if self._cgroup is not None:
+            self._cgroup.remove()
+            self._cgroup = None
+        if self.uid is not None:
+            uids.release(self.uid)
+            self.uid = None
 
     def spawn(self) -> None:
         """Start the child without waiting for it to import the submission, so that the
@@ -99,53 +109,73 @@ class Sandbox:
         if self._process is None and self.load_failure is None:
             self._spawn()
 
-    def _spawn(self) -> None:
+    def _prepare(self, layers: isolation.Layers) -> None:
+        """What the sandbox keeps across restarts: its uid, cgroup and scratch folder."""
+        if self.uid is None and layers.user:
+            self.uid = uids.allocate()
+            sweep(self.uid)  # whatever a killed grader left running under it
+        if self._cgroup is None and layers.cgroup:
+            settings = cgroups.Settings(self.limits.cgroup_memory, self.limits.processes, self.limits.cpus)
+            self._cgroup = cgroups.Cgroup(layers.cgroup, settings)
+            self._cgroup.create()
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix="grade-"))
+            if self.uid is not None and not layers.filesystem:  # the child writes its scratch files here
+                os.chown(self._workdir, self.uid, self.uid)
+
+    def _spawn(self) -> None:
+        layers = isolation.probe()
+        self._prepare(layers)
+        assert self._workdir is not None
         source_path = self._workdir / f"{self.module_name}.py"
         source_path.write_text(self.source, encoding="utf-8")
         output = open(self._workdir / OUTPUT_FILE, "wb")
         self._output_offset = 0
-        request_read, self._request_write = os.pipe()
-        self._response_read, response_write = os.pipe()
-        layers = isolation.probe()
-        self._uid = isolation.sandbox_uid()
-        limits = {k: v for k, v in asdict(self.limits).items() if k != "load_timeout"}
-        if self._uid is None:
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        limits = {k: v for k, v in asdict(self.limits).items() if k not in ("load_timeout", "cpus")}
+        if self.uid is None:
             # RLIMIT_NPROC counts every process of the user (root is exempt): allow the grader's own on top
-            limits["processes"] = 0 if os.geteuid() == 0 else isolation.processes_of(os.geteuid()) + limits["processes"]
+            limits["processes"] = 0 if os.geteuid() == 0 else processes_of(os.geteuid()) + limits["processes"]
         home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
         env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
-        command = [sys.executable, "-I", "-B", "-u", str(isolation.RUNTIME_DIR / "__main__.py"), str(request_read),
+        runtime = isolation.runtime_for(self.uid, layers)
+        command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(request_read),
                    str(response_write), source_path.name, self.module_name, json.dumps(limits)]
         if layers.filesystem:
-            command = isolation.wrap(command, self._workdir, uid=self._uid)
+            command = isolation.wrap(command, self._workdir, uid=self.uid, runtime_dir=runtime)
+        elif self.uid is not None:
+            command = isolation.drop_to(command, self.uid)
         try:
             self._process = subprocess.Popen(
                 command, cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, pass_fds=(request_read, response_write),
                 start_new_session=True, close_fds=True,
+                preexec_fn=self._cgroup.enter if self._cgroup is not None else None,
             )
         finally:
             os.close(request_read)
             os.close(response_write)
             output.close()
+        self._channel = Channel(request_write, response_read)
         self.starts += 1
-        if self._uid is not None:
-            Sandbox._live[self._uid] += 1
-        self._buffer = b""
         self._loaded = False
 
     def _await_load(self) -> None:
         self._await_start()
         try:
             report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
-            if isinstance(report, protocol.RemoteError):
-                raise ChannelBroken(f"the import report was an error ({report.message})")
-            self._report = report
+            if isinstance(report, RemoteError):
+                raise protocol.ProtocolError(f"it was an error ({report.message})")
+            self._report = protocol.read_load_report(report)
             self._loaded = True
+        except (protocol.ProtocolError, ChannelBroken) as exc:
+            self._kill()
+            self.load_failure = ChannelBroken("your module's import report was not valid (did your code write to "
+                                              "the grader's channel?)", str(exc)[:300])
+            raise self.load_failure from None
         except CallTimeout as exc:
             self.load_failure = CallTimeout(f"importing your module did not finish within "
                                             f"{self.limits.load_timeout:g} s: {exc}")
@@ -164,12 +194,13 @@ class Sandbox:
             reason = output[-1] if output else str(exc)
             self.load_failure = GraderError(f"the student's process did not start: {reason}")
             raise self.load_failure from None
-        if isinstance(started, protocol.RemoteError):
+        if isinstance(started, RemoteError):
             self._kill()
             self.load_failure = GraderError(f"the student's process could not start: {started.message}")
             raise self.load_failure
 
     def _kill(self) -> None:
+        """Kill the child and everything it started: its process group, its cgroup, its uid."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -178,15 +209,13 @@ class Sandbox:
         except (ProcessLookupError, PermissionError):
             pass
         process.wait()
-        if self._uid is not None:
-            Sandbox._live[self._uid] -= 1
-            if not Sandbox._live[self._uid]:  # the last live sandbox of this uid: sweep what escaped
-                isolation.kill_uid(self._uid)
-        for fd in (self._request_write, self._response_read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        if self._cgroup is not None:
+            self._cgroup.kill()
+        if self.uid is not None:
+            sweep(self.uid)
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
 
     def load_report(self) -> dict:
         """How importing the submission went (starting the process if needed)."""
@@ -224,64 +253,52 @@ class Sandbox:
 
     def _request(self, message: dict, timeout: float, doing: str) -> Any:
         self.ensure_started()
+        assert self._channel is not None
         request_id = self._next_id
         self._next_id += 1
         deadline = _monotonic() + timeout
         try:
-            self._write(protocol.dumps({"id": request_id, **message}), deadline)
-        except BrokenPipeError:
+            self._channel.send(protocol.dumps({"id": request_id, **message}), deadline)
+        except Timeout:
+            raise self._timed_out("receiving its arguments") from None
+        except Closed:
             raise self._exited(doing) from None
         return self._receive(request_id, deadline, doing)
 
-    def _write(self, data: bytes, deadline: float) -> None:
-        view = memoryview(data)
-        while view:
-            remaining = deadline - _monotonic()
-            _, writable, _ = select.select([], [self._request_write], [], max(remaining, 0))
-            if not writable:
-                raise self._timed_out("receiving its arguments")
-            written = os.write(self._request_write, view[:65536])
-            view = view[written:]
-
     def _receive(self, request_id: int, deadline: float, doing: str) -> Any:
-        """The answer to request `request_id`.
+        """The answer to request `request_id`, decoded within its budgets and before `deadline`.
 
-        Lines answering earlier requests are dropped: student code can write to the
-        channel, but a stray line then only ever concerns its own call.
+        Lines answering earlier requests are dropped: student code can write to the channel,
+        but a stray line then only ever concerns its own call. Any line that cannot be read
+        as a valid answer fails the call, whatever is wrong with it.
         """
+        assert self._channel is not None
         for _ in range(MAX_STALE_LINES):
-            line = self._read_line(deadline, doing)
+            try:
+                line = self._channel.read_line(deadline)
+            except Timeout:
+                raise self._timed_out(doing) from None
+            except Closed:
+                raise self._exited(doing) from None
+            except TooLarge:
+                self._kill()
+                raise ChannelBroken(f"the answer while {doing} was larger than "
+                                    f"{protocol.MAX_MESSAGE_BYTES // 2**20} MiB") from None
             try:
                 reply = protocol.loads(line)
                 answered = reply.get("id")
                 if isinstance(answered, int) and not isinstance(answered, bool) and answered < request_id:
                     continue
                 if answered != request_id:
-                    raise protocol.ProtocolError(f"answer to request {answered!r}, expected {request_id}")
-                self.last_warnings = protocol.reply_warnings(reply)
-                return protocol.read_reply(reply)
-            except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+                    raise protocol.ProtocolError(f"answer to request {str(answered)[:20]!r}, expected {request_id}")
+                return protocol.read_reply(reply, protocol.Budget(deadline))
+            except protocol.PastDeadline:
+                raise self._timed_out(doing) from None
+            except Exception as exc:  # noqa: BLE001 - every decode and shape error is a failed call
                 self._kill()
-                raise ChannelBroken(f"the answer while {doing} was not valid: {exc}") from None
+                raise ChannelBroken(f"the answer while {doing} was not valid", str(exc)[:300]) from None
         self._kill()
         raise ChannelBroken(f"more than {MAX_STALE_LINES} stray lines on the result channel while {doing}")
-
-    def _read_line(self, deadline: float, doing: str) -> bytes:
-        while b"\n" not in self._buffer:
-            remaining = deadline - _monotonic()
-            readable, _, _ = select.select([self._response_read], [], [], max(remaining, 0))
-            if not readable:
-                raise self._timed_out(doing)
-            chunk = os.read(self._response_read, 1 << 20)
-            if not chunk:
-                raise self._exited(doing)
-            self._buffer += chunk
-            if len(self._buffer) > protocol.MAX_MESSAGE_BYTES:
-                self._kill()
-                raise ChannelBroken(f"the answer while {doing} was larger than "
-                                    f"{protocol.MAX_MESSAGE_BYTES // 2**20} MiB")
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return line
 
     def _timed_out(self, doing: str) -> CallTimeout:
         self._kill()
@@ -291,10 +308,14 @@ class Sandbox:
     def _exited(self, doing: str) -> ChildExited:
         process = self._process
         status = process.wait() if process is not None else None
+        out_of_memory = self._cgroup is not None and self._cgroup.out_of_memory()
         self._kill()
         if status is not None and status < 0:
             how = f"was killed by signal {signal.Signals(-status).name}"
-            if -status == signal.SIGXCPU:
+            if -status == signal.SIGKILL and out_of_memory:
+                how = (f"was stopped for using more than {self.limits.cgroup_memory // 2**20} MiB of memory "
+                       f"(shared memory included)")
+            elif -status == signal.SIGXCPU:
                 how += " (CPU time limit)"
             elif -status == signal.SIGSEGV:
                 how += " (a crash: very deep recursion or memory exhaustion?)"

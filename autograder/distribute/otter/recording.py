@@ -24,7 +24,7 @@ from ...calls import CallLog, Student
 from ...grading import seed_for
 from ...notebook import LocalTransport
 from ...sandbox.runtime import protocol, recipes
-from ...sandbox.runtime.protocol import SandboxError
+from ...sandbox.runtime.errors import SandboxError
 from ...testing import TestCase
 from .runtime import CourseTest, module_states
 from .source import Untranslatable, source_of_test

@@ -30,7 +30,7 @@ from ...notebook import LocalTransport
 from ...reports.wording import explain
 from ...results import TestResult, Verdict
 from ...sandbox.runtime import protocol
-from ...sandbox.runtime.protocol import CallTimeout
+from ...sandbox.runtime.errors import CallTimeout
 from ...verdicts import TestCall, judge
 
 

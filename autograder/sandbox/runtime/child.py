@@ -19,6 +19,7 @@ import signal
 from collections.abc import Callable
 
 from . import protocol
+from .errors import GRADER
 from .loader import load_module
 from .session import Session, error_data
 
@@ -65,7 +66,7 @@ def main(argv: list[str]) -> None:
         apply_limits(limits)
         import numpy  # noqa: F401 - loaded before student code, so monkeypatching it changes nothing here first
     except BaseException as exc:  # noqa: BLE001 - a runtime that cannot start is the grader's failure
-        response.write(protocol.dumps({"id": 0, "ok": False, "error": error_data(exc, protocol.GRADER)}))
+        response.write(protocol.dumps({"id": 0, "ok": False, "error": error_data(exc, GRADER)}))
         return
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
     module, report = load_module(path, name)

@@ -199,9 +199,8 @@ def read_images_and_labels(images_path: Path, labels_path: Path) -> tuple[np.nda
 # --------------------------------------------------------------------- model-ready data
 
 SAMPLE_DIR = Path(__file__).with_name("data")
-SAMPLE_FILES = ("mnist-sample-images-idx3-ubyte.gz", "mnist-sample-labels-idx1-ubyte.gz")
-#: The sample's first 4,000 digits are for training, the last 1,000 held out
-#: (400 and 100 of each digit; see data/README.md).
+#: The shipped sample's training part; its held-out part stays with the grader (autograder/datasets/data).
+TRAIN_FILES = ("mnist-sample-train-images-idx3-ubyte.gz", "mnist-sample-train-labels-idx1-ubyte.gz")
 SAMPLE_TRAIN_SIZE = 4000
 SAMPLE_HELD_OUT_SIZE = 1000
 
@@ -224,23 +223,18 @@ def model_ready(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.
     return scale_images(images), labels.astype(np.int64)
 
 
-def load_sample() -> MNISTData:
-    """The 5,000 MNIST digits shipped with the autograder, split 4,000 / 1,000.
-
-    Returns ``MNISTData``: train images float32 (4000, 784) and labels int64
-    (4000,), held-out images float32 (1000, 784) and labels int64 (1000,);
-    pixels in [0, 1], every digit 400 times in training and 100 times held out.
-    """
-    images, labels = read_images_and_labels(*(SAMPLE_DIR / name for name in SAMPLE_FILES))
-    expected = SAMPLE_TRAIN_SIZE + SAMPLE_HELD_OUT_SIZE
-    if len(images) != expected:
+def read_sample_part(folder: Path, names: tuple[str, str], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """One part of the shipped sample, model-ready; `MNISTFormatError` unless it holds `size` digits."""
+    images, labels = read_images_and_labels(*(folder / name for name in names))
+    if len(images) != size:
         raise MNISTFormatError(
-            f"The shipped sample holds {len(images)} digits, not {expected}; "
+            f"The shipped sample's {names[0]} holds {len(images)} digits, not {size}; "
             "regenerate it with scripts/make_mnist_sample.py."
         )
-    cut = SAMPLE_TRAIN_SIZE
-    return MNISTData(
-        *model_ready(images[:cut], labels[:cut]), *model_ready(images[cut:], labels[cut:])
-    )
+    return model_ready(images, labels)
 
 
+def load_training_sample() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped sample's 4,000 training digits: images float32 (4000, 784) in [0, 1], labels int64
+    (4000,), every digit 400 times."""
+    return read_sample_part(SAMPLE_DIR, TRAIN_FILES, SAMPLE_TRAIN_SIZE)

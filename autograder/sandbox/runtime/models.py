@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import math
-from typing import Any
 
 import torch
 
@@ -56,50 +54,33 @@ def seeded_mlp(layer_sizes: list[int], seed: int = 0, dropout: float = 0.0, refu
 class ScriptedModel(torch.nn.Module):
     """A model for testing `fit` on its own: inputs are (B, 2) rows [flag, x].
 
-    Training rows (flag 0) get logits x·w from a trainable w of shape (2,). A validation batch (flag 1)
-    gets, whatever w is, logits whose cross-entropy with label 0 is the next of `val_losses` (the last
-    one repeats), and w is recorded. Methods for the grader: `weights()` (w now), `snapshots()` (w at
-    each validation batch, (k, 2)), `devices()` (what `to` was given) and, with `watch_optimizers`,
-    `optimizers()`: type and hyper-parameters of each optimizer that held w when training began, found
-    through the garbage collector (about 0.1 s).
+    A validation batch (flag 1) gets, whatever w is, logits whose cross-entropy with label 0 is the
+    next of `val_losses` (the last one repeats). With `scripted_weights`, the validation of epoch k also
+    sets the weights to `scripted_weights_of(k)` and training rows (flag 0) carry no gradient, so what
+    fit leaves in w tells which epoch's weights it kept, whatever the training loop does; without, the
+    training rows get logits x·w, trained as usual.
     """
 
-    def __init__(self, val_losses: list[float], watch_optimizers: bool = False) -> None:
+    def __init__(self, val_losses: list[float], scripted_weights: bool = True) -> None:
         super().__init__()
-        self.val_losses, self.watch_optimizers = list(val_losses), watch_optimizers
+        self.val_losses = list(val_losses)
+        self.scripted_weights = scripted_weights
         self.w = torch.nn.Parameter(torch.tensor([0.5, -0.5]))
-        self._snapshots: list = []
-        self._devices: list[str] = []
-        self._optimizers: list[dict] | None = None
+        self._validations = 0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if bool(x[0, 0] == 1):
-            loss = self.val_losses[min(len(self._snapshots), len(self.val_losses) - 1)]
-            self._snapshots.append(self.w.detach().clone())
+            epoch = self._validations
+            self._validations += 1
+            if self.scripted_weights:
+                with torch.no_grad():
+                    self.w.copy_(torch.tensor(scripted_weights_of(epoch)))
+            loss = self.val_losses[min(epoch, len(self.val_losses) - 1)]
             c = math.log(math.expm1(loss))  # cross_entropy([0, c], 0) = log(1 + e^c) = loss
             return torch.tensor([0.0, c], device=x.device).expand(len(x), 2)
-        if self.watch_optimizers and self._optimizers is None:
-            self._optimizers = self._find_optimizers()
-        return x[:, 1:2] * self.w
+        return x[:, 1:2] * self.w * (0.0 if self.scripted_weights else 1.0)
 
-    def _find_optimizers(self) -> list[dict]:
-        keys = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
-        return [{"type": type(o).__name__, **{k: float(g[k]) for g in o.param_groups[:1] for k in keys if k in g}}
-                for o in gc.get_objects() if issubclass(type(o), torch.optim.Optimizer)
-                and any(p is self.w for g in o.param_groups for p in g["params"])]
 
-    def to(self, *args: Any, **kwargs: Any) -> Any:
-        self._devices.append(str(args[0] if args else kwargs.get("device")))
-        return super().to(*args, **kwargs)
-
-    def weights(self) -> torch.Tensor:
-        return self.w.detach().clone()
-
-    def snapshots(self) -> torch.Tensor:
-        return torch.stack(self._snapshots) if self._snapshots else torch.zeros(0, 2)
-
-    def devices(self) -> list[str]:
-        return list(self._devices)
-
-    def optimizers(self) -> list[dict]:
-        return list(self._optimizers or [])
+def scripted_weights_of(epoch: int) -> list[float]:
+    """The weights a scripted model holds from the validation of `epoch` (0-based) on."""
+    return [1.0 + epoch, -1.0 - 2.0 * epoch]

@@ -8,11 +8,9 @@ One message is one line of UTF-8 JSON. This module is imported on both sides,
 so it must stay free of anything secret and of any grading logic.
 
 A request is `{"id", "op", ...}`; its reply is `{"id", "ok": true, "value"}` or
-`{"id", "ok": false, "error": {"type", "mro", "message", "traceback", "origin"}}`,
-with the warnings the call raised. The grader's side turns a reply into a value
-or a `RemoteError` (`read_reply`), and the failures of the channel itself into
-the `SandboxError` family, which derives from `BaseException` (as pytest's
-outcomes do) so that nothing catches it by accident.
+`{"id", "ok": false, "error": {"type", "mro", "message", "traceback", "origin"}}`.
+The grader's side turns a reply into a value or a `RemoteError` (`read_reply`);
+the failures of the channel itself are the `errors.SandboxError` family.
 """
 
 from __future__ import annotations
@@ -20,8 +18,12 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import dataclass
+import time
 from typing import Any
+
+from .errors import GRADER, STUDENT, RemoteError
+
+_monotonic = time.monotonic  # bound at import: code that patches time later changes nothing here
 
 ARRAY = "__ndarray__"
 FLOAT = "__float__"
@@ -39,49 +41,47 @@ ALLOWED_DTYPES = frozenset(
 #: The largest message the grader reads, in bytes.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
-#: The most elements an array may have to be sent (the grader's limit above holds regardless).
+#: The most elements an array may have, on either side.
 MAX_ARRAY_ELEMENTS = 2 * 1024 * 1024
+
+#: The most JSON values in one message, and the deepest nesting of containers decoded.
+MAX_VALUES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+
+#: The longest texts of an error reply kept (characters), and the most classes of its `mro`.
+MAX_ERROR_TEXT = {"type": 100, "message": 2000, "traceback": 4000}
+MAX_MRO = 20
+#: The most import errors of each kind the grader keeps from the child's report.
+MAX_REPORTED_ERRORS = 10
 
 
 class ProtocolError(Exception):
     """A message that is not valid plain data."""
 
 
-class SandboxError(BaseException):
-    """The student's process failed to answer."""
+class PastDeadline(ProtocolError):
+    """Decoding a message went past the deadline of the call it answers."""
 
 
-class CallTimeout(SandboxError):
-    """A call did not answer within its wall-clock budget; the process was killed."""
+class Budget:
+    """What decoding one message may still spend: values, nesting depth, and a monotonic deadline.
 
+    Checked while decoding, so that an answer built to be slow to read (millions of tiny nested
+    values) fails its own call instead of stalling the grader past the call's time limit.
+    """
 
-class ChildExited(SandboxError):
-    """The student's process ended while the grader waited for an answer."""
+    def __init__(self, deadline: float | None = None, values: int = MAX_VALUES) -> None:
+        self.deadline = deadline
+        self.values = values
 
-
-class ChannelBroken(SandboxError):
-    """The answer was not a valid message (too large, malformed, out of order)."""
-
-
-class GraderError(SandboxError):
-    """The grader's own side failed (the runtime did not start, a recipe could not be built):
-    not the student's doing."""
-
-
-#: `RemoteError.origin` of an exception raised by the grader's runtime rather than by student code.
-GRADER = "grader"
-STUDENT = "student"
-
-
-@dataclass
-class RemoteError:
-    """An exception raised in the student's process, as plain data."""
-
-    type: str
-    classes: list[str]  # the exception class and its bases, by name
-    message: str
-    traceback: str
-    origin: str = STUDENT  # GRADER when the runtime itself failed (a recipe, a missing package)
+    def spend(self, count: int, depth: int) -> None:
+        self.values -= count
+        if self.values < 0:
+            raise ProtocolError(f"more than {MAX_VALUES:,} values in one message")
+        if depth > MAX_DEPTH:
+            raise ProtocolError(f"containers nested more than {MAX_DEPTH} deep")
+        if self.deadline is not None and (self.values & 0x3FFF) < count and _monotonic() > self.deadline:
+            raise PastDeadline("decoding the answer went past the call's time limit")
 
 
 class Recipe:
@@ -190,34 +190,36 @@ def _encode_array(array: Any, origin: str) -> dict:
     return {ARRAY: {"dtype": dtype, "shape": list(array.shape), "values": values, "origin": origin}}
 
 
-def decode(data: Any) -> Any:
-    """Rebuild plain Python and numpy values from `encode`'s output.
+def decode(data: Any, budget: Budget | None = None, depth: int = 0) -> Any:
+    """Rebuild plain Python and numpy values from `encode`'s output, within `budget`.
 
     Arrays are rebuilt from their declared dtype and shape, which are checked
     against the values; anything malformed raises `ProtocolError`.
     """
+    budget = budget if budget is not None else Budget()
+    budget.spend(1, depth)
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if isinstance(data, list):
-        return [decode(v) for v in data]
+        return [decode(v, budget, depth + 1) for v in data]
     if not isinstance(data, dict):
         raise ProtocolError(f"unexpected JSON value of type {type(data).__name__}")
     if ARRAY in data:
-        return _decode_array(data[ARRAY])
+        return _decode_array(data[ARRAY], budget, depth)
     if FLOAT in data:
         text = data[FLOAT]
         if text not in ("nan", "inf", "-inf"):
             raise ProtocolError(f"bad float tag {text!r}")
         return float(text)
     if TUPLE in data:
-        return tuple(decode(v) for v in _expect(data[TUPLE], list))
+        return tuple(decode(v, budget, depth + 1) for v in _expect(data[TUPLE], list))
     if RECIPE in data:
-        return Recipe(_expect(data[RECIPE], str), **_expect(decode(data.get("args", {})), dict))
+        return Recipe(_expect(data[RECIPE], str), **_expect(decode(data.get("args", {}), budget, depth + 1), dict))
     if HANDLE in data:
-        return Handle(_expect(data[HANDLE], int), _expect(data.get("type", "object"), str))
+        return Handle(_expect(data[HANDLE], int), _expect(data.get("type", "object"), str)[:200])
     if OBJECT in data:
-        return Opaque(_expect(data[OBJECT], str))
-    return {k: decode(v) for k, v in data.items()}
+        return Opaque(_expect(data[OBJECT], str)[:200])
+    return {_expect(k, str)[:200]: decode(v, budget, depth + 1) for k, v in data.items()}
 
 
 class Opaque:
@@ -238,7 +240,7 @@ def _expect(value: Any, kind: type) -> Any:
     return value
 
 
-def _decode_array(spec: Any) -> Any:
+def _decode_array(spec: Any, budget: Budget, depth: int) -> Any:
     """A read-only numpy array from `{dtype, shape, values}`."""
     import numpy as np
 
@@ -246,18 +248,22 @@ def _decode_array(spec: Any) -> Any:
     dtype = _expect(spec.get("dtype"), str)
     if dtype not in ALLOWED_DTYPES:
         raise ProtocolError(f"array dtype {dtype!r} is not allowed")
-    shape = tuple(_expect(d, int) for d in _expect(spec.get("shape"), list))
-    if any(d < 0 for d in shape):
-        raise ProtocolError(f"negative dimension in shape {shape}")
+    shape = tuple(_expect(d, int) for d in _expect(spec.get("shape"), list)[:MAX_DEPTH + 1])
+    if any(d < 0 for d in shape) or len(shape) > MAX_DEPTH:
+        raise ProtocolError(f"not a valid array shape: {shape[:8]}")
     values = _expect(spec.get("values"), list)
-    if math.prod(shape) != len(values):
-        raise ProtocolError(f"shape {shape} does not match {len(values)} values")
+    if len(values) > MAX_ARRAY_ELEMENTS or math.prod(shape) != len(values):
+        raise ProtocolError(f"an array of shape {shape[:8]} with {len(values):,} values")
+    budget.spend(len(values), depth + 1)
     if np.dtype(dtype).kind == "f":
-        values = [decode(v) if isinstance(v, dict) else v for v in values]
+        values = [decode(v, budget, depth + 1) if isinstance(v, dict) else v for v in values]
     for v in values:
-        if isinstance(v, (list, dict, str)) or v is None:
+        if not isinstance(v, (int, float)):
             raise ProtocolError("array values must be numbers")
-    array = np.array(values, dtype=dtype).reshape(shape)
+    try:
+        array = np.array(values, dtype=dtype).reshape(shape)
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise ProtocolError(f"array values do not fit dtype {dtype} ({exc})") from None
     array.flags.writeable = False
     return array
 
@@ -268,13 +274,15 @@ def dumps(message: dict) -> bytes:
 
 
 def loads(line: bytes) -> dict:
-    """Parse one line; raise `ProtocolError` when it is not a JSON object."""
+    """Parse one line; raise `ProtocolError` when it is not a JSON object or breaks a budget."""
     if len(line) > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {len(line)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit")
+    if line.count(b",") + line.count(b":") > MAX_VALUES:  # counted before parsing: memory stays bounded
+        raise ProtocolError(f"more than {MAX_VALUES:,} values in one message")
     try:
         message = json.loads(line, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"not JSON: {exc}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ProtocolError(f"not JSON: {str(exc)[:200]}") from None
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object")
     return message
@@ -300,18 +308,29 @@ def build_request(recipe: Recipe) -> dict:
     return {"op": "build", "recipe": encode(recipe)}
 
 
-def read_reply(reply: dict) -> Any:
-    """The value a reply carries (decoded), or the `RemoteError` it reports; `ProtocolError` when malformed."""
+def read_reply(reply: dict, budget: Budget | None = None) -> Any:
+    """The value a reply carries (decoded within `budget`), or the `RemoteError` it reports, its texts
+    cut to their limits; `ProtocolError` when malformed."""
     if reply.get("ok") is True:
-        return decode(reply.get("value"))
+        return decode(reply.get("value"), budget)
     error = _expect(reply.get("error"), dict)
-    origin = error.get("origin", STUDENT)
-    return RemoteError(_expect(error.get("type"), str), [str(n) for n in _expect(error.get("mro"), list)],
-                       _expect(error.get("message"), str), _expect(error.get("traceback", ""), str),
-                       GRADER if origin == GRADER else STUDENT)
+    text = {key: _expect(error.get(key, ""), str)[:limit] for key, limit in MAX_ERROR_TEXT.items()}
+    classes = [_expect(n, str)[:MAX_ERROR_TEXT["type"]] for n in _expect(error.get("mro"), list)[:MAX_MRO]]
+    origin = GRADER if error.get("origin") == GRADER else STUDENT
+    return RemoteError(text["type"], classes, text["message"], text["traceback"], origin)
 
 
-def reply_warnings(reply: dict) -> list[str]:
-    """The warnings a reply reports, as at most ten short strings (they are only ever shown, never judged)."""
-    warnings = reply.get("warnings", [])
-    return [str(w)[:300] for w in warnings[:10]] if isinstance(warnings, list) else []
+def read_load_report(report: Any) -> dict:
+    """The child's report on importing the submission, checked field by field and cut to size:
+    `{"syntax_errors": [{"line", "message", "names"}], "runtime_errors": [{"line", "message"}]}`."""
+    report = _expect(report, dict)
+    checked: dict[str, list[dict]] = {}
+    for kind in ("syntax_errors", "runtime_errors"):
+        entries = []
+        for entry in _expect(report.get(kind, []), list)[:MAX_REPORTED_ERRORS]:
+            entry = _expect(entry, dict)
+            names = [_expect(n, str)[:100] for n in _expect(entry.get("names", []), list)[:20]]
+            entries.append({"line": _expect(entry.get("line"), int), "names": names,
+                            "message": _expect(entry.get("message"), str)[:MAX_ERROR_TEXT["message"] // 4]})
+        checked[kind] = entries
+    return checked

@@ -183,40 +183,33 @@ def tensor_loader(images: Any, labels: Any, batch_size: int, shuffle: bool = Fal
 
 
 def _mnist_part(part: str, limit: int | None, data_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Images float32 (N, 784) in [0, 1] and labels int64 (N,) of the shipped sample's "train" (4,000) or
-    "test" (1,000 held-out) digits, or, with `data_dir`, of full MNIST's (60,000 / 10,000); the first `limit`."""
-    if part not in ("train", "test"):
-        raise ValueError(f"part must be 'train' or 'test', not {part!r}")
-    data = _mnist_data(data_dir)
-    images, labels = (data.train_images, data.train_labels) if part == "train" else (data.test_images, data.test_labels)
+    """Images float32 (N, 784) in [0, 1] and labels int64 (N,) of the shipped sample's 4,000 training digits or,
+    with `data_dir`, of full MNIST's 60,000; the first `limit`. The held-out digits stay with the grader, which
+    measures accuracy on them: they are not in this process."""
+    if part != "train":
+        raise ValueError(f"part must be 'train', not {part!r}: the held-out digits stay with the grader")
+    if data_dir not in _MNIST_CACHE:
+        from . import mnist_sample as mnist
+
+        if data_dir is None:
+            _MNIST_CACHE[None] = mnist.load_training_sample()
+        else:
+            files = [mnist.find_file(Path(data_dir), stem) for stem in mnist.MNIST_FILES["train"]]
+            if None in files:
+                raise FileNotFoundError(f"full MNIST's training files are not in {data_dir!r}")
+            _MNIST_CACHE[data_dir] = mnist.model_ready(*mnist.read_images_and_labels(*files))
+    images, labels = _MNIST_CACHE[data_dir]
     return images[:limit], labels[:limit]
 
 
 _MNIST_CACHE: dict[str | None, Any] = {}
 
 
-def _mnist_data(data_dir: str | None) -> Any:
-    if data_dir not in _MNIST_CACHE:
-        from . import mnist_sample as mnist
-
-        if data_dir is None:
-            _MNIST_CACHE[None] = mnist.load_sample()
-        else:
-            parts = []
-            for split in ("train", "test"):
-                files = [mnist.find_file(Path(data_dir), stem) for stem in mnist.MNIST_FILES[split]]
-                if None in files:
-                    raise FileNotFoundError(f"full MNIST's {split} files are not in {data_dir!r}")
-                parts += mnist.model_ready(*mnist.read_images_and_labels(*files))
-            _MNIST_CACHE[data_dir] = mnist.MNISTData(*parts)
-    return _MNIST_CACHE[data_dir]
-
-
 @recipe
 def mnist_loader(part: str = "train", batch_size: int = 64, shuffle: bool = False, seed: int = 0,
                  limit: int | None = None, kind: str = "resident", data_dir: str | None = None,
                  device: str = "cpu") -> object:
-    """Mini-batches of real MNIST digits (see `_mnist_part`): a `GPUResidentLoader` on `device` ("resident")
+    """Mini-batches of real MNIST training digits (see `_mnist_part`): a `GPUResidentLoader` on `device` ("resident")
     or the lecture's `DataLoader` on the CPU ("dataloader"); shuffled per epoch, reproducibly, with `shuffle`."""
     from .loaders import GPUResidentLoader, make_dataloader
 
@@ -226,15 +219,6 @@ def mnist_loader(part: str = "train", batch_size: int = 64, shuffle: bool = Fals
     if kind == "dataloader":
         return make_dataloader(images, labels, batch_size, shuffle=shuffle, seed=seed)
     raise ValueError(f"kind must be 'resident' or 'dataloader', not {kind!r}")
-
-
-@recipe
-def mnist_images(part: str = "test", limit: int | None = None, data_dir: str | None = None,
-                 device: str = "cpu") -> object:
-    """The images of `_mnist_part` alone, a float32 tensor (N, 784) on `device`, to call a model on."""
-    import torch
-
-    return torch.from_numpy(_mnist_part(part, limit, data_dir)[0]).to(device)
 
 
 @recipe
@@ -263,11 +247,11 @@ def seeded_mlp(layer_sizes: list[int], seed: int = 0, dropout: float = 0.0, refu
 
 
 @recipe
-def scripted_model(val_losses: list[float], watch_optimizers: bool = False) -> object:
+def scripted_model(val_losses: list[float], scripted_weights: bool = True) -> object:
     """A model for testing `fit` on its own (see `models.ScriptedModel`)."""
     from .models import ScriptedModel
 
-    return ScriptedModel(val_losses, watch_optimizers)
+    return ScriptedModel(val_losses, scripted_weights)
 
 
 _REAL_CUDA_IS_AVAILABLE: list = []

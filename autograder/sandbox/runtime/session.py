@@ -8,7 +8,7 @@ grader see the same replies, errors, warnings and tracebacks. Requests are
     {"id", "op": "build", "recipe"}                          a trusted object (see `recipes`)
     {"id", "op": "call", "target", "method", "args", "kwargs"}
 
-and each reply is `{"id", "ok", "value" | "error", "warnings"}` (see `protocol`).
+and each reply is `{"id", "ok", "value" | "error"}` (see `protocol`).
 Objects that are not plain data stay here behind handles.
 """
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import os
 import traceback
-import warnings
 from typing import Any
 
 from . import protocol
+from .errors import GRADER, STUDENT
 
 MAX_TRACEBACK_CHARS = 4000
 MAX_MESSAGE_CHARS = 500
-MAX_WARNINGS = 5
 RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -45,15 +44,11 @@ class Session:
 
     def answer(self, request: dict) -> dict:
         """The reply to one decoded request; never raises."""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                value = self._handle(request)
-                reply = {"id": request["id"], "ok": True, "value": protocol.encode(value, self._store)}
-            except BaseException as exc:  # noqa: BLE001 - every failure is reported as data
-                reply = {"id": request["id"], "ok": False, "error": error_data(exc)}
-        reply["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:MAX_WARNINGS]]
-        return reply
+        try:
+            value = self._handle(request)
+            return {"id": request["id"], "ok": True, "value": protocol.encode(value, self._store)}
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported as data
+            return {"id": request["id"], "ok": False, "error": error_data(exc)}
 
     def _handle(self, request: dict) -> Any:
         op = request["op"]
@@ -108,10 +103,10 @@ class Session:
 
 def error_data(exc: BaseException, origin: str | None = None) -> dict:
     """An exception as the `error` of a reply."""
-    grader = origin == protocol.GRADER or isinstance(exc, RecipeFailed)
+    grader = origin == GRADER or isinstance(exc, RecipeFailed)
     return {"type": type(exc).__name__, "mro": [c.__name__ for c in type(exc).__mro__],
             "message": describe(exc), "traceback": "" if grader else student_traceback(exc),
-            "origin": protocol.GRADER if grader else protocol.STUDENT}
+            "origin": GRADER if grader else STUDENT}
 
 
 def describe(exc: BaseException) -> str:

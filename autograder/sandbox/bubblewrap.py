@@ -1,0 +1,101 @@
+"""The bubblewrap view: a new root for the student's process holding only what it needs.
+
+/usr, /etc, the interpreter's prefix and packages, the sandbox's runtime folder (and $MNIST_DIR),
+a size-capped /tmp and scratch folder, and nothing else of the machine: no solutions, hidden
+tests, the rest of the grader, its state or other students' files. Its own PID, network, IPC,
+UTS and cgroup namespaces; as root, the child then switches to its sandbox uid with setpriv.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+SCRATCH = "/sandbox"
+SCRATCH_BYTES = 64 * 1024**2
+RUNTIME_DIR = Path(__file__).resolve().with_name("runtime")  # the only code of the course the child sees
+#: setpriv's switch to `uid`: no groups, no capabilities left, no way to gain privileges again.
+SETPRIV = ["/usr/bin/setpriv", "--reuid={uid}", "--regid={uid}", "--clear-groups", "--no-new-privs",
+           "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def find() -> str | None:
+    """The bwrap executable (None where it is missing or GRADE_NO_BWRAP is set)."""
+    return None if os.environ.get("GRADE_NO_BWRAP") else shutil.which("bwrap")
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _readable_roots() -> list[str]:
+    """Folders the child's interpreter needs: its prefix and packages (and $MNIST_DIR's training files)."""
+    paths = {sys.base_prefix, sys.prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"]}
+    mnist = os.environ.get("MNIST_DIR")
+    if mnist and os.path.isdir(mnist):  # the training files only: the grader measures accuracy on the others
+        from .runtime.mnist_sample import MNIST_FILES, find_file
+
+        paths |= {str(found) for stem in MNIST_FILES["train"] if (found := find_file(Path(mnist).resolve(), stem))}
+    # keep only the outermost folders
+    ordered = sorted(os.path.realpath(p) for p in paths if os.path.exists(p))
+    roots: list[str] = []
+    for path in ordered:
+        if not _inside(path, roots):
+            roots.append(path)
+    return roots
+
+
+def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = False,
+         runtime_dir: Path = RUNTIME_DIR) -> list[str]:
+    """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root)."""
+    bwrap = find()
+    assert bwrap is not None
+    args = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind-try", "/sys", "/sys",
+            "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = f"/{link}"
+        if os.path.islink(target):
+            args += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            args += ["--ro-bind", target, target]
+    roots = _readable_roots()
+    runtime, package = str(runtime_dir), str(runtime_dir.parent.parent)
+    installed = _inside(package, roots)  # the package lies in site-packages: hide all of it but the runtime
+    ancestors = sorted({str(parent) for root in roots + ([] if installed else [runtime])
+                        for parent in Path(root).parents
+                        if str(parent) != "/" and not str(parent).startswith(("/usr", "/etc", "/sys"))})
+    for ancestor in ancestors:  # made traversable: bwrap would copy e.g. /root's 0700
+        args += ["--perms", "0755", "--dir", ancestor]
+    for root in roots:
+        args += ["--ro-bind", root, root]
+    if installed:
+        args += ["--tmpfs", package, "--perms", "0755", "--dir", str(runtime_dir.parent)]
+    args += ["--ro-bind", runtime, runtime]
+    if installed:
+        args += ["--remount-ro", package]
+    for device in sorted(glob.glob("/dev/nvidia*")):
+        args += ["--dev-bind", device, device]
+    if not probing:
+        args += ["--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
+        for item in sorted(workdir.iterdir()):
+            args += ["--ro-bind", str(item), f"{SCRATCH}/{item.name}"]
+        args += ["--chdir", SCRATCH]
+    if uid is not None:
+        # setpriv needs CAP_SETUID/SETGID to switch; the switch to a non-zero uid then clears every capability
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
+                 *setpriv(uid)]
+    else:
+        args += ["--cap-drop", "ALL", "--"] if os.geteuid() == 0 else ["--"]
+    return args + command
+
+
+def setpriv(uid: int) -> list[str]:
+    """The command prefix that runs what follows as `uid`, with no privileges left."""
+    return [part.format(uid=uid) for part in SETPRIV]
