@@ -81,7 +81,15 @@ def _preload(assignments: list[Assignment], hidden: bool) -> None:
 
 
 def _sandbox(assignment: Assignment, source: str) -> Sandbox:
-    return Sandbox(source, assignment.id, Limits(**assignment.limits))
+    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=_packages(assignment))
+
+
+def _packages(assignment: Assignment) -> tuple[str, ...]:
+    """What the student's process imports before their code: numpy, and torch where the assignment uses it."""
+    root = assignment.directory.parent.parent
+    files = [root / "solutions" / f"{assignment.id}.py", assignment.directory / "public.py"]
+    uses_torch = any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
+    return ("numpy", "torch") if uses_torch else ("numpy",)
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
@@ -163,9 +171,13 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
         note = f"line {error['line']}: {error['message']}"
         if error["names"]:
             note += f" (so {', '.join(error['names'])} could not be defined)"
+        if error["text"].strip():
+            indent = len(error["text"]) - len(error["text"].lstrip())
+            caret = " " * max(error["offset"] - 1 - indent, 0) + "^"
+            note += f"\n    {error['text'].strip()}\n    {caret}"
         result.notes.append(note)
         for name in error["names"]:
-            hidden_names[name] = note
+            hidden_names[name] = f"the syntax error at line {error['line']} hid it (see the note)"
     for error in report["runtime_errors"]:
         result.notes.append(f"line {error['line']}: importing your module raised {error['message']}")
     if len(result.notes) > MAX_NOTES:
