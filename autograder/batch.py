@@ -1,9 +1,11 @@
-"""`grade batch`: every submission in a folder, each graded in its own `grade run` process.
+"""`grade batch`: every submission in a folder, graded by long-lived workers.
 
-A separate process per submission means a submission that brings down its
-grader loses only its own row, which then says so. Each result is written
-atomically as soon as it is known, so `--resume` after an interruption grades
-only what is missing, exactly once.
+Each of `--jobs` workers (`worker`) is one grader process kept for the whole batch, with
+warm templates of the student's process, and grades one submission at a time. A
+submission that brings down its worker (or hangs past its budget) loses only its own
+row, which says so, and the worker is replaced. Each result is written atomically as
+soon as it is known, so `--resume` after an interruption grades only what is missing
+or failed, exactly once.
 
     OUT/graded/<submission>.json    the project's own result (`results.SubmissionResult`), read by --resume
     OUT/results/<submission>.json   the same as Gradescope's results.json
@@ -12,13 +14,16 @@ only what is missing, exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
+import select
 import signal
 import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from rich.console import Console
@@ -35,6 +40,8 @@ from .submission import submission_key
 
 GRADED_DIR = "graded"
 RESULTS_DIR = "results"
+#: The most bytes of one worker's answer: a submission's results JSON (verdicts are capped).
+MAX_ANSWER_BYTES = 64 * 1024**2
 
 
 def submissions_in(directory: Path) -> list[Path]:
@@ -42,36 +49,92 @@ def submissions_in(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
 
 
-def grade_one(entry: Path, assignment_id: str | None, timeout: float, insecure: bool = False) -> SubmissionResult:
-    """Run `grade run ENTRY --format results` in a worker process; never raises."""
-    command = [sys.executable, "-m", "autograder", "run", str(entry), "--format", "results"]
-    if assignment_id:
-        command += ["--assignment", assignment_id]
-    if insecure:
-        command.append("--insecure")
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=_die_with_batch)
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return SubmissionResult(entry.name, status=f"grading did not finish within {timeout:g} s")
-    if process.returncode < 0:
-        return SubmissionResult(entry.name,
-                                status=f"the grading process was killed by {signal.Signals(-process.returncode).name}")
-    if process.returncode != 0:
-        message = stderr.decode("utf-8", "replace").strip().splitlines()
-        return SubmissionResult(entry.name,
-                                status=message[-1] if message else f"grader exited with status {process.returncode}")
-    try:
-        result = from_json(json.loads(stdout))
-    except (ValueError, TypeError):
-        return SubmissionResult(entry.name, status="the grader's output was not a result")
-    result.submission = entry.name
-    result.extra["seconds"] = round(time.monotonic() - started, 2)
-    return result
+class Worker:
+    """One long-lived `python -m autograder.worker` process, started on first use and after it dies."""
+
+    def __init__(self, insecure: bool = False) -> None:
+        self.insecure = insecure
+        self._process: subprocess.Popen | None = None
+        self._buffer = b""
+
+    def grade(self, entry: Path, assignment_id: str | None, timeout: float) -> SubmissionResult:
+        """Grade `entry` within `timeout` seconds; never raises."""
+        started = time.monotonic()
+        try:
+            process = self._start()
+            job = {"path": str(entry.resolve()), "name": entry.name, "assignment": assignment_id,
+                   "insecure": self.insecure}
+            assert process.stdin is not None
+            process.stdin.write(json.dumps(job).encode() + b"\n")
+            process.stdin.flush()
+            line = self._read_line(started + timeout)
+        except TimeoutError:
+            self.stop()
+            return SubmissionResult(entry.name, status=f"grading did not finish within {timeout:g} s")
+        except (OSError, EOFError):
+            return SubmissionResult(entry.name, status=self._death())
+        try:
+            result = from_json(json.loads(line))
+        except (ValueError, TypeError):
+            self.stop()
+            return SubmissionResult(entry.name, status="the grader's output was not a result")
+        result.submission = entry.name
+        result.extra["seconds"] = round(time.monotonic() - started, 2)
+        return result
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._buffer = b""
+            self._process = subprocess.Popen([sys.executable, "-m", "autograder.worker"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                             start_new_session=True, preexec_fn=_die_with_batch)
+            assert self._process.stderr is not None
+            threading.Thread(target=_drain, args=(self._process.stderr,), daemon=True).start()
+        return self._process
+
+    def _read_line(self, deadline: float) -> bytes:
+        assert self._process is not None and self._process.stdout is not None
+        fd = self._process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if select.select([fd], [], [], remaining)[0]:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise EOFError
+                self._buffer += chunk
+                if len(self._buffer) > MAX_ANSWER_BYTES:
+                    raise EOFError
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
+
+    def _death(self) -> str:
+        """Why the worker stopped answering, once it is gone."""
+        process = self._process
+        self.stop()
+        status = process.returncode if process is not None else None
+        if status is not None and status < 0:
+            return f"the grading process was killed by {signal.Signals(-status).name}"
+        return f"the grading process exited with status {status}"
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def _drain(stream) -> None:
+    """Read a worker's standard error so that it never blocks on a full pipe (it holds only warnings)."""
+    with contextlib.suppress(OSError, ValueError):
+        while stream.read(1 << 16):
+            pass
 
 
 def _die_with_batch() -> None:
@@ -107,20 +170,46 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     todo = []
     for entry in entries:
         kept = _read(output / GRADED_DIR / f"{submission_key(entry.name)}.json") if resume else None
-        if kept is not None and kept.submission == entry.name:  # a result of this very submission, no other
+        # a graded result of this very submission, no other; one that failed is graded again
+        if kept is not None and kept.submission == entry.name and kept.graded:
             results[entry.name] = kept
         else:
             todo.append(entry)
     columns = (TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
+    pending: queue.Queue[Path] = queue.Queue()
+    for entry in todo:
+        pending.put(entry)
+    done: queue.Queue[tuple[Path, SubmissionResult]] = queue.Queue()
+
+    def work() -> None:
+        worker = Worker(insecure)
+        try:
+            while True:
+                try:
+                    entry = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    result = worker.grade(entry, assignment_id, timeout)
+                except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
+                    worker.stop()
+                    result = SubmissionResult(entry.name, status=f"the grader failed: {exc!r}"[:500])
+                done.put((entry, result))
+        finally:
+            worker.stop()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(todo)))]
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(entries), completed=len(entries) - len(todo))
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, entry, assignment_id, timeout, insecure): entry for entry in todo}
-            for future in as_completed(futures):
-                entry = futures[future]
-                results[entry.name] = save(future.result(), output)
-                progress.update(task, advance=1, description=entry.name)
+        for thread in threads:
+            thread.start()
+        for _ in todo:
+            entry, result = done.get()
+            results[entry.name] = save(result, output)
+            progress.update(task, advance=1, description=entry.name)
+        for thread in threads:
+            thread.join()
     ordered = [results[e.name] for e in entries]
     for result in ordered:  # a resumed batch may have been killed between a result's two files
         path = output / RESULTS_DIR / f"{submission_key(result.submission)}.json"

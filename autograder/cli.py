@@ -85,27 +85,18 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insec
 
 def _refuse_if_exposed(assignment_ids: list[str]) -> None:
     """Refuse to grade where the student's code could read the secrets it is graded against."""
-    from .sandbox.isolation import exposed
+    from .grading import exposure
 
-    root = course.course_dir()
-    secrets = [p for p in exposed(root) if any(a in p.parts or p.stem == a for a in assignment_ids)]
-    if secrets and course.has_hidden_tests(assignment_ids):
-        raise click.UsageError(
-            f"the student's code could read {secrets[0]} here (no bubblewrap view, and no uid of its own that "
-            f"cannot read the course): install bubblewrap (`sh scripts/install.sh` as root), make the course "
-            f"unreadable to others (`chmod -R o-rwx {root}`) and grade as root, or pass --insecure to grade "
-            f"anyway (the results then say so)")
+    if problem := exposure(assignment_ids):
+        raise click.UsageError(problem)
 
 
 def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None,
             insecure: bool = False, public_only: bool = False) -> None:
-    from .sandbox.isolation import probe
     from .scoring import total
+    from .worker import sandbox_description
 
-    layers = probe()
-    sandbox = layers.describe()
-    if insecure:
-        sandbox["insecure"] = "graded with --insecure: the student's code may have read the course's secrets"
+    sandbox = sandbox_description(insecure)
     if output_format == "json":
         from .reports.gradescope import gradescope_json
 
@@ -120,7 +111,7 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
 
         console = _console()
         print_results(results, console, public_only=public_only)
-        for note in layers.notes:
+        for note in sandbox["notes"]:
             console.print(f"[dim]sandbox: {note}[/]")
     score, _ = total(results)
     if min_score is not None and score < min_score:

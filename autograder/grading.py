@@ -25,6 +25,7 @@ from .submission import Submission
 
 if TYPE_CHECKING:
     from .calls import Student, Transport
+    from .sandbox.templates import Templates
     from .testing import TestCase
 
 _monotonic = time.monotonic
@@ -38,9 +39,10 @@ def seed_for(assignment_id: str, test_name: str) -> int:
     return zlib.crc32(f"{assignment_id}/{test_name}".encode())
 
 
-def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None) -> list[
-        AssignmentResult]:
-    """Grade every assignment found in `submission` (or those in `only`), in course order."""
+def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
+                     templates: Templates | None = None) -> list[AssignmentResult]:
+    """Grade every assignment found in `submission` (or those in `only`), in course order; with
+    `templates` (a long-lived worker's), each student process is forked from a warm one."""
     chosen = [a for a in course.all_assignments().values()
               if a.id in submission.sources and (not only or a.id in only)]
     readable = [a for a in chosen if submission.sources[a.id].text is not None]
@@ -49,7 +51,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     # The first assignment's process starts now, so that its start-up overlaps the grader's own
     # imports (numpy, the tests). Never more than one at a time: they share this worker's sandbox
     # uid, and closing one sweeps every process of that uid.
-    first = _sandbox(readable[0], submission.sources[readable[0].id].text) if readable else None
+    first = _sandbox(readable[0], submission.sources[readable[0].id].text, templates) if readable else None
     if first is not None:
         first.spawn()
     results = []
@@ -58,7 +60,8 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
         if source.text is None:
             results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
         else:
-            sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text)
+            sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text,
+                                                                                    templates)
             results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox))
         results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return results
@@ -67,6 +70,19 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
 #: The grader's own modules that grading and reporting import after the student's process started.
 GRADER_MODULES = ("autograder.verdicts", "autograder.checks", "autograder.calls", "autograder.results",
                   "autograder.reports.wording", "autograder.reports.gradescope", "autograder.reports.terminal")
+
+
+def exposure(assignment_ids: list[str]) -> str | None:
+    """Why grading these assignments here would let the student's code read the secrets it is graded
+    against (no bubblewrap view, no uid of its own that cannot read the course), or None."""
+    root = course.course_dir()
+    secrets = [p for p in isolation.exposed(root) if any(a in p.parts or p.stem == a for a in assignment_ids)]
+    if not secrets or not course.has_hidden_tests(assignment_ids):
+        return None
+    return (f"the student's code could read {secrets[0]} here (no bubblewrap view, and no uid of its own that "
+            f"cannot read the course): install bubblewrap (`sh scripts/install.sh` as root), make the course "
+            f"unreadable to others (`chmod -R o-rwx {root}`) and grade as root, or pass --insecure to grade "
+            f"anyway (the results then say so)")
 
 
 def _preload(assignments: list[Assignment], hidden: bool) -> None:
@@ -80,8 +96,20 @@ def _preload(assignments: list[Assignment], hidden: bool) -> None:
             course.reference(assignment.id, assignment.directory.parent.parent)
 
 
-def _sandbox(assignment: Assignment, source: str) -> Sandbox:
-    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=_packages(assignment))
+def _sandbox(assignment: Assignment, source: str, templates: Templates | None = None) -> Sandbox:
+    from .sandbox.templates import TemplateError
+
+    preload = _packages(assignment)
+    try:
+        template = templates.get(preload) if templates is not None else None
+    except TemplateError:  # started cold instead: slower, as safe
+        template = None
+    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=preload, template=template)
+
+
+def preloads() -> list[tuple[str, ...]]:
+    """The sets of packages the course's student processes preload, in course order: the templates a worker needs."""
+    return list(dict.fromkeys(_packages(a) for a in course.all_assignments().values()))
 
 
 def _packages(assignment: Assignment) -> tuple[str, ...]:
@@ -99,7 +127,9 @@ def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
     sandbox = sandbox or _sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load
-        return run_tests(assignment, sandbox, hidden=hidden)
+        result = run_tests(assignment, sandbox, hidden=hidden)
+        result.student_seconds = round(sandbox.student_seconds, 4)
+        return result
 
 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
@@ -148,13 +178,25 @@ def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[
     wanted = inspect.signature(case.function).parameters
     available = {
         "student": lambda: student,
-        "ref": lambda: course.reference(assignment.id, assignment.directory.parent.parent),
+        "ref": lambda: LazyReference(assignment),
         "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
     }
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise TypeError(f"test {case.name} asks for unknown fixtures {unknown}")
     return {name: available[name]() for name in wanted}
+
+
+class LazyReference:
+    """The `ref` fixture: the assignment's reference module, imported on first use. A test that calls
+    the student first and fails there (an untouched template) never pays for importing it (torch)."""
+
+    def __init__(self, assignment: Assignment) -> None:
+        self._assignment = assignment
+
+    def __getattr__(self, name: str) -> Any:
+        module = course.reference(self._assignment.id, self._assignment.directory.parent.parent)
+        return getattr(module, name)
 
 
 def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str]:

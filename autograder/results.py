@@ -93,6 +93,7 @@ class AssignmentResult:
     title: str
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    student_seconds: float = 0.0  # spent in the student's process: importing it and answering calls
 
     @property
     def score(self) -> float:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from autograder.batch import run_batch
@@ -63,3 +65,53 @@ def test_a_submission_whose_grading_must_be_killed_still_gets_a_row(tmp_path):
     assert table["student00"]["total"] == "8"
     assert json.loads((tmp_path / "out" / "results" / "stuck.py.json").read_text())["submission"] == "stuck.py"
     assert len(documents) == 3
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The `python -m autograder.worker` processes started by process `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                command = f.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid and b"autograder.worker" in command:
+            found.append(int(entry))
+    return found
+
+
+def test_a_worker_killed_mid_grade_costs_only_the_submission_in_flight_and_resume_regrades_it(tmp_path):
+    submissions = make_class(tmp_path / "in", 4)
+    slow = SOLUTION.read_text() + "\nimport time\ntime.sleep(4)\n"  # at import: long enough to be caught
+    (submissions / "student02.py").write_text(slow)
+    output = tmp_path / "out"
+    killed = []
+
+    def kill_the_worker_grading_student02():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            if len(list((output / "graded").glob("*.json"))) == 2:  # student00 and 01 done: 02 is in flight
+                for worker in _workers_of(os.getpid()):
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_worker_grading_student02)
+    killer.start()
+    run_batch(submissions, output, jobs=1, assignment_id="linear_regression")
+    killer.join()
+    assert killed
+    table = rows(output)
+    assert table["student02"]["status"] == "error: the grading process was killed by SIGKILL"
+    assert [table[f"student{i:02d}"]["total"] for i in (0, 1, 3)] == ["8", "0", "0"]  # the next worker went on
+    done = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
+
+    run_batch(submissions, output, jobs=1, resume=True, assignment_id="linear_regression")
+
+    after = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
+    assert sorted(after) == sorted(done) == [f"student{i:02d}.py.json" for i in range(4)]
+    assert {name for name in after if after[name] != done[name]} == {"student02.py.json"}
+    assert rows(output)["student02"]["total"] == "8" and rows(output)["student02"]["status"] == "graded"

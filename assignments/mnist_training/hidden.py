@@ -165,11 +165,10 @@ def mnist_setting():
     GPU when there is one."""
     import os
 
-    import torch
-
+    from autograder import cuda as devices
     from autograder.datasets import mnist
 
-    cuda = torch.cuda.is_available()
+    cuda = devices.available()
     folder = os.path.realpath(mnist.mnist_dir())  # the sandbox binds $MNIST_DIR's files at their real path
     stems = [stem for pair in mnist.MNIST_FILES.values() for stem in pair]
     if cuda and os.environ.get(mnist.MNIST_DIR_ENV) and not mnist.missing_files(Path(folder), stems):

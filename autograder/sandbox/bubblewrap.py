@@ -50,13 +50,23 @@ def _readable_roots() -> list[str]:
     return roots
 
 
-def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = False,
-         runtime_dir: Path = RUNTIME_DIR) -> list[str]:
-    """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root)."""
+#: What a warm template keeps of root's capabilities, for its children to make their namespaces and
+#: mounts and switch uid (`runtime/confine.py`); every child drops them all before student code runs.
+TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
+
+
+def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: bool = False,
+         runtime_dir: Path = RUNTIME_DIR, template: bool = False) -> list[str]:
+    """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root).
+
+    With `template`, the view of a warm template (the grader is root): no scratch files of its own, the
+    scratch folder left for each child to mount afresh, and the capabilities its children need to
+    confine themselves; each child makes its own cgroup namespace after joining its cgroup.
+    """
     bwrap = find()
     assert bwrap is not None
     args = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox",
+            "--unshare-uts", *([] if template else ["--unshare-cgroup-try"]), "--hostname", "sandbox",
             "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind-try", "/sys", "/sys",
             "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
     for link in ("bin", "lib", "lib64", "sbin"):
@@ -82,7 +92,13 @@ def wrap(command: list[str], workdir: Path, *, uid: int | None, probing: bool = 
         args += ["--remount-ro", package]
     for device in sorted(glob.glob("/dev/nvidia*")):
         args += ["--dev-bind", device, device]
+    if template:
+        args += ["--dir", SCRATCH, "--chdir", SCRATCH, "--cap-drop", "ALL"]
+        for capability in TEMPLATE_CAPABILITIES:
+            args += ["--cap-add", capability]
+        return [*args, "--", *command]
     if not probing:
+        assert workdir is not None
         args += ["--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
         for item in sorted(workdir.iterdir()):
             args += ["--ro-bind", str(item), f"{SCRATCH}/{item.name}"]

@@ -133,6 +133,18 @@ def exposed(course: Path) -> list[Path]:
     return secrets if not layers.user else [p for p in secrets if readable_by_others(p)]
 
 
+_PASSED_THROUGH = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")
+
+
+def child_environment(home: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The child's whole environment: one thread per library, a fixed hash seed, and of the grader's
+    own environment only the few variables a GPU needs."""
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+            "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1",
+            **{k: os.environ[k] for k in _PASSED_THROUGH if k in os.environ}, **(extra or {})}
+
+
 def drop_to(command: list[str], uid: int) -> list[str]:
     """`command` run as `uid` without bubblewrap (setpriv: no groups, no capabilities)."""
     return bubblewrap.setpriv(uid) + command

@@ -8,28 +8,30 @@ that call it. A sandbox holds, for its whole life, a uid of its own (as root), a
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cgroups, isolation, uids
+from . import cgroups, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
 from .runtime import protocol
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
-from .sweep import processes_of, sweep
+from .sweep import kill_uid, processes_of, sweep
+from .templates import Template, TemplateChild, TemplateError
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
 OUTPUT_FILE = "output.txt"
 MAX_STALE_LINES = 100
+#: Seconds to wait for a process that closed its channel to end, and for a killed one to be reaped.
+EXIT_WAIT, KILL_WAIT = 2.0, 5.0
 #: Wall-clock seconds for the runtime to start (interpreter, numpy), before any student code runs:
 #: not charged to the student's import budget.
 START_TIMEOUT = 60.0
@@ -54,29 +56,25 @@ class Limits:
         return self.memory_bytes or self.data_bytes or 4 * 1024**3
 
 
-_PASSED_THROUGH = ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES")
-
-
-def _passed_through() -> dict[str, str]:
-    """The few variables a GPU needs; nothing else of the grader's environment reaches the child."""
-    return {k: os.environ[k] for k in _PASSED_THROUGH if k in os.environ}
-
-
 class Sandbox:
-    """A child process running `source` as module `module_name` under `limits`."""
+    """A child process running `source` as module `module_name` under `limits`: started cold, or
+    forked from a warm `template` that has `preload` imported already."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
-                 extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",)) -> None:
+                 extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",),
+                 template: Template | None = None) -> None:
         self.source = source
         self.module_name = module_name
         self.limits = limits
         self.extra_env = extra_env or {}
-        self.preload = preload  # what the runtime imports before the student's code (not timed as theirs)
+        self.preload = template.preload if template is not None else preload  # not timed as the student's
+        self.template = template
         self.load_failure: SandboxError | None = None
         self.starts = 0
+        self.student_seconds = 0.0  # wall-clock time from each request sent to its answer (imports included)
         self.uid: int | None = None
         self._report: dict | None = None
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen | TemplateChild | None = None
         self._channel: Channel | None = None
         self._workdir: Path | None = None
         self._cgroup: cgroups.Cgroup | None = None
@@ -101,20 +99,22 @@ class Sandbox:
             self._cgroup.remove()
             self._cgroup = None
         if self.uid is not None:
-            uids.release(self.uid)
+            uids.release(self.uid, clean=sweep(self.uid))
             self.uid = None
 
     def spawn(self) -> None:
         """Start the child without waiting for it to import the submission, so that the
         grader's own work (loading tests) overlaps with the child's start-up."""
         if self._process is None and self.load_failure is None:
-            self._spawn()
+            with contextlib.suppress(SandboxError):  # kept as `load_failure`, reported with the first test
+                self._spawn()
 
     def _prepare(self, layers: isolation.Layers) -> None:
         """What the sandbox keeps across restarts: its uid, cgroup and scratch folder."""
         if self.uid is None and layers.user:
             self.uid = uids.allocate()
-            sweep(self.uid)  # whatever a killed grader left running under it
+            if not uids.is_clean(self.uid):
+                sweep(self.uid)  # whatever a killed grader left running under it
         if self._cgroup is None and layers.cgroup:
             settings = cgroups.Settings(self.limits.cgroup_memory, self.limits.processes, self.limits.cpus)
             self._cgroup = cgroups.Cgroup(layers.cgroup, settings)
@@ -139,24 +139,18 @@ class Sandbox:
             # RLIMIT_NPROC counts every process of the user (root is exempt): allow the grader's own on top
             limits["processes"] = 0 if os.geteuid() == 0 else processes_of(os.geteuid()) + limits["processes"]
         home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
-        runtime = isolation.runtime_for(self.uid, layers)
-        command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(request_read),
-                   str(response_write), source_path.name, self.module_name,
-                   json.dumps({**limits, "preload": list(self.preload)})]
-        if layers.filesystem:
-            command = isolation.wrap(command, self._workdir, uid=self.uid, runtime_dir=runtime)
-        elif self.uid is not None:
-            command = isolation.drop_to(command, self.uid)
+        env = isolation.child_environment(home, self.extra_env)
+        start = launch.Launch(layers, self.module_name, source_path, self._workdir, self.uid, self._cgroup, env,
+                              limits, self.preload, request_read, response_write, output.fileno())
         try:
-            self._process = subprocess.Popen(
-                command, cwd=self._workdir, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, pass_fds=(request_read, response_write),
-                start_new_session=True, close_fds=True,
-                preexec_fn=self._cgroup.enter if self._cgroup is not None else None,
-            )
+            if self.template is not None:
+                self._process = launch.fork_warm(start, self.template)
+            else:
+                self._process = launch.start_cold(start)
+        except (TemplateError, OSError) as exc:
+            self._kill()
+            self.load_failure = GraderError(f"the student's process could not start: {exc}")
+            raise self.load_failure from None
         finally:
             os.close(request_read)
             os.close(response_write)
@@ -168,7 +162,11 @@ class Sandbox:
     def _await_load(self) -> None:
         self._await_start()
         try:
-            report = self._receive(0, _monotonic() + self.limits.load_timeout, "importing your module")
+            started = _monotonic()
+            try:
+                report = self._receive(0, started + self.limits.load_timeout, "importing your module")
+            finally:
+                self.student_seconds += _monotonic() - started
             if isinstance(report, RemoteError):
                 raise protocol.ProtocolError(f"it was an error ({report.message})")
             self._report = protocol.read_load_report(report)
@@ -208,15 +206,15 @@ class Sandbox:
         process, self._process = self._process, None
         if process is None:
             return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait()
+        launch.kill_group(process)
         if self._cgroup is not None:
             self._cgroup.kill()
-        if self.uid is not None:
-            sweep(self.uid)
+        elif self.uid is not None:
+            kill_uid(self.uid)  # the cgroup holds every process it started; without one, its uid does
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=KILL_WAIT)
+        if isinstance(process, TemplateChild):
+            process.template.forget(process.pid)
         if self._channel is not None:
             self._channel.close()
             self._channel = None
@@ -261,13 +259,16 @@ class Sandbox:
         request_id = self._next_id
         self._next_id += 1
         deadline = _monotonic() + timeout
+        started = _monotonic()
         try:
             self._channel.send(protocol.dumps({"id": request_id, **message}), deadline)
+            return self._receive(request_id, deadline, doing)
         except Timeout:
             raise self._timed_out("receiving its arguments") from None
         except Closed:
             raise self._exited(doing) from None
-        return self._receive(request_id, deadline, doing)
+        finally:
+            self.student_seconds += _monotonic() - started
 
     def _receive(self, request_id: int, deadline: float, doing: str) -> Any:
         """The answer to request `request_id`, decoded within its budgets and before `deadline`.
@@ -311,7 +312,12 @@ class Sandbox:
 
     def _exited(self, doing: str) -> ChildExited:
         process = self._process
-        status = process.wait() if process is not None else None
+        try:
+            status = process.wait(timeout=EXIT_WAIT) if process is not None else None
+        except subprocess.TimeoutExpired:  # the channel closed, but the process lives on
+            self._kill()
+            return ChildExited(f"your code closed the grader's channel while {doing} (did it close file "
+                               f"descriptors it had not opened?), so its process was stopped")
         out_of_memory = self._cgroup is not None and self._cgroup.out_of_memory()
         self._kill()
         if status is not None and status < 0:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import glob
 import os
 import signal
 import time
@@ -20,16 +19,29 @@ _IPC = (("shm", "shmctl"), ("sem", "semctl"), ("msg", "msgctl"))
 
 
 def _pids_of(uid: int) -> list[int]:
-    """Live (not zombie) processes whose real uid is `uid`."""
+    """Live (not zombie) processes whose real uid is `uid`.
+
+    A process's /proc folder belongs to its effective uid, which a sandbox (no capabilities) cannot
+    make differ from its real one: one stat per process finds the candidates, and only their
+    status is read.
+    """
     pids = []
-    for status in glob.glob("/proc/[0-9]*/status"):
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return pids
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
         try:
-            with open(status) as f:
+            if entry.stat(follow_symlinks=False).st_uid != uid:
+                continue
+            with open(f"/proc/{entry.name}/status") as f:
                 fields = dict(line.split(":", 1) for line in f if ":" in line)
         except OSError:
             continue
         if fields.get("Uid", "").split()[:1] == [str(uid)] and not fields.get("State", "").strip().startswith("Z"):
-            pids.append(int(status.split("/")[2]))
+            pids.append(int(entry.name))
     return pids
 
 
@@ -38,17 +50,21 @@ def processes_of(uid: int) -> int:
     return len(_pids_of(uid))
 
 
-def kill_uid(uid: int, patience: float = 2.0) -> None:
+def kill_uid(uid: int, patience: float = 2.0) -> bool:
     """SIGKILL every process owned by `uid` until none is left: whatever escaped the namespaces
-    or the process group (a fork flood may still be forking while the first signals land)."""
+    or the process group (a fork flood may still be forking while the first signals land).
+    Returns whether none is left."""
     deadline = time.monotonic() + patience
-    while (pids := _pids_of(uid)) and time.monotonic() < deadline:
+    while pids := _pids_of(uid):
+        if time.monotonic() >= deadline:
+            return False
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        time.sleep(0.01)
+        time.sleep(0.002)
+    return True
 
 
 def remove_ipc(uid: int) -> int:
@@ -71,8 +87,9 @@ def remove_ipc(uid: int) -> int:
     return removed
 
 
-def sweep(uid: int) -> None:
-    """Kill every process of `uid` and remove its IPC objects."""
-    kill_uid(uid)
+def sweep(uid: int) -> bool:
+    """Kill every process of `uid` and remove its IPC objects; return whether nothing is left running."""
+    clean = kill_uid(uid)
     with contextlib.suppress(OSError, AttributeError):
         remove_ipc(uid)
+    return clean

@@ -5,6 +5,10 @@ whichever grader (process, batch, machine user) started them. A uid is held by a
 `flock` on a file named after it; the lock dies with the process that holds it, so a killed
 grader frees its uids, and whatever it left running under one is swept by the next holder.
 Only a root grader gives its children uids of their own.
+
+A long-lived grader (a batch or cluster worker) keeps the uids it released clean, lock held,
+and hands them out again: one that nothing runs under since its last sweep needs no sweep
+before its next sandbox.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ COUNT = 20000
 LOCK_DIR = Path("/run/grade-sandbox-uids")
 
 _held: dict[int, int] = {}  # uid -> the descriptor whose lock holds it
+_dirty: set[int] = set()  # held uids not swept since they were locked
+_clean: list[int] = []  # held uids that were swept clean when released, ready to hand out again
 
 
 def allocate() -> int:
     """A uid no other sandbox on this machine holds; hold it until `release`."""
+    if _clean:
+        return _clean.pop()
     LOCK_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     start = (os.getpid() * 7919) % COUNT  # graders start their search in different places
     for step in range(COUNT):
@@ -36,12 +44,24 @@ def allocate() -> int:
             os.close(fd)
             continue
         _held[uid] = fd
+        _dirty.add(uid)  # another grader may have left processes under it
         return uid
     raise RuntimeError(f"all {COUNT} sandbox uids are in use")
 
 
-def release(uid: int) -> None:
-    """Let another sandbox have `uid` (its processes must be gone by now)."""
+def is_clean(uid: int) -> bool:
+    """Whether `uid` was handed out again after a release that found it clean (no sweep needed)."""
+    return uid in _held and uid not in _dirty
+
+
+def release(uid: int, *, clean: bool = False) -> None:
+    """Let another sandbox have `uid` (its processes must be gone by now). A `clean` uid, which
+    nothing runs under, stays held by this process for its next sandbox."""
+    if clean and uid in _held:
+        _dirty.discard(uid)
+        _clean.append(uid)
+        return
     fd = _held.pop(uid, None)
+    _dirty.discard(uid)
     if fd is not None:
         os.close(fd)  # closing the descriptor releases its lock

@@ -4,6 +4,8 @@ Started by the grader's `runner` as
 
     python -I -B -u RUNTIME/__main__.py REQUEST_FD RESPONSE_FD SOURCE_FILE MODULE_NAME LIMITS_JSON
 
+or forked from a warm template (`template.py`), which calls `run` once the child is confined.
+
 It knows nothing of expected values, tests, references or scores. On the response
 channel it first says that the runtime started (or why it could not: the grader's
 failure, never the student's), then reports how importing the submission went
@@ -18,6 +20,7 @@ import os
 import resource
 import signal
 from collections.abc import Callable
+from typing import BinaryIO
 
 from . import protocol
 from .errors import GRADER
@@ -52,6 +55,28 @@ def apply_limits(limits: dict[str, int]) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
+def warm_up(preload: list[str]) -> None:
+    """Import the framework's packages, and with torch take one tiny training step with each common
+    optimizer: torch's first optimizer step and DataLoader pull in seconds of lazy imports, which
+    would otherwise be charged to the first test that trains."""
+    for package in preload:
+        importlib.import_module(package)
+    if "torch" not in preload:
+        return
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    batches = DataLoader(TensorDataset(torch.zeros(4, 4), torch.zeros(4, dtype=torch.long)), batch_size=2)
+    for optimizer in (torch.optim.SGD(model.parameters(), lr=0.1), torch.optim.Adam(model.parameters())):
+        for x, y in batches:
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+    with torch.no_grad():
+        model(torch.zeros(1, 4)).argmax(dim=1)
+
+
 def serve(session: Session, requests: object, respond: Callable[[bytes], object]) -> None:
     """Answer each request line until the channel closes."""
     for line in requests:
@@ -61,18 +86,21 @@ def serve(session: Session, requests: object, respond: Callable[[bytes], object]
 def main(argv: list[str]) -> None:
     request_fd, response_fd = int(argv[0]), int(argv[1])
     path, name, limits = argv[2], argv[3], json.loads(argv[4])
-    requests = os.fdopen(request_fd, "rb")
     response = os.fdopen(response_fd, "wb", buffering=0)
     try:
         apply_limits(limits)
         # The framework's own imports, before any student code: never charged to the student's import
         # budget (torch's first import on a cold disk takes many seconds), and done before any
         # monkeypatching could change them.
-        for package in limits.get("preload", ["numpy"]):
-            importlib.import_module(package)
+        warm_up(limits.get("preload", ["numpy"]))
     except BaseException as exc:  # noqa: BLE001 - a runtime that cannot start is the grader's failure
         response.write(protocol.dumps({"id": 0, "ok": False, "error": error_data(exc, GRADER)}))
         return
+    run(os.fdopen(request_fd, "rb"), response, path, name)
+
+
+def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
+    """Say the runtime started, load the submission at `path` as module `name`, then serve requests."""
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
     module, report = load_module(path, name)
     response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))

@@ -1,0 +1,278 @@
+"""Warm templates of the student's process, kept by a long-lived grader (a batch or cluster worker).
+
+Starting the student's process costs an interpreter, numpy and, for four assignments, torch:
+0.3 to 1.7 s, against milliseconds for the tests of an untouched template. A `Template` pays
+it once: the runtime (`runtime/template.py`) starts in the same bubblewrap view as a cold child,
+imports the packages, and then forks one child per sandbox on request. The fork enters that
+sandbox's own isolation before any student code runs (`runtime/confine.py`): its cgroup, mount,
+network, IPC and UTS namespaces, a fresh scratch folder, /tmp and /dev/shm, its channel and
+output file, its environment, its uid with no capabilities, and its rlimits. No student code
+ever runs in the template, so every child starts from the same clean state.
+
+Templates are used where both the view and the uid switch can be made inside it (a root grader
+with bubblewrap) or where there is no view to make (no bubblewrap: the child then confines
+itself as a cold child is confined); a grader that is not root but has bubblewrap starts cold
+children (`Templates.get` returns None).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import isolation
+from .uids import BASE_UID
+
+_monotonic = time.monotonic
+
+#: Seconds for a template to import its packages (torch on a cold disk is slow).
+START_TIMEOUT = 120.0
+#: Seconds for the template to answer a spawn or report an exit it was asked about.
+REPLY_TIMEOUT = 10.0
+
+
+class TemplateError(RuntimeError):
+    """The template could not start or fork: the grader's failure, never the student's."""
+
+
+class TemplateChild:
+    """One child forked by a template: the `subprocess.Popen` surface the sandbox uses.
+
+    Its pid is the template's view of it (inside bubblewrap, a PID namespace of its own):
+    signals go through the template; the cgroup and the uid sweep reach it from outside too.
+    """
+
+    def __init__(self, template: Template, pid: int) -> None:
+        self.template = template
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.template.collect(0.0)
+            self.returncode = self.template.returncode(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """The exit status as `Popen.returncode` gives it (negative: killed by that signal)."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        while self.poll() is None:
+            if not self.template.alive():
+                self.returncode = -signal.SIGKILL  # the template took its children with it
+                break
+            remaining = None if deadline is None else deadline - _monotonic()
+            if remaining is not None and remaining <= 0:
+                raise subprocess.TimeoutExpired(f"template child {self.pid}", timeout or 0)
+            self.template.collect(0.5 if remaining is None else min(remaining, 0.5))
+        assert self.returncode is not None
+        return self.returncode
+
+    def kill_group(self) -> None:
+        """SIGKILL the child's process group."""
+        if self.returncode is None:
+            self.template.send({"op": "kill", "pid": self.pid})
+
+
+class Template:
+    """A warm template with `preload` imported; `spawn` forks a confined child from it."""
+
+    def __init__(self, preload: tuple[str, ...]) -> None:
+        self.preload = preload
+        self.layers = isolation.probe()
+        self._socket: socket.socket | None = None
+        self._process: subprocess.Popen | None = None
+        self._log: Path | None = None
+        self._replies: list[dict[str, Any]] = []
+        self._exits: dict[int, int] = {}
+        self._ready = False
+
+    # lifecycle -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the template and wait until it has imported its packages."""
+        self.launch()
+        self.await_ready()
+
+    def launch(self) -> None:
+        """Start the template's process without waiting for its imports (`await_ready` does)."""
+        if self._process is not None:
+            return
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        runtime = isolation.runtime_for(BASE_UID if self.layers.user else None, self.layers)
+        command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), "--template",
+                   str(theirs.fileno()), json.dumps(list(self.preload))]
+        if self.layers.filesystem:
+            command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, template=True)
+        fd, log = tempfile.mkstemp(prefix="grade-template-", suffix=".log")
+        self._log = Path(log)
+        try:
+            self._process = subprocess.Popen(command, env=template_environment(), stdin=subprocess.DEVNULL,
+                                             stdout=fd, stderr=fd, pass_fds=(theirs.fileno(),),
+                                             start_new_session=True, close_fds=True)
+        finally:
+            os.close(fd)
+            theirs.close()
+        self._socket = ours
+        self._ready = False
+
+    def await_ready(self) -> None:
+        """Wait until the launched template has imported its packages; raise TemplateError if it cannot."""
+        if self._ready:
+            return
+        ready = self._reply(START_TIMEOUT, "starting")
+        if not ready.get("ready"):
+            self.close()
+            raise TemplateError(f"the warm template could not start: {ready.get('error', ready)}")
+        if ready.get("threads", 1) != 1:  # fork copies one thread: a second one's locks could be held
+            self.close()
+            raise TemplateError(f"the warm template runs {ready['threads']} threads after its imports")
+        self._ready = True
+
+    @property
+    def launched(self) -> bool:
+        return self._process is not None
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+            self._process = None
+        if self._log is not None:
+            self._log.unlink(missing_ok=True)
+            self._log = None
+
+    # children ------------------------------------------------------------------
+
+    def spawn(self, spec: dict[str, Any], fds: list[int]) -> TemplateChild:
+        """Fork a child confined as `spec` says, given `fds` (see `runtime/template.py`)."""
+        if not self.alive():
+            raise TemplateError(f"the warm template is not running{self._last_words()}")
+        self.send({"op": "spawn", **spec}, fds)
+        reply = self._reply(REPLY_TIMEOUT, "forking")
+        if "pid" not in reply:
+            raise TemplateError(f"the warm template could not fork: {reply.get('error', reply)}")
+        return TemplateChild(self, int(reply["pid"]))
+
+    def send(self, message: dict[str, Any], fds: list[int] = ()) -> None:
+        if self._socket is None:
+            return
+        try:
+            socket.send_fds(self._socket, [json.dumps(message).encode()], list(fds))
+        except OSError as exc:
+            raise TemplateError(f"the warm template is not answering ({exc}){self._last_words()}") from None
+
+    def returncode(self, pid: int) -> int | None:
+        status = self._exits.get(pid)
+        return None if status is None else os.waitstatus_to_exitcode(status)
+
+    def forget(self, pid: int) -> None:
+        self._exits.pop(pid, None)
+
+    def collect(self, timeout: float) -> None:
+        """Read what the template has sent within `timeout` seconds: exits, and replies for `_reply`."""
+        if self._socket is None:
+            return
+        deadline = _monotonic() + timeout
+        while True:
+            ready, _, _ = select.select([self._socket], [], [], max(deadline - _monotonic(), 0))
+            if not ready:
+                return
+            try:
+                data = self._socket.recv(1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                self._socket.close()
+                self._socket = None
+                return
+            message = json.loads(data)
+            if "exited" in message:
+                self._exits[int(message["exited"])] = int(message["status"])
+            else:
+                self._replies.append(message)
+            timeout, deadline = 0.0, _monotonic()  # drain what is there without waiting again
+
+    def _reply(self, timeout: float, doing: str) -> dict[str, Any]:
+        deadline = _monotonic() + timeout
+        while not self._replies:
+            if self._socket is None or _monotonic() >= deadline:
+                raise TemplateError(f"the warm template stopped answering while {doing}{self._last_words()}")
+            self.collect(min(deadline - _monotonic(), 0.5))
+        return self._replies.pop(0)
+
+    def _last_words(self) -> str:
+        if self._log is None or not self._log.exists():
+            return ""
+        lines = self._log.read_text(errors="replace").strip().splitlines()
+        return f": {lines[-1]}" if lines else ""
+
+
+def template_environment() -> dict[str, str]:
+    """The template's environment: what the packages read when they are imported (thread counts,
+    the hash seed). Each child gets its sandbox's own environment in its place."""
+    return isolation.child_environment(home="/")
+
+
+class Templates:
+    """A grader's templates, one per set of preloaded packages, started on first use."""
+
+    def __init__(self) -> None:
+        self._templates: dict[tuple[str, ...], Template] = {}
+
+    @staticmethod
+    def usable() -> bool:
+        """Whether children can be forked from templates here (see the module's docstring)."""
+        layers = isolation.probe()
+        return not layers.filesystem or os.geteuid() == 0
+
+    def prestart(self, preloads: list[tuple[str, ...]]) -> None:
+        """Launch the templates a batch will need, without waiting: their imports overlap the
+        grader's own and the first submissions' grading."""
+        if self.usable():
+            for preload in preloads:
+                self._templates.setdefault(preload, Template(preload)).launch()
+
+    def get(self, preload: tuple[str, ...]) -> Template | None:
+        """The running template for `preload` (restarted if it died), or None where templates are not usable."""
+        if not self.usable():
+            return None
+        template = self._templates.get(preload)
+        if template is None or (template.launched and not template.alive()):
+            if template is not None:
+                template.close()
+            template = self._templates[preload] = Template(preload)
+        try:
+            template.launch()
+            template.await_ready()
+        except TemplateError:
+            del self._templates[preload]
+            raise
+        return template
+
+    def close(self) -> None:
+        for template in self._templates.values():
+            template.close()
+        self._templates.clear()
+
+    def __enter__(self) -> Templates:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,78 @@
+"""A long-lived grader process: submissions one after another, each student process forked warm.
+
+`grade batch` starts `--jobs` of these (`python -m autograder.worker`) and keeps them for the
+whole batch, so the grader's own start-up (the interpreter, numpy, the tests, the references)
+and the student's (the runtime, numpy, torch: `sandbox.templates`) are paid once per worker,
+not once per graded assignment. The batch hands a worker one submission at a time on its
+standard input,
+
+    {"path": "...", "name": "...", "assignment": null | "ID", "insecure": false}
+
+and the worker answers each with one line on its standard output: the submission's result in
+the project's JSON form (`results.to_json`). A worker that dies loses only the submission it
+was grading (see `batch`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import assignments as course
+from .grading import exposure, grade_submission, preloads
+from .loading import SubmissionError, read_submission
+from .results import SubmissionResult, to_json
+from .sandbox import isolation
+from .sandbox.templates import Templates
+
+INSECURE = "graded with --insecure: the student's code may have read the course's secrets"
+
+
+def sandbox_description(insecure: bool = False) -> dict[str, Any]:
+    """What isolated the student's code, for a result's `extra["sandbox"]`."""
+    sandbox = isolation.probe().describe()
+    if insecure:
+        sandbox["insecure"] = INSECURE
+    return sandbox
+
+
+def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insecure: bool = False,
+               templates: Templates | None = None) -> SubmissionResult:
+    """Grade the submission at `path`, hidden tests included, as `grade run` does; never raises for a
+    problem of the submission (its result says what it was)."""
+    known = list(course.all_assignments())
+    try:
+        submission = read_submission(path, known, assignment_id)
+    except SubmissionError as exc:
+        return SubmissionResult(name, status=str(exc))
+    only = [assignment_id] if assignment_id else None
+    if not insecure and (problem := exposure([a for a in submission.sources if not only or a in only])):
+        return SubmissionResult(name, status=problem)
+    results = grade_submission(submission, hidden=True, only=only, templates=templates)
+    return SubmissionResult(name, results, extra={"sandbox": sandbox_description(insecure)})
+
+
+def serve(requests: TextIO, replies: TextIO) -> None:
+    """Grade each submission asked for on `requests`; answer each on `replies`."""
+    with Templates() as templates:
+        templates.prestart(preloads())
+        for line in requests:
+            job = json.loads(line)
+            result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),
+                                insecure=bool(job.get("insecure")), templates=templates)
+            replies.write(json.dumps(to_json(result)) + "\n")
+            replies.flush()
+
+
+def main() -> None:
+    # the replies get standard output to themselves: anything else printed goes to standard error
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(sys.stdin, replies)
+
+
+if __name__ == "__main__":
+    main()
