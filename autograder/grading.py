@@ -81,7 +81,7 @@ def _preload(assignments: list[Assignment], hidden: bool) -> None:
 
 
 def _sandbox(assignment: Assignment, source: str) -> Sandbox:
-    return Sandbox(source, assignment.id, Limits(**assignment.limits))
+    return Sandbox(source, assignment.id, Limits(**assignment.limits), packages=assignment.packages)
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,

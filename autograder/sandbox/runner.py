@@ -63,13 +63,15 @@ def _passed_through() -> dict[str, str]:
 
 
 class Sandbox:
-    """A child process running `source` as module `module_name` under `limits`."""
+    """A child process running `source` as module `module_name` under `limits`; with `packages`, only
+    those third-party packages are installed in its filesystem view (see `packages`)."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, packages: tuple[str, ...] | None = None) -> None:
         self.source = source
         self.module_name = module_name
         self.limits = limits
+        self.packages = packages
         self.extra_env = extra_env or {}
         self.load_failure: SandboxError | None = None
         self.starts = 0
@@ -145,7 +147,8 @@ class Sandbox:
         command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(request_read),
                    str(response_write), source_path.name, self.module_name, json.dumps(limits)]
         if layers.filesystem:
-            command = isolation.wrap(command, self._workdir, uid=self.uid, runtime_dir=runtime)
+            command = isolation.wrap(command, self._workdir, uid=self.uid, runtime_dir=runtime,
+                                     packages=self.packages)
         elif self.uid is not None:
             command = isolation.drop_to(command, self.uid)
         try:
