@@ -7,7 +7,7 @@ only what is missing, exactly once.
 
     OUT/graded/<submission>.json    the project's own result (`results.SubmissionResult`), read by --resume
     OUT/results/<submission>.json   the same as Gradescope's results.json
-    OUT/grades.csv, OUT/reports/    the class's grades and reports
+    OUT/grades.csv, OUT/reports/    the class's grades and reports (OUT/reports/similarity/: alike pairs)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import assignments as course
+from .loading import submissions_in
 from .reports.class_reports import write_class_reports
 from .reports.files import write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
@@ -35,11 +36,6 @@ from .submission import submission_key
 
 GRADED_DIR = "graded"
 RESULTS_DIR = "results"
-
-
-def submissions_in(directory: Path) -> list[Path]:
-    """Each visible file, folder or zip directly under `directory` is one submission."""
-    return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
 
 
 def grade_one(entry: Path, assignment_id: str | None, timeout: float, insecure: bool = False) -> SubmissionResult:
@@ -129,6 +125,11 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     rows = [grades_row(r) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
     write_class_reports(ordered, output, roster, console)
+    if len(entries) > 1:
+        from .similarity.report import write_similarity
+
+        write_similarity(directory, output / "reports" / "similarity", assignment_id=assignment_id,
+                         echo=lambda line: console.print(line, markup=False, highlight=False))
     print_scores(rows, {a: assignments[a].number for a in assignments if any(a in r for r in rows)}, console)
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered

@@ -8,6 +8,25 @@ from __future__ import annotations
 
 import ast
 
+from .sandbox.runtime.loader import chunks
+
+
+def statements(source: str) -> list[ast.stmt]:
+    """The top-level statements of `source`; where it does not parse, those of each top-level chunk that
+    does (as the sandbox's loader salvages it), so that one broken definition hides only itself."""
+    try:
+        return ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    lines = source.splitlines(keepends=True)
+    found: list[ast.stmt] = []
+    for start, end in chunks(lines):
+        try:
+            found += ast.parse("\n" * start + "".join(lines[start:end])).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return found
+
 
 def defined_names(node: ast.stmt) -> list[str]:
     """The names a top-level statement binds, in order: a def's or class's name, the names an

@@ -15,6 +15,9 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
     tests = []
     for result in results:
         notes = "".join(f"note: {note}\n" for note in result.notes)
+        flagged: dict[str, str] = {}
+        for finding in result.forbidden:
+            flagged[finding["question"]] = flagged.get(finding["question"], "") + f"\nnote: {finding['sentence']}"
         for t in result.tests:
             tests.append({
                 "name": f"{result.assignment}: {t.question}: {t.description}",
@@ -23,7 +26,7 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "score": round(t.score, 6),
                 "max_score": round(t.max_score, 6),
                 "status": "passed" if t.passed else "failed",
-                "output": (notes + explain(t)) if not t.passed else "Passed.",
+                "output": (notes + explain(t)) if not t.passed else "Passed." + flagged.get(t.question, ""),
                 "output_format": "text",
                 "visibility": "visible",
                 "tags": [result.assignment, t.question, "public" if t.public else "hidden"],
@@ -32,7 +35,7 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                                 "output_format": "text", "visibility": "visible"}
     document["extra_data"] = {
         "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
-                                       "notes": r.notes} for r in results},
+                                       "notes": r.notes, "forbidden": r.forbidden} for r in results},
         **(extra or {}),
     }
     return document

@@ -33,7 +33,7 @@ def split_statements(source: str, filename: str) -> tuple[list[tuple[int, Any]],
     return compiled, []
 
 
-def _chunks(lines: list[str]) -> list[tuple[int, int]]:
+def chunks(lines: list[str]) -> list[tuple[int, int]]:
     """Line ranges [start, end) that begin at column 0 with code (decorators join their def)."""
     starts: list[int] = []
     for i, line in enumerate(lines):
@@ -50,13 +50,13 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
 
 def _salvage(source: str, filename: str) -> tuple[list[tuple[int, Any]], list[dict]]:
     lines = source.splitlines(keepends=True)
-    chunks = _chunks(lines)
+    pieces = chunks(lines)
     compiled, errors = [], []
     i = 0
-    while i < len(chunks):
-        start = chunks[i][0]
-        for j in range(i, min(i + 4, len(chunks))):
-            end = chunks[j][1]
+    while i < len(pieces):
+        start = pieces[i][0]
+        for j in range(i, min(i + 4, len(pieces))):
+            end = pieces[j][1]
             text = "\n" * start + "".join(lines[start:end])
             try:
                 tree = ast.parse(text, filename)
@@ -69,7 +69,7 @@ def _salvage(source: str, filename: str) -> tuple[list[tuple[int, Any]], list[di
             i = j + 1
             break
         else:
-            end = chunks[i][1]
+            end = pieces[i][1]
             chunk_error = _first_error("\n" * start + "".join(lines[start:end]), filename) or error
             errors.append({
                 "line": chunk_error.lineno or start + 1,
