@@ -10,12 +10,15 @@ lines broken differently.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
+from autograder.batch import run_batch
 from autograder.cli import main
 from autograder.similarity.compare import compare_class
 from autograder.similarity.normalise import normalise
@@ -116,3 +119,13 @@ def test_a_submission_that_cannot_be_read_is_named_and_the_rest_compared(tmp_pat
     (comparison, _) = compare_class(tmp_path)
     assert "broken.zip" in comparison.skipped
     assert {comparison.pairs[0].a.name, comparison.pairs[0].b.name} == COPIED
+
+
+def test_grade_batch_writes_the_similarity_report_among_its_class_reports(tmp_path):
+    (tmp_path / "in").mkdir()
+    for student in ("ana", "dev", "gus"):
+        shutil.copy(CLASS / student / "linear_regression.py", tmp_path / "in" / f"{student}.py")
+    run_batch(tmp_path / "in", tmp_path / "out", jobs=2, assignment_id="linear_regression",
+              console=Console(file=io.StringIO()))
+    table = list(csv.DictReader(open(tmp_path / "out" / "reports" / "similarity" / "similarity.csv")))
+    assert {table[0]["submission_a"], table[0]["submission_b"]} == {"dev.py", "gus.py"}

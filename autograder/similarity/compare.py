@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from copydetect import CodeFingerprint
 
 from .. import assignments as course
 from ..loading import SubmissionError, notebook_to_source, read_submission, submissions_in
@@ -138,10 +139,16 @@ def compare(assignment: str, entries: list[Entry], skipped: dict[str, str] | Non
             pair = Pair(assignment, a, b, overlap(prints[id(a)], prints[id(b)]))
             if pair.similarity > 0:
                 pairs.append(pair)
+    units: dict[tuple[int, str], CodeFingerprint] = {}
+
+    def unit(entry: Entry, name: str) -> CodeFingerprint:
+        if (id(entry), name) not in units:
+            units[id(entry), name] = fingerprint(entry.units[name].text, common)
+        return units[id(entry), name]
+
     for pair in pairs:
         for name in sorted(set(pair.a.units) & set(pair.b.units)):
-            pair.units[name] = overlap(fingerprint(pair.a.units[name].text, common),
-                                       fingerprint(pair.b.units[name].text, common))
+            pair.units[name] = overlap(unit(pair.a, name), unit(pair.b, name))
     pairs.sort(key=lambda p: (-p.similarity, p.a.name, p.b.name))
     return Comparison(assignment, pairs, len(current), dict(skipped or {}))
 

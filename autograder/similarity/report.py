@@ -25,8 +25,9 @@ from .normalise import Unit
 
 #: A pair whose matched share reaches this is listed as suspicious.
 THRESHOLD = 0.6
-#: Below the threshold, the closest pairs of each assignment still shown, for scale.
-CLOSEST = 5
+#: Below the threshold, the closest pairs of each assignment still shown, for scale; and the most pairs an
+#: assignment's index lists with a page each (the rest are in similarity.csv).
+CLOSEST, MAX_SHOWN = 5, 100
 CAUTION = ("This report is evidence for a person to review, not a verdict. Code can be alike by chance, "
            "because the assignment leaves little room, or through a source the course allows; read both "
            "submissions side by side before concluding anything, and talk to the students.")
@@ -40,7 +41,8 @@ def percent(x: float) -> str:
 
 
 def per_function(pair: Pair) -> str:
-    return "; ".join(f"{name}: {percent(o.share)}" for name, o in pair.units.items())
+    """"name: 97 %; ...", with "–" where both hold only code common to the class."""
+    return "; ".join(f"{name}: {percent(o.share) if any(o.sizes) else '–'}" for name, o in pair.units.items())
 
 
 def pair_page_path(pair: Pair) -> str:
@@ -50,7 +52,7 @@ def pair_page_path(pair: Pair) -> str:
 def shown(comparison: Comparison, threshold: float) -> list[Pair]:
     """The pairs a report lists: those at or above `threshold`, then the `CLOSEST` next ones."""
     above = [p for p in comparison.pairs if p.similarity >= threshold]
-    return above + comparison.pairs[len(above):len(above) + CLOSEST]
+    return (above + comparison.pairs[len(above):len(above) + CLOSEST])[:MAX_SHOWN]
 
 
 def write_similarity(directory: Path, output: Path, *, archives: list[Path] | None = None,
@@ -95,8 +97,9 @@ def _rows(comparison: Comparison, threshold: float) -> list[list[str]]:
 
 def _summary(comparison: Comparison, threshold: float) -> str:
     above = sum(p.similarity >= threshold for p in comparison.pairs)
+    more = f" (the first {MAX_SHOWN} listed here, all in similarity.csv)" if above > MAX_SHOWN else ""
     return (f"{comparison.compared} submissions compared; {above} pair(s) at or above {percent(threshold)} "
-            f"matched share" + (f"; {len(comparison.skipped)} not compared" if comparison.skipped else ""))
+            f"matched share{more}" + (f"; {len(comparison.skipped)} not compared" if comparison.skipped else ""))
 
 
 def index_markdown(comparisons: list[Comparison], threshold: float) -> str:
@@ -152,7 +155,8 @@ def pair_html(pair: Pair) -> str:
             f"set aside; the template's code is left out.</p>"]
     for name in sorted(set(pair.a.units) | set(pair.b.units)):
         found = pair.units.get(name)
-        heading = f"{name}: {percent(found.share)} alike" if found else f"{name}: in one submission only"
+        heading = (f"{name}: {percent(found.share)} alike" if found and any(found.sizes) else
+                   f"{name}: only code common to the class" if found else f"{name}: in one submission only")
         spans = found.spans if found else ([], [])
         body += [f"<h2>{html.escape(heading)}</h2>", f'<table class="side"><tr><th>{html.escape(a)}</th>'
                  f"<th>{html.escape(b)}</th></tr><tr><td>{_code(pair.a, pair.a.units.get(name), spans[0])}</td>"
