@@ -11,15 +11,20 @@ from __future__ import annotations
 import dataclasses
 import site
 import sysconfig
+from pathlib import Path
 
 import pytest
 
 from autograder import assignments as course
 from autograder.grading import grade_source
 from autograder.integrity.forbidden import check
+from autograder.reports.feedback import feedback_markdown
+from autograder.reports.gradescope import gradescope_json
+from autograder.reports.statistics import distribution, question_stats
+from autograder.reports.summary import Summary, summary_markdown
 from autograder.reports.wording import explain
-from autograder.results import Outcome
-from autograder.sandbox import isolation
+from autograder.results import Outcome, SubmissionResult, from_json, to_json
+from autograder.sandbox import isolation, packages
 from autograder.sandbox.runner import Sandbox
 
 from .conftest import ROOT, replace_definition, solution_source
@@ -82,6 +87,15 @@ def test_autograd_in_the_backward_pass_by_hand_is_found_and_in_autograd_derivati
     assert found == {("forward_backward_1_1_1", "torch.autograd"), ("forward_backward_1_1_1", ".backward")}
 
 
+def test_a_backward_method_of_the_students_own_is_not_autograd():
+    by_hand = ("class Sigmoid:\n    def forward(self, z):\n        self.s = 1 / (1 + np.exp(-z))\n"
+               "        return self.s\n    def backward(self, grad):\n        return grad * self.s * (1 - self.s)\n\n"
+               "def forward_backward_1_1_1(x, y, w1, b1, w2, b2):\n    layer = Sigmoid()\n"
+               "    h = layer.forward(w1 * x + b1)\n    return layer.backward(h - y)\n")
+    source = replace_definition(solution_source("backpropagation"), "forward_backward_1_1_1", by_hand)
+    assert used(BACKPROP, source) == []
+
+
 def test_the_references_use_nothing_their_assignments_forbid():
     for assignment in course.all_assignments(ROOT).values():
         assert check(assignment, solution_source(assignment.id)).findings == [], assignment.id
@@ -124,6 +138,14 @@ def test_an_unknown_policy_is_refused(tmp_path):
 
 
 # --- packages the assignment does not allow -------------------------------------------------------------
+
+def test_the_view_shows_the_allowed_distributions_and_their_dependencies_and_nothing_else():
+    numpy_only = {Path(p).name for p in packages.visible(("numpy",))}
+    with_torch = {Path(p).name for p in packages.visible(("numpy", "torch"))}
+    assert "numpy" in numpy_only and not [n for n in numpy_only if n.startswith(("torch", "click", "autograder"))]
+    assert {"torch", "typing_extensions.py", "sympy", "numpy"} <= with_torch  # torch needs typing_extensions, sympy
+    assert not [n for n in with_torch if n.startswith(("click", "rich", "pytest", "autograder"))]
+
 
 needs_view = pytest.mark.skipif(not isolation.probe().filesystem, reason="no bubblewrap view on this machine")
 
@@ -201,3 +223,19 @@ def test_without_a_view_the_results_say_packages_are_not_enforced(monkeypatch):
     layers = dataclasses.replace(isolation.probe(), filesystem=False)
     assert layers.describe()["packages"].startswith("not enforced (no filesystem view)")
     assert "only those each assignment allows" in dataclasses.replace(layers, filesystem=True).describe()["packages"]
+
+
+# --- where a flag is reported ---------------------------------------------------------------------------
+
+
+def test_a_flagged_use_is_in_the_feedback_the_gradescope_output_and_the_instructors_summary():
+    result = SubmissionResult("dana.py", [grade_source(LINEAR, linear_with("np.polyfit"))],
+                              extra={"sandbox": isolation.probe().describe()})
+    passed = [t for t in gradescope_json(result.assignments)["tests"] if "fit_closed_form" in t["name"]]
+    assert passed and all("numpy.polyfit" in t["output"] and t["status"] == "passed" for t in passed)
+    assert "numpy.polyfit" in feedback_markdown(result)
+    summary = summary_markdown(Summary([result], {"linear_regression": "1. Linear regression"},
+                                       question_stats([result]), distribution([result])), {})
+    assert "## Forbidden uses" in summary and "| dana.py | 1. Linear regression | fit_closed_form | numpy.polyfit |" \
+        in summary and "evidence for a person to review" in summary
+    assert from_json(to_json(result)) == result

@@ -42,6 +42,7 @@ class Analysis:
     uses: dict[str, list[Use]] = field(default_factory=dict)
     calls: dict[str, set[str]] = field(default_factory=dict)  # definition -> the other definitions it names
     aliases: dict[str, str] = field(default_factory=dict)  # module-level name -> library name
+    functions: set[str] = field(default_factory=set)  # every function or method the submission defines
 
     def used_by(self, definition: str) -> list[Use]:
         """What `definition` uses, itself or through the submission's definitions it names, in line order."""
@@ -64,6 +65,8 @@ def analyse(source: str) -> Analysis:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _bind(node, analysis.aliases, descend=True)
     defined = {name for node in body for name in _names(node)}
+    analysis.functions = {n.name for node in body for n in ast.walk(node)
+                          if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for node in body:
         aliases = dict(analysis.aliases)
         _bind(node, aliases, descend=True)

@@ -67,9 +67,11 @@ def _top_level(info: Path) -> set[str]:
                 first = row[0].replace("\\", "/").split("/", 1)[0] if row else ""
                 if first and first not in ("..", "__pycache__") and not first.endswith(".pth"):
                     names.add(first)
-    elif (info / "top_level.txt").is_file():
-        for name in (info / "top_level.txt").read_text(encoding="utf-8").split():
-            names |= {n for n in (name, f"{name}.py") if (info.parent / n).exists()}
+        return names
+    tops = (info / "top_level.txt").read_text(encoding="utf-8").split() if (info / "top_level.txt").is_file() \
+        else [info.name.split("-")[0]]  # no record (a system package): the folder named like the distribution
+    for name in tops:
+        names |= {n for n in (name, f"{name}.py", f"{name}.libs") if (info.parent / n).exists()}
     return names
 
 
