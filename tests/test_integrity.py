@@ -101,6 +101,12 @@ def test_the_references_use_nothing_their_assignments_forbid():
         assert check(assignment, solution_source(assignment.id)).findings == [], assignment.id
 
 
+def test_code_too_deep_to_check_is_said_to_be_so_and_nothing_is_claimed():
+    source = "import numpy as np\n\ndef predict(X, w, b):\n    return np" + ".T" * 2000 + "\n"
+    result = check(LINEAR, source)
+    assert result.findings == [] and "nested too deeply" in result.problem
+
+
 def test_what_static_detection_cannot_see_is_not_claimed():
     """SECURITY.md lists these: a name built at run time, and code run from text."""
     for hidden in ('getattr(np, "poly" + "fit")', 'eval("np.poly" + "fit")'):

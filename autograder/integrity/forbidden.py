@@ -71,6 +71,7 @@ class Integrity:
 
     findings: list[Finding] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)
+    problem: str = ""  # why the source could not be checked (then nothing was found)
 
     def zeroed(self) -> dict[str, Finding]:
         """`{question: its first finding}` for the questions whose tests the policy zeroes."""
@@ -114,7 +115,10 @@ def allowed_text(packages: tuple[str, ...] | None) -> str:
 def check(assignment: Assignment, source: str) -> Integrity:
     """Every forbidden use in `source`, for each question's functions, and every use of a package the
     assignment does not allow; nothing of `source` is executed."""
-    analysis = analyse(source)
+    try:
+        analysis = analyse(source)
+    except (RecursionError, MemoryError):
+        return Integrity(problem="your module is nested too deeply for the grader to check what it uses")
     result = Integrity(unavailable={name: top for name, target in analysis.aliases.items()
                                     if (top := disallowed(target, assignment.packages))})
     reached: set[str] = set()

@@ -1,6 +1,6 @@
 """`grade similarity`'s report: a ranked table of alike pairs and a page per pair, matches side by side.
 
-    OUT/similarity.csv          every pair compared: assignment, rank, the two submissions, matched share,
+    OUT/similarity.csv          every pair compared (see `compare.SCREEN`): assignment, rank, the two, matched share,
                                 the share of each found in the other, similarity per function, its page
     OUT/index.md, index.html    per assignment, the pairs at or above the threshold (and the closest others)
     OUT/pairs/<id>/<a>--<b>.html  the two submissions' code side by side, the matching lines marked
