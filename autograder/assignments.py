@@ -97,9 +97,13 @@ class Assignment:
             if (self.directory / f"{stem}.py").exists():
                 cases += _collect(_test_module(self.directory, self.id, stem), public)
         names = {q.name for q in self.questions}
+        seen: set[str] = set()
         for case in cases:
             if case.question not in names:
                 raise ValueError(f"test {case.name} of {self.id} names unknown question {case.question!r}")
+            if case.name in seen:  # a test's name is its id in results and in the Otter export
+                raise ValueError(f"two tests of {self.id} are named {case.name}: rename one")
+            seen.add(case.name)
         return cases
 
 

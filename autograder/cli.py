@@ -98,7 +98,7 @@ def _refuse_if_exposed(assignment_ids: list[str]) -> None:
 
 
 def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None,
-            insecure: bool = False) -> None:
+            insecure: bool = False, public_only: bool = False) -> None:
     from .sandbox.isolation import probe
     from .scoring import total
 
@@ -119,7 +119,7 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
         from .reports.terminal import print_results
 
         console = _console()
-        print_results(results, console)
+        print_results(results, console, public_only=public_only)
         for note in layers.notes:
             console.print(f"[dim]sandbox: {note}[/]")
     score, _ = total(results)
@@ -134,7 +134,8 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
 @_min_score
 def check(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
     """Run the public tests on SUBMISSION, with feedback (for students)."""
-    _report(_grade(submission, assignment_id, hidden=False), submission, output_format, min_score)
+    _report(_grade(submission, assignment_id, hidden=False), submission, output_format, min_score,
+            public_only=True)
 
 
 @main.command()

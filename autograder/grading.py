@@ -82,7 +82,19 @@ def _preload(assignments: list[Assignment], hidden: bool) -> None:
 
 
 def _sandbox(assignment: Assignment, source: str) -> Sandbox:
-    return Sandbox(source, assignment.id, Limits(**assignment.limits), packages=assignment.packages)
+    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=_packages(assignment),
+                   packages=assignment.packages)
+
+
+def _packages(assignment: Assignment) -> tuple[str, ...]:
+    """What the student's process imports before their code: numpy, and torch where the assignment allows it
+    (or, when it names no `packages`, uses it)."""
+    if assignment.packages is not None:
+        return ("numpy", "torch") if "torch" in assignment.packages else ("numpy",)
+    root = assignment.directory.parent.parent
+    files = [root / "solutions" / f"{assignment.id}.py", assignment.directory / "public.py"]
+    uses_torch = any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
+    return ("numpy", "torch") if uses_torch else ("numpy",)
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
@@ -174,9 +186,13 @@ def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[
         note = f"line {error['line']}: {error['message']}"
         if error["names"]:
             note += f" (so {', '.join(error['names'])} could not be defined)"
+        if error["text"].strip():
+            indent = len(error["text"]) - len(error["text"].lstrip())
+            caret = " " * max(error["offset"] - 1 - indent, 0) + "^"
+            note += f"\n    {error['text'].strip()}\n    {caret}"
         result.notes.append(note)
         for name in error["names"]:
-            hidden_names[name] = note
+            hidden_names[name] = f"the syntax error at line {error['line']} hid it (see the note)"
     for error in report["runtime_errors"]:
         note = f"line {error['line']}: importing your module raised {error['message']}"
         package = missing_package(error["message"], packages)

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import ast
 
-from .sandbox.runtime.loader import chunks
+from .sandbox.runtime.loader import MAX_SYNTAX_ERRORS, block_around
 
 
 def statements(source: str) -> list[ast.stmt]:
-    """The top-level statements of `source`; where it does not parse, those of each top-level chunk that
-    does (as the sandbox's loader salvages it), so that one broken definition hides only itself."""
-    try:
-        return ast.parse(source).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        pass
+    """The top-level statements of `source`; where it does not parse, those of the rest once each top-level
+    block holding a syntax error is blanked out (as the sandbox's loader imports it), so that one broken
+    definition hides only itself. Line numbers are those of `source`."""
     lines = source.splitlines(keepends=True)
-    found: list[ast.stmt] = []
-    for start, end in chunks(lines):
+    for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            found += ast.parse("\n" * start + "".join(lines[start:end])).body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-    return found
+            return ast.parse("".join(lines)).body
+        except SyntaxError as exc:
+            start, end = block_around(lines, min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0)))
+            lines[start:end] = ["\n"] * (end - start)
+        except (ValueError, RecursionError, MemoryError):
+            return []
+    return []
 
 
 def defined_names(node: ast.stmt) -> list[str]:

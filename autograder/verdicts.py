@@ -67,7 +67,7 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
           unavailable: dict[str, str] | None = None) -> Verdict:
     """The verdict on `call`.
 
-    `hidden_names` maps a name to the import problem that hid it (a syntax error); exceptions
+    `hidden_names` maps a name to why the import did not define it (a syntax error); exceptions
     of the types in `plain` make a wrong answer worded by their own message. `packages` are the
     third-party packages the assignment allows (None: any), `unavailable` the module's names bound
     to others (`{name: package}`): code that fails for want of one is not allowed.
@@ -120,7 +120,7 @@ def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callab
     if error.type == "MissingName":
         problem = error.message.split(": ", 1)[-1] if public else f"{name} is not defined in your submission"
         if name in hidden_names:
-            problem += f"; your file has an error that hid it: {hidden_names[name]}"
+            problem += f": {hidden_names[name]}"
         return verdict(Outcome.MISSING_NAME, problem, raised.call)
     if error.type == "NotImplementedError":
         return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.call)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def problem(function, *args, **kwargs) -> str:
 @pytest.mark.parametrize(("got", "sentence"), [
     (None, "the result is None (did you forget `return`, or to set a constant?); expected a number or a numpy array"),
     ("5", "the result is a str; expected a number or a numpy array"),
-    (True, "the result is a bool (True); expected a number"),
+    (True, "the result holds booleans (True); expected numbers"),
     (Opaque("builtins.set"), "the result is a builtins.set object; expected a number or a numpy array"),
     (Handle(1, "torch.nn.Linear"), "the result is a torch.nn.Linear object; expected a number or a numpy array"),
     ([1, [2, 3]], "the result is a ragged sequence; expected a rectangular array"),
@@ -39,27 +40,87 @@ def test_as_array_refuses_what_is_not_finite_numbers(got, sentence):
 @pytest.mark.parametrize(("got", "sentence"), [
     (np.array([1.5]), "the result has dtype float64; expected integers (use .astype(int))"),
     (1.0, "the result has dtype float64; expected integers (use int(...))"),
-    (np.array([True]), "the result has dtype bool; expected integers (use .astype(int))"),
+    (np.array([True]), "the result holds booleans ([True]); expected integers (use .astype(int))"),
 ])
 def test_integers_are_integers(got, sentence):
     assert problem(check.as_array, got, "int") == sentence
 
 
 @pytest.mark.parametrize(("got", "expected", "sentence"), [
-    (5.5, 5.0, "the result is off: relative error 0.1 (tolerance 1e-06)"),
-    (1e-6, 0.0, "the result is off: absolute error 1e-06 (tolerance 1e-09)"),
-    ([1.0, 2.5], [1.0, 2.0], "the result is off at index (1,): relative error 0.25 (tolerance 1e-06)"),
+    (5.5, 5.0, "the result is off: relative error 0.1 (allowed: 1e-06 relative plus 1e-09 absolute)"),
+    (1e-6, 0.0, "the result is off: absolute error 1e-06 (allowed: 1e-06 relative plus 1e-09 absolute)"),
+    ([1.0, 2.5], [1.0, 2.0],
+     "the result is off at index (1,): relative error 0.25 (allowed: 1e-06 relative plus 1e-09 absolute)"),
     ([1.0, 2.0], 3.0, "the result should be a single number, got an array of shape (2,)"),
-    ([1.0, 2.0], [1.0, 2.0, 3.0], "the result should have shape (3,), got (2,)"),
+    ([1.0, 2.0], [1.0, 2.0, 3.0], "the result should have 3 values, got 2"),
 ])
-def test_close_says_how_far_off_and_where(got, expected, sentence):
+def test_close_says_how_far_off_and_where_with_both_tolerances(got, expected, sentence):
     assert problem(check.close, got, expected) == sentence
 
 
+with warnings.catch_warnings():  # numpy discourages np.matrix, but students still meet it in textbooks
+    warnings.simplefilter("ignore", PendingDeprecationWarning)
+    MATRIX = np.matrix([[0.5]])
+
+
 def test_close_names_what_it_checks_and_accepts_values_within_tolerance():
-    assert problem(check.close, 2.0, 1.0, what="w0") == "w0 is off: relative error 1 (tolerance 1e-06)"
+    assert problem(check.close, 2.0, 1.0, what="w0") == \
+        "w0 is off: relative error 1 (allowed: 1e-06 relative plus 1e-09 absolute); it is twice the expected values: " \
+        "a factor ½ missing (1/m where 1/(2m) is meant, or 2λ for λ?)"
     check.close(1.0 + 1e-9, 1.0)
     check.close([1.0, 2.0], np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("got", [np.float32(0.5), np.array(0.5), np.array([[0.5]]), np.array([0.5]), [0.5],
+                                 MATRIX], ids=["float32", "0-d", "(1, 1)", "(1,)", "list", "matrix"])
+def test_a_single_number_may_come_in_any_form_of_size_one(got):
+    check.close(got, 0.5)
+    assert check.number(got) == 0.5
+    check.shape(got, ())
+
+
+def test_a_shape_the_docstring_states_stays_strict():
+    assert problem(check.close, np.array([[1.0, 2.0]]), [1.0, 2.0]) == \
+        "the result should have shape (2,), got (1, 2): the right number of values, arranged in another shape " \
+        "(reshape, or an axis too many?)"
+
+
+def test_booleans_are_the_numbers_0_and_1_where_those_are_the_expected_values():
+    check.close(np.array([True, False, True]), [1.0, 0.0, 1.0])
+    check.equal(np.array([True, False]), [1, 0], booleans=True)
+    assert problem(check.close, np.array([True, False]), [0.5, 0.0]) == \
+        "the result holds booleans ([True, False]); expected numbers"
+
+
+def test_integers_asked_for_stay_integers_and_a_wrong_dtype_and_shape_are_named_together():
+    assert problem(check.equal, np.array([True, False]), [1, 0, 1]) == \
+        "the result has dtype bool and shape (2,); expected integers of shape (3,) (use .astype(int))"
+
+
+@pytest.mark.parametrize(("got", "expected", "factors", "meaning"), [
+    ([0.5, 1.0], [1.0, 2.0], None, "half the expected values"),
+    ([-1.0, -2.0], [1.0, 2.0], None, "the opposite sign"),
+    ([5.0, 10.0], [1.0, 2.0], {"m": 5}, "m (= 5) times the expected values: a sum where a mean is meant?"),
+    ([0.2, 0.4], [1.0, 2.0], {"m": 5}, "1/m (= 1/5) of the expected values"),
+])
+def test_a_result_off_by_an_exact_factor_says_so(got, expected, factors, meaning):
+    assert meaning in problem(check.close, got, expected, factors=factors)
+
+
+def test_a_transposed_result_and_a_length_with_its_reason():
+    assert "the transpose of the expected shape" in problem(check.close, np.zeros((3, 2)), np.zeros((2, 3)))
+    assert problem(check.close, [0.0] * 6, [0.0] * 13, what="the path",
+                   why="n_iters + 1 points: the start and one per step") == \
+        "the path should have 13 values (n_iters + 1 points: the start and one per step), got 6"
+
+
+def test_hidden_wordings_carry_no_value_index_or_shape_of_what_came_back():
+    with pytest.raises(CheckFailed) as failed:
+        check.close([1.0, 2.5], [1.0, 2.0])
+    assert failed.value.hidden == "the result is off"
+    with pytest.raises(CheckFailed) as failed:
+        check.close([1.0, 2.0], [1.0, 2.0, 3.0], why="one per step")
+    assert failed.value.hidden == "the result has the wrong shape (one per step)"
 
 
 @pytest.mark.parametrize(("got", "expected", "sentence"), [
@@ -71,7 +132,7 @@ def test_equal_says_where_integers_differ(got, expected, sentence):
 
 
 @pytest.mark.parametrize(("function", "args", "sentence"), [
-    (check.shape, ([1.0, 2.0], (3,)), "the result should have shape (3,), got (2,)"),
+    (check.shape, ([1.0, 2.0], (3,)), "the result should have 3 values, got 2"),
     (check.sequence, (5.0, 2), "the result is a float; expected a tuple or list of 2 items"),
     (check.sequence, ((1, 2, 3), 2), "the result has 3 items; expected 2"),
     (check.mapping, ([1], ["a"]), "the result is a list; expected a dict with keys ['a']"),

@@ -75,6 +75,25 @@ def test_check_runs_only_public_tests_and_shows_expected_values():
     assert tests and all("public" in t["tags"] for t in tests)
 
 
+def test_check_names_its_total_the_public_tests_share_and_shows_no_grade():
+    output = grade("check", ROOT / "solutions" / "linear_regression.py").output
+    assert "public tests: 8 of 8 points' worth pass; hidden tests are graded when you submit" in output
+    assert "Total:" not in output and "│ total" not in output
+
+
+def test_check_reports_one_missing_colon_once_at_its_line(tmp_path):
+    source = (ROOT / "solutions" / "linear_regression.py").read_text()
+    lines = source.splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("def predict("))
+    lines[line] = lines[line].rstrip(":")
+    (tmp_path / "linear_regression.py").write_text("\n".join(lines) + "\n")
+    output = grade("check", tmp_path / "linear_regression.py").output
+    assert output.count("SyntaxError") == 1
+    assert f"line {line + 1}: SyntaxError: expected ':'" in output
+    assert "MissingName" not in output and "docstring" not in output
+    assert "public tests: 6 of 8 points' worth pass" in output
+
+
 def test_hidden_feedback_never_shows_the_expected_value(tmp_path):
     wrong = (ROOT / "solutions" / "linear_regression.py").read_text().replace(
         "return np.dot(np.asarray(X, dtype=float), w) + b", "return np.dot(np.asarray(X, dtype=float), w)")

@@ -96,7 +96,7 @@ def test_a_wrong_value_is_wrong_and_says_what_was_called_returned_and_expected(t
     verdict = test.verdict
     assert verdict.outcome is Outcome.WRONG and test.score == 0
     assert (verdict.call, verdict.returned, verdict.expected) == ("add(2.0, 3.0)", "-1.0", "5.0")
-    assert verdict.problem == "the result is off: relative error 1.2 (tolerance 1e-06)"
+    assert verdict.problem == "the result is off: relative error 1.2 (allowed: 1e-06 relative plus 1e-09 absolute)"
     assert verdict.reread == "Toy lecture › 1. Adding"
 
 
@@ -126,15 +126,16 @@ def test_a_process_that_dies_or_breaks_the_channel_crashed(toy, failure):
 
 
 def test_a_name_hidden_by_a_syntax_error_is_missing_and_says_why(toy):
-    report = {"syntax_errors": [{"line": 4, "message": "SyntaxError: invalid syntax", "names": ["add"]}],
-              "runtime_errors": []}
+    report = {"syntax_errors": [{"line": 4, "message": "SyntaxError: invalid syntax", "names": ["add"],
+                                 "text": "def add(a, b)", "offset": 14}], "runtime_errors": []}
     script = {k: v for k, v in CORRECT.items() if k != "add"}
     result = run_tests(toy, FakeTransport(script, report), hidden=False, questions={"add"})
     (test,) = result.tests
     assert test.verdict.outcome is Outcome.MISSING_NAME
-    assert test.verdict.problem == ("add is not defined in your submission; your file has an error that hid it: "
-                                    "line 4: SyntaxError: invalid syntax (so add could not be defined)")
-    assert result.notes == ["line 4: SyntaxError: invalid syntax (so add could not be defined)"]
+    assert test.verdict.problem == ("add is not defined in your submission: the syntax error at line 4 hid it "
+                                    "(see the note)")
+    assert result.notes == ["line 4: SyntaxError: invalid syntax (so add could not be defined)\n"
+                            "    def add(a, b)\n                 ^"]
 
 
 def test_tests_past_the_submissions_time_budget_are_not_run(toy):

@@ -175,7 +175,10 @@ def broken_runtime(tmp_path: Path, monkeypatch, edit) -> None:
 def test_a_runtime_whose_dependency_is_missing_fails_every_test_as_the_graders_fault(toy, tmp_path, monkeypatch):
     def no_numpy(copy):
         child = copy / "child.py"
-        child.write_text(child.read_text().replace("import numpy  #", "import numpy_is_not_installed  #"))
+        text = child.read_text()
+        assert "importlib.import_module(package)" in text
+        child.write_text(text.replace("importlib.import_module(package)",
+                                      "importlib.import_module(package + '_is_not_installed')"))
 
     broken_runtime(tmp_path, monkeypatch, no_numpy)
     result = grade_source(toy, (TOY / "solutions" / "toy.py").read_text())

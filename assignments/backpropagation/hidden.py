@@ -38,9 +38,7 @@ def forward_backward_target_zero(student, ref):
 def forward_backward_keys(student):
     got = check.mapping(student.forward_backward_1_1_1(1.5, 0.25, 0.3, -0.1, 1.1, 0.2), KEYS)
     for key in KEYS:
-        value = check.as_array(got[key], what=key)
-        check.that(value.ndim == 0, f"{key} should be a single number, got an array of shape {value.shape}", got,
-                   hidden=f"{key} should be a single number, not an array")
+        check.number(got[key], what=key)
 
 
 def check_update(got, expected):
@@ -165,10 +163,7 @@ def backward(student, X, y, net):
 
 
 def single_number(got, what):
-    value = check.as_array(got, what=what)
-    check.that(value.ndim == 0, f"{what} should be a single number, got an array of shape {value.shape}", got,
-               hidden=f"{what} should be a single number, not an array")
-    return float(value)
+    return check.number(got, what=what)
 
 
 def check_gradients_numerically(student, rng, X, y, net, per_parameter=4, eps=1e-5):

@@ -102,6 +102,24 @@ def sgd_arrays(student):
                  {"W": [[0.9, 2.1], [3.0, 3.8]], "b": [0.6, -0.6]})
 
 
+@test("sgd_update", "the inputs are unchanged: params and grads hold the same values after the call")
+def sgd_leaves_its_inputs_unchanged(student):
+    params = {"W": np.array([[1.0, 2.0], [3.0, 4.0]]), "b": np.array([0.5, -0.5])}
+    grads = {"W": np.array([[1.0, -1.0], [0.0, 2.0]]), "b": np.array([-1.0, 1.0])}
+    updated = student.sgd_update(kept_value("sgd_params", params), kept_value("sgd_grads", grads), 0.1)
+    check.mapping(updated, list(params), what="the updated params")
+    for name, given in (("params", params), ("grads", grads)):
+        after = check.mapping(student.build(recipe("kept", key=f"sgd_{name}")), list(given), what=name)
+        for key, value in given.items():
+            check.close(after[key], value, what=f"{name}[{key!r}] after the call (sgd_update must return a new "
+                                               f"dict and leave its inputs as they were: no -= in place)")
+
+
+def kept_value(key, value):
+    """`value` built as an object of its own in your process, so that the grader can read it back after a call."""
+    return recipe("kept", key=key, make="plain", fresh=True, value=value)
+
+
 # A symmetric A, so the gradient of ½ θᵀAθ + cᵀθ is Aθ + c.
 A = [[2.0, 1.0, 0.0], [1.0, 3.0, -1.0], [0.0, -1.0, 4.0]]
 C = [1.0, 0.0, -2.0]
@@ -128,6 +146,15 @@ def numerical_gradient_restores_theta(student):
     watched = recipe("one_entry_at_a_time", f=recipe("quadratic_form", A=A, c=C), theta=THETA.tolist())
     got = student.numerical_gradient(watched, THETA)
     check.close(got, [1.0, -4.5, 7.0], rtol=1e-6, atol=1e-7)
+
+
+@test("numerical_gradient", "θ is unchanged afterwards: every entry moved by ±eps is put back")
+def numerical_gradient_leaves_theta_unchanged(student):
+    gradient = student.numerical_gradient(recipe("quadratic_form", A=A, c=C), kept_value("gradient_theta", THETA))
+    check.shape(gradient, THETA.shape, what="the gradient")
+    after = student.build(recipe("kept", key="gradient_theta"))
+    check.close(after, THETA, rtol=0.0, atol=0.0, what="θ after numerical_gradient (put each entry back exactly, "
+                                                       "or work on a copy)")
 
 
 @test("relative_error", "a = [1, 2], b = [1, 2.2]: the largest |a − b| / (|a| + |b|) is 0.2 / 4.2")
@@ -157,9 +184,7 @@ def backward(student, X, y, net):
 
 
 def single_number(got, what):
-    value = check.as_array(got, what=what)
-    check.that(value.ndim == 0, f"{what} should be a single number, got an array of shape {value.shape}", got)
-    return float(value)
+    return check.number(got, what=what)
 
 
 def check_gradients_numerically(student, X, y, net, coordinates, eps=1e-5):

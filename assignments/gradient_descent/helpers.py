@@ -4,13 +4,14 @@ import numpy as np
 
 from autograder.testing import check
 
+#: Why `minimize`'s path has the length it has, for the feedback on a wrong one.
+PATH_LENGTH = "n_iters + 1 points: the start and one per step"
+
 
 def cost_history(costs, n_iters):
     """`costs` as a float array of n_iters + 1 values."""
-    costs = check.as_array(costs, what="costs")
-    check.that(costs.shape == (n_iters + 1,), f"costs has shape {costs.shape} for n_iters = {n_iters}; expected "
-               f"{n_iters + 1} values (costs[0] is the cost before the first update)", costs)
-    return costs
+    return check.shape(costs, (n_iters + 1,), what="costs",
+                       why=f"n_iters + 1 = {n_iters + 1} values: costs[0] before any update and one per update")
 
 
 def check_partition(batches, n, batch_size):

@@ -4,7 +4,7 @@ import numpy as np
 
 from autograder.testing import check, recipe, test
 
-from .helpers import check_partition, cost_history
+from .helpers import PATH_LENGTH, check_partition, cost_history
 
 
 def _line_data(rng, m):
@@ -88,7 +88,7 @@ def minimize_random_linear(student, ref, rng):
         coefficients = [float(rng.normal(scale=4)), float(rng.uniform(0.5, 3))]
         w_init, lr = float(rng.normal(scale=5)), float(rng.uniform(0.05, 0.3))
         path = student.minimize(recipe("polynomial", coefficients=coefficients), w_init, lr, 12)
-        check.close(path, ref.minimize(_polynomial(coefficients), w_init, lr, 12), what="the path")
+        check.close(path, ref.minimize(_polynomial(coefficients), w_init, lr, 12), what="the path", why=PATH_LENGTH)
 
 
 @test("minimize", "a quartic J: derivative c0 + c1·w + c3·w³")
@@ -96,13 +96,13 @@ def minimize_random_cubic(student, ref, rng):
     coefficients = [float(rng.normal()), float(rng.uniform(0.5, 1.5)), 0.0, float(rng.uniform(0.1, 0.5))]
     w_init = float(rng.uniform(-1.5, 1.5))
     path = student.minimize(recipe("polynomial", coefficients=coefficients), w_init, 0.05, 20)
-    check.close(path, ref.minimize(_polynomial(coefficients), w_init, 0.05, 20), what="the path")
+    check.close(path, ref.minimize(_polynomial(coefficients), w_init, 0.05, 20), what="the path", why=PATH_LENGTH)
 
 
 @test("minimize", "n_iters = 0: the path is just [w_init]")
 def minimize_no_iterations(student):
     path = student.minimize(recipe("polynomial", coefficients=[-6.0, 2.0]), 4.5, 0.2, 0)
-    check.close(path, [4.5], what="the path")
+    check.close(path, [4.5], what="the path", why=PATH_LENGTH)
 
 
 @test("standardize", "random data: z, mean and population std")

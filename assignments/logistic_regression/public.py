@@ -9,6 +9,8 @@ from autograder.testing import check, test
 HOURS = np.arange(1.0, 8.0)
 PASSED = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0])
 # σ(1.5x − 5) for x = 1, …, 7
+#: A loss is compared within 1e-4 relative and 1e-6 absolute, so a textbook + 1e-7 guard inside the log passes.
+LOSS = dict(rtol=1e-4, atol=1e-6)
 PROBABILITIES = [0.02931223075135632, 0.11920292202211755, 0.3775406687981454, 0.7310585786300049,
                  0.9241418199787566, 0.9820137900379085, 0.995929862284104]
 
@@ -22,6 +24,18 @@ def sigmoid_table(student):
 @test("sigmoid", "a single number gives a single number: σ(0) = 0.5")
 def sigmoid_scalar(student):
     check.close(student.sigmoid(0.0), 0.5)
+
+
+@test("sigmoid", "stable at the extremes: σ(−1000) = 0 and σ(1000) = 1 exactly, σ(−720) tiny but not 0")
+def sigmoid_stable(student):
+    check.close(student.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0], atol=0.0, what="σ(−1000) and σ(1000)")
+    # Judged by the numbers: 1 / (1 + e^(−z)) overflows for z < −709.8 (a RuntimeWarning) and returns 0.0
+    # where σ(z) ≈ e^z is a positive (subnormal) float.
+    tiny = check.number(student.sigmoid(-720.0), what="σ(−720)")
+    check.that(tiny > 0, f"σ(−720) came back as {tiny!r}; it is about e^(−720) ≈ 2e−313, not 0: e^(720) overflowed "
+                         f"(a RuntimeWarning). For z < 0 compute e^z / (1 + e^z), so that the exponent is never "
+                         f"positive", tiny)
+    check.close(tiny, math.exp(-720.0), rtol=1e-6, atol=0.0, what="σ(−720)")
 
 
 @test("predict_proba", "study hours x = 1, …, 7 with σ(1.5x − 5), X of shape (m,)")
@@ -45,30 +59,42 @@ def predict_threshold(student):
                 [0, 0, 0, 0, 1, 1, 1], what="the label array")
 
 
+@test("predict", "a probability exactly at the threshold is a 1 (σ(0) = 0.5 ≥ 0.5)")
+def predict_at_the_threshold(student):
+    check.equal(student.predict(np.array([-1.0, 0.0, 1.0]), 1.0, 0.0), [0, 1, 1], what="the label array")
+
+
+@test("binary_cross_entropy", "probabilities of exactly 0 and 1 are clipped to [eps, 1 − eps]: a finite loss")
+def bce_of_certain_predictions(student):
+    got = student.binary_cross_entropy(np.array([0.0, 1.0, 1.0]), np.array([1.0, 0.0, 1.0]))
+    check.close(got, -2 * math.log(1e-12) / 3, rtol=1e-6, what="the loss with ŷ = [0, 1, 1], y = [1, 0, 1] "
+                                                              "(each wrong certainty costs −log(1e−12))")
+
+
 @test("binary_cross_entropy", "the lecture's model on the seven study-hours students: J ≈ 0.1493")
 def bce_study_hours(student):
-    check.close(student.binary_cross_entropy(np.array(PROBABILITIES), PASSED), 0.14930502949926464)
+    check.close(student.binary_cross_entropy(np.array(PROBABILITIES), PASSED), 0.14930502949926464, **LOSS)
 
 
 @test("binary_cross_entropy", "two predictions by hand: ŷ = [0.9, 0.2], y = [1, 0]")
 def bce_by_hand(student):
     got = student.binary_cross_entropy(np.array([0.9, 0.2]), np.array([1.0, 0.0]))
-    check.close(got, -(math.log(0.9) + math.log(0.8)) / 2)
+    check.close(got, -(math.log(0.9) + math.log(0.8)) / 2, **LOSS)
 
 
 @test("logistic_gradients", "study hours, X of shape (7, 1), w = [1.5], b = −5")
 def gradients_study_hours(student):
     dw, db = check.sequence(student.logistic_gradients(HOURS.reshape(-1, 1), PASSED, np.array([1.5]), -5.0), 2)
-    check.close(dw, [-0.02730353259714167], what="dw")
-    check.close(db, 0.022742838928913316, what="db")
+    check.close(dw, [-0.02730353259714167], what="dw", factors={"m": 7})
+    check.close(db, 0.022742838928913316, what="db", factors={"m": 7})
 
 
 @test("logistic_gradients", "at w = 0, b = 0 every ŷ is 0.5")
 def gradients_at_zero(student):
     dw, db = check.sequence(student.logistic_gradients(HOURS.reshape(-1, 1), PASSED, np.array([0.0]), 0.0), 2)
     # errors ŷ − y = [0.5, 0.5, 0.5, −0.5, −0.5, −0.5, −0.5]
-    check.close(dw, [-8 / 7], what="dw")
-    check.close(db, -1 / 14, what="db")
+    check.close(dw, [-8 / 7], what="dw", factors={"m": 7})
+    check.close(db, -1 / 14, what="db", factors={"m": 7})
 
 
 @test("fit_logistic", "one step from zeros on study hours with α = 1: w = [8/7], b = 1/14")

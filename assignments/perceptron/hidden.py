@@ -12,9 +12,7 @@ def check_gate(student, name, inputs, table):
     """The gate `name` = (w, b) has the right shapes and computes `table` on `inputs` (judged here)."""
     w, b = check.sequence(student.constant(name), 2, what=name)
     w = check.shape(w, (inputs.shape[1],), what=f"{name}'s w")
-    b = check.as_array(b, what=f"{name}'s b")
-    check.that(b.ndim == 0, f"{name}'s b should be a single number, got an array of shape {b.shape}", b,
-               hidden=f"{name}'s b should be a single number, not an array")
+    b = check.number(b, what=f"{name}'s b")
     check.equal(np.where(inputs @ w + b >= 0, 1, 0), table,
                 what=f"step(w·x + b) on the inputs {inputs.astype(int).tolist()}")
 

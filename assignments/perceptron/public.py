@@ -12,8 +12,7 @@ def check_gate(student, name, inputs, table):
     """The gate `name` = (w, b) computes `table` on `inputs`, judged here with step(w·x + b)."""
     w, b = check.sequence(student.constant(name), 2, what=name)
     w = check.shape(w, (inputs.shape[1],), what=f"{name}'s w")
-    b = check.as_array(b, what=f"{name}'s b")
-    check.that(b.ndim == 0, f"{name}'s b should be a single number, got an array of shape {b.shape}", b)
+    b = check.number(b, what=f"{name}'s b")
     outputs = np.where(inputs @ w + b >= 0, 1, 0)
     check.equal(outputs, table, what=f"step(w·x + b) with {name} = ({w.tolist()}, {float(b):g}) "
                                      f"on the inputs {inputs.astype(int).tolist()}")
@@ -67,8 +66,7 @@ def check_trained(student, y, name):
     check.that(converged is True, f"on {name}, converged should be True (the data is linearly separable), "
                                   f"got {converged!r}", converged)
     w = check.shape(w, (2,), what="w")
-    b = check.as_array(b, what="b")
-    check.that(b.ndim == 0, f"b should be a single number, got an array of shape {b.shape}", b)
+    b = check.number(b, what="b")
     check.equal(np.where(INPUTS @ w + b >= 0, 1, 0), y,
                 what=f"step(w·x + b) with the learned w = {w.tolist()}, b = {float(b):g} on the {name} inputs")
 

@@ -114,7 +114,10 @@ Functions must not print, read files or use the network.
 - From a terminal, in this folder: `grade check {first}.py` (or `grade check {first}.ipynb`).
 
 A failed test says what was called, what came back, what was expected and which
-lecture section to reread. `grade list` shows every question and its points.
+lecture section to reread, and shows what your code printed while you debug (remove
+the prints before you submit). The last line, "public tests: 5 of 11 points' worth
+pass", is the public tests' share, not your grade. `grade list` shows every question
+and its points.
 
 ## 4. Submit
 

@@ -19,11 +19,13 @@ def who(student: RosterEntry | None) -> str:
     return f"{student.name or student.email or student.student_id}" + (f" ({', '.join(details)})" if details else "")
 
 
-def _failure(result: SubmissionResult, test: TestResult) -> tuple[str, str]:
-    """A failed test's heading and text (with its assignment's notes first, as on Gradescope)."""
-    notes = next(("".join(f"note: {n}\n" for n in a.notes) for a in result.assignments
-                  if a.assignment == test.assignment), "")
-    return f"{test.assignment}: {test.question}: {test.description}", (notes + explain(test)).strip()
+def _failure(test: TestResult) -> tuple[str, str]:
+    """A failed test's heading and text (the assignment's notes are shown once, above its tests)."""
+    return f"{test.assignment}: {test.question}: {test.description}", explain(test).strip()
+
+
+def _note_markdown(note: str) -> list[str]:
+    return [f"> note: {note}", ""] if "\n" not in note else ["```text", f"note: {note}", "```", ""]
 
 
 def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = None,
@@ -42,7 +44,7 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
     notes = {a.assignment: a.notes for a in result.assignments}
     for assignment, (a_score, a_max) in assignment_scores(result).items():
         lines += [f"## {titles.get(assignment, assignment)}: {points(a_score)} / {points(a_max)}", ""]
-        lines += [f"> note: {note}\n" for note in notes[assignment]]
+        lines += [line for note in notes[assignment] for line in _note_markdown(note)]
         lines += ["| question | points | tests passed |", "|---|---:|---:|"]
         own = [q for q in questions if q.assignment == assignment]
         lines += [f"| {cell(q.question)} | {points(q.score)} / {points(q.max_score)} | {q.passed} / {q.tests} |"
@@ -51,7 +53,7 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
         if failures:
             lines += ["", "### Failed tests", ""]
             for test in failures:
-                heading, text = _failure(result, test)
+                heading, text = _failure(test)
                 kind = "public" if test.public else "hidden"
                 lines += [f"#### {heading} ({kind}, {points(test.max_score)} points)", "", "```text", text, "```", ""]
         lines.append("")
@@ -75,7 +77,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
     for assignment, (a_score, a_max) in assignment_scores(result).items():
         heading = f"{titles.get(assignment, assignment)}: {points(a_score)} / {points(a_max)}"
         body.append(f"<h2>{html.escape(heading)}</h2>")
-        body += [f"<p class=\"note\">note: {html.escape(n)}</p>" for n in notes[assignment]]
+        body += [f"<pre class=\"note\">note: {html.escape(n)}</pre>" for n in notes[assignment]]
         own = [q for q in questions if q.assignment == assignment]
         body.append(table(["question", "points", "tests passed"],
                           [[q.question, f"{points(q.score)} / {points(q.max_score)}", f"{q.passed} / {q.tests}"]
@@ -84,7 +86,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
         if failures:
             body.append("<h3>Failed tests</h3>")
             for test in failures:
-                heading, text = _failure(result, test)
+                heading, text = _failure(test)
                 body.append(f"<h4 class=\"fail\">{html.escape(heading)}</h4>")
                 body.append(f"<pre>{html.escape(text)}</pre>")
     return page(f"Feedback: {result.submission}", body)

@@ -14,7 +14,6 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
     score, max_score = total(results)
     tests = []
     for result in results:
-        notes = "".join(f"note: {note}\n" for note in result.notes)
         flagged: dict[str, str] = {}
         for finding in result.forbidden:
             flagged[finding["question"]] = flagged.get(finding["question"], "") + f"\nnote: {finding['sentence']}"
@@ -26,13 +25,16 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "score": round(t.score, 6),
                 "max_score": round(t.max_score, 6),
                 "status": "passed" if t.passed else "failed",
-                "output": (notes + explain(t)) if not t.passed else "Passed." + flagged.get(t.question, ""),
+                "output": explain(t) if not t.passed else "Passed." + flagged.get(t.question, ""),
                 "output_format": "text",
                 "visibility": "visible",
                 "tags": [result.assignment, t.question, "public" if t.public else "hidden"],
             })
     document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
                                 "output_format": "text", "visibility": "visible"}
+    notes = [f"{r.assignment}: note: {note}" for r in results for note in r.notes]
+    if notes:  # once, above the tests, not repeated in each (Gradescope shows `output` first)
+        document["output"] = "\n".join(notes)
     document["extra_data"] = {
         "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
                                        "notes": r.notes, "forbidden": r.forbidden} for r in results},

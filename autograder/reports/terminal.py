@@ -14,8 +14,13 @@ from .summary import DISTRIBUTION_HEADERS, QUESTION_HEADERS, Summary
 from .wording import explain, points
 
 
-def print_results(results: list[AssignmentResult], console: Console, *, verbose_passed: bool = False) -> None:
-    """A table per assignment, the feedback of each failed test, and the total."""
+def print_results(results: list[AssignmentResult], console: Console, *, verbose_passed: bool = False,
+                  public_only: bool = False) -> None:
+    """A table per assignment, the feedback of each failed test, and the total.
+
+    With `public_only` (`grade check`) the results hold the public tests alone, so their sum is no grade:
+    the total row and the closing line say whose share it is instead.
+    """
     for result in results:
         table = Table(title=f"{result.title} ({result.assignment})", title_justify="left", expand=False)
         table.add_column("test")
@@ -28,7 +33,8 @@ def print_results(results: list[AssignmentResult], console: Console, *, verbose_
             table.add_row(t.description, t.question, "public" if t.public else "hidden",
                           f"{points(t.score)}/{points(t.max_score)}", verdict)
         table.add_section()
-        table.add_row("total", "", "", f"{points(result.score)}/{points(result.max_score)}", "")
+        table.add_row("public tests" if public_only else "total", "", "",
+                      f"{points(result.score)}/{points(result.max_score)}", "")
         console.print(table)
         for note in result.notes:
             console.print(Text(f"note: {note}", style="yellow"))
@@ -39,9 +45,17 @@ def print_results(results: list[AssignmentResult], console: Console, *, verbose_
             elif verbose_passed:
                 console.print(Text("passed"))
                 console.print()
-    if len(results) > 1:
-        score, max_score = total(results)
+    score, max_score = total(results)
+    if public_only:
+        console.print(Text(public_summary(score, max_score), style="bold"))
+    elif len(results) > 1:
         console.print(Text(f"Total: {points(score)}/{points(max_score)}", style="bold"))
+
+
+def public_summary(score: float, max_score: float) -> str:
+    """`grade check`'s closing line: the public tests' share, worded so that it cannot pass for a grade."""
+    return (f"public tests: {points(score)} of {points(max_score)} points' worth pass; "
+            f"hidden tests are graded when you submit")
 
 
 def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: Console) -> None:

@@ -67,12 +67,14 @@ class Sandbox:
     those third-party packages are installed in its filesystem view (see `packages`)."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
-                 extra_env: dict[str, str] | None = None, packages: tuple[str, ...] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",),
+                 packages: tuple[str, ...] | None = None) -> None:
         self.source = source
         self.module_name = module_name
         self.limits = limits
         self.packages = packages
         self.extra_env = extra_env or {}
+        self.preload = preload  # what the runtime imports before the student's code (not timed as theirs)
         self.load_failure: SandboxError | None = None
         self.starts = 0
         self.uid: int | None = None
@@ -135,7 +137,7 @@ class Sandbox:
         self._output_offset = 0
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
-        limits = {k: v for k, v in asdict(self.limits).items() if k not in ("load_timeout", "cpus")}
+        limits: dict[str, Any] = {k: v for k, v in asdict(self.limits).items() if k not in ("load_timeout", "cpus")}
         if self.uid is None:
             # RLIMIT_NPROC counts every process of the user (root is exempt): allow the grader's own on top
             limits["processes"] = 0 if os.geteuid() == 0 else processes_of(os.geteuid()) + limits["processes"]
@@ -145,7 +147,8 @@ class Sandbox:
                "OPENBLAS_NUM_THREADS": "1", "GRADE_SANDBOX": "1", **_passed_through(), **self.extra_env}
         runtime = isolation.runtime_for(self.uid, layers)
         command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(request_read),
-                   str(response_write), source_path.name, self.module_name, json.dumps(limits)]
+                   str(response_write), source_path.name, self.module_name,
+                   json.dumps({**limits, "preload": list(self.preload)})]
         if layers.filesystem:
             command = isolation.wrap(command, self._workdir, uid=self.uid, runtime_dir=runtime,
                                      packages=self.packages)
@@ -179,9 +182,11 @@ class Sandbox:
             self.load_failure = ChannelBroken("your module's import report was not valid (did your code write to "
                                               "the grader's channel?)", str(exc)[:300])
             raise self.load_failure from None
-        except CallTimeout as exc:
-            self.load_failure = CallTimeout(f"importing your module did not finish within "
-                                            f"{self.limits.load_timeout:g} s: {exc}")
+        except CallTimeout:
+            self.load_failure = CallTimeout(
+                f"importing your module did not finish within {self.limits.load_timeout:g} s: its own top-level "
+                f"code ran that long (the grader's start-up, {' and '.join(self.preload)} included, is not "
+                f"counted); move slow work into functions, or look for a loop that never ends", "")
             raise self.load_failure from None
         except ChildExited as exc:
             self.load_failure = ChildExited(f"your module ended the process while it was being imported: {exc}")

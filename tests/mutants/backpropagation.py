@@ -240,10 +240,4 @@ def autograd_derivative(f, x):
 def autograd_derivative(f, x):
     return 2 * x + 3
 """),
-    ("autograd_derivative", "autograd_derivative", "returns x.grad, a 1-element tensor, like the lecture's print", """
-def autograd_derivative(f, x):
-    x = torch.tensor([float(x)], requires_grad=True)
-    f(x).backward()
-    return x.grad
-"""),
 ]

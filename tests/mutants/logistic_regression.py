@@ -8,12 +8,6 @@ def sigmoid(z):
     e = np.exp(np.asarray(z, dtype=float))
     return e / (1 + e)
 """),
-    ("sigmoid", "sigmoid", "a number comes back as an array of shape (1,)", """
-def sigmoid(z):
-    z = np.atleast_1d(np.asarray(z, dtype=float))
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
-"""),
     ("predict_proba", "predict_proba", "forgets the bias", """
 def predict_proba(X, w, b):
     return sigmoid(np.dot(X, w))

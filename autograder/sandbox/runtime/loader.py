@@ -1,7 +1,7 @@
 """Import a submission one top-level statement at a time, so that one broken definition hides nothing else.
 
-A syntax error hides only the statements it breaks (the rest is salvaged chunk by
-chunk); a statement that raises, even `SystemExit`, becomes a note and the next
+A syntax error hides only the top-level block it is in (the rest is parsed again
+without it); a statement that raises, even `SystemExit`, becomes a note and the next
 statement still runs. The report says what failed, as plain data.
 """
 
@@ -15,77 +15,55 @@ from typing import Any
 
 from .session import describe, student_traceback
 
+#: The most syntax errors reported (and blanked out) in one file.
+MAX_SYNTAX_ERRORS = 20
+_CONTINUATIONS = ("else", "elif", "except", "finally", "case")
+
 
 def split_statements(source: str, filename: str) -> tuple[list[tuple[int, Any]], list[dict]]:
-    """Compile `source` into top-level statements, salvaging what a syntax error spares.
+    """Compile `source` into top-level statements, sparing all that a syntax error does not break.
 
-    Returns `(code objects with their first line, syntax errors)`; each error is
-    `{"line", "message", "names"}` where `names` are the definitions it hid.
+    Python's own parser finds each error; only the top-level block around it (the `def` it
+    is in, with its decorators) is blanked out, line numbers kept, and the file is parsed
+    again, so valid code around an error causes no further errors. Returns `(code objects with
+    their first line, syntax errors)`; each error is `{"line", "message", "names", "text",
+    "offset"}`: Python's message, the names the blanked block would have defined, and the line
+    with the column of the error.
     """
-    try:
-        tree = ast.parse(source, filename)
-    except SyntaxError:
-        return _salvage(source, filename)
+    lines = source.splitlines(keepends=True)
+    errors: list[dict] = []
+    for _ in range(MAX_SYNTAX_ERRORS):
+        try:
+            tree = ast.parse("".join(lines), filename)
+            break
+        except SyntaxError as exc:
+            line = min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0))
+            start, end = block_around(lines, line)
+            errors.append({"line": line + 1, "message": f"{type(exc).__name__}: {exc.msg}",
+                           "names": _defined_names(lines[start:end]), "text": (exc.text or "").rstrip("\n")[:200],
+                           "offset": int(exc.offset or 0)})
+            lines[start:end] = ["\n"] * (end - start)
+    else:
+        return [], errors
     compiled = []
     for node in tree.body:
         module = ast.Module(body=[node], type_ignores=[])
         compiled.append((node.lineno, compile(module, filename, "exec")))
-    return compiled, []
-
-
-def chunks(lines: list[str]) -> list[tuple[int, int]]:
-    """Line ranges [start, end) that begin at column 0 with code (decorators join their def)."""
-    starts: list[int] = []
-    for i, line in enumerate(lines):
-        continuation = line[:1] in ("", " ", "\t", "\n", "#", ")", "]", "}")
-        if continuation or line.startswith(("else", "elif", "except", "finally")):
-            continue
-        after_decorators = starts and all(lines[j].startswith("@") for j in range(starts[-1], i))
-        if not after_decorators:
-            starts.append(i)
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    return [(s, e) for s, e in zip(starts, starts[1:] + [len(lines)])]
-
-
-def _salvage(source: str, filename: str) -> tuple[list[tuple[int, Any]], list[dict]]:
-    lines = source.splitlines(keepends=True)
-    pieces = chunks(lines)
-    compiled, errors = [], []
-    i = 0
-    while i < len(pieces):
-        start = pieces[i][0]
-        for j in range(i, min(i + 4, len(pieces))):
-            end = pieces[j][1]
-            text = "\n" * start + "".join(lines[start:end])
-            try:
-                tree = ast.parse(text, filename)
-            except SyntaxError as exc:
-                error = exc
-                continue
-            for node in tree.body:
-                module = ast.Module(body=[node], type_ignores=[])
-                compiled.append((node.lineno, compile(module, filename, "exec")))
-            i = j + 1
-            break
-        else:
-            end = pieces[i][1]
-            chunk_error = _first_error("\n" * start + "".join(lines[start:end]), filename) or error
-            errors.append({
-                "line": chunk_error.lineno or start + 1,
-                "message": f"{type(chunk_error).__name__}: {chunk_error.msg}",
-                "names": _defined_names(lines[start:end]),
-            })
-            i += 1
     return compiled, errors
 
 
-def _first_error(text: str, filename: str) -> SyntaxError | None:
-    try:
-        ast.parse(text, filename)
-    except SyntaxError as exc:
-        return exc
-    return None
+def _starts_statement(line: str) -> bool:
+    """Whether a line begins a top-level statement: code at column 0, not the rest of one."""
+    return line[:1] not in ("", " ", "\t", "\n", "\r", "#", ")", "]", "}") and not line.startswith(_CONTINUATIONS)
+
+
+def block_around(lines: list[str], index: int) -> tuple[int, int]:
+    """Lines [start, end) of the top-level block holding line `index`, decorators included."""
+    start = next((i for i in range(index, -1, -1) if _starts_statement(lines[i])), 0)
+    while start > 0 and lines[start - 1].startswith("@"):
+        start -= 1
+    end = next((i for i in range(index + 1, len(lines)) if _starts_statement(lines[i])), len(lines))
+    return start, end
 
 
 def _defined_names(lines: list[str]) -> list[str]:

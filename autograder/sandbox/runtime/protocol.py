@@ -322,7 +322,8 @@ def read_reply(reply: dict, budget: Budget | None = None) -> Any:
 
 def read_load_report(report: Any) -> dict:
     """The child's report on importing the submission, checked field by field and cut to size:
-    `{"syntax_errors": [{"line", "message", "names"}], "runtime_errors": [{"line", "message"}]}`."""
+    `{"syntax_errors": [{"line", "message", "names", "text", "offset"}], "runtime_errors": [{"line",
+    "message"}]}` (`text` and `offset`: the line of a syntax error, and its column)."""
     report = _expect(report, dict)
     checked: dict[str, list[dict]] = {}
     for kind in ("syntax_errors", "runtime_errors"):
@@ -331,6 +332,8 @@ def read_load_report(report: Any) -> dict:
             entry = _expect(entry, dict)
             names = [_expect(n, str)[:100] for n in _expect(entry.get("names", []), list)[:20]]
             entries.append({"line": _expect(entry.get("line"), int), "names": names,
-                            "message": _expect(entry.get("message"), str)[:MAX_ERROR_TEXT["message"] // 4]})
+                            "message": _expect(entry.get("message"), str)[:MAX_ERROR_TEXT["message"] // 4],
+                            "text": _expect(entry.get("text", ""), str)[:200],
+                            "offset": _expect(entry.get("offset", 0), int)})
         checked[kind] = entries
     return checked

@@ -51,6 +51,13 @@ def polynomial(coefficients: list[float]) -> Callable[[float], float]:
 
 
 @recipe
+def plain(value: Any) -> Any:
+    """`value` itself (plain data: numbers, lists, dicts, arrays), as an object of the student's process, to
+    pass to a function and read back afterwards (did the function change its argument in place?)."""
+    return value
+
+
+@recipe
 def generator(seed: int) -> np.random.Generator:
     """`numpy.random.default_rng(seed)`."""
     return np.random.default_rng(seed)

@@ -1,0 +1,83 @@
+"""Correct code in the forms real students write keeps full marks: scalars of any size-1 shape,
+np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors.
+
+Each case replaces one reference function by a correct variant and grades the whole assignment:
+the variant's question keeps every point. (tests/mutants holds the wrong variants, which lose them.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder import assignments as course
+from autograder.grading import grade_source
+from autograder.reports.wording import explain
+
+from .conftest import ROOT, replace_definition, solution_source
+
+CORRECT_BUT_UNUSUAL = [
+    ("linear_regression", "mse_cost", "mse_cost", "a (1, 1) array", """
+def mse_cost(y_hat, y):
+    e = np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float)
+    return np.array([[np.sum(e**2) / (2 * len(e))]])
+"""),
+    ("linear_regression", "mse_cost", "mse_cost", "an np.matrix", """
+def mse_cost(y_hat, y):
+    e = np.matrix(np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float))
+    return e @ e.T / (2 * e.size)
+"""),
+    ("linear_regression", "predict", "predict", "a list of float32 values", """
+def predict(X, w, b):
+    X = np.asarray(X, dtype=np.float32)
+    return [float(v) for v in np.dot(X, np.asarray(w, dtype=np.float32)) + np.float32(b)]
+"""),
+    ("logistic_regression", "sigmoid", "sigmoid", "a number comes back as an array of shape (1,)", """
+def sigmoid(z):
+    z = np.atleast_1d(np.asarray(z, dtype=float))
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+"""),
+    ("activations", "relu", "relu_grad", "a boolean mask", """
+def relu_grad(z):
+    return np.asarray(z) > 0
+"""),
+    ("forward_propagation", "cross_entropy", "cross_entropy", "the textbook's + 1e-7 inside the log", """
+def cross_entropy(probs, labels):
+    probs = np.atleast_2d(np.asarray(probs, dtype=float))
+    labels = np.atleast_1d(labels)
+    return float(-np.mean(np.log(probs[np.arange(len(labels)), labels] + 1e-7)))
+"""),
+    ("backpropagation", "forward_backward_1_1_1", "forward_backward_1_1_1", "every value a (1, 1) array", """
+def forward_backward_1_1_1(x, y, w1, b1, w2, b2):
+    s = lambda v: 1 / (1 + np.exp(-v))
+    m = lambda v: np.array([[v]], dtype=float)
+    z1 = w1 * x + b1
+    h = s(z1)
+    z2 = w2 * h + b2
+    y_hat = s(z2)
+    loss = 0.5 * (y_hat - y) ** 2
+    d_z2 = (y_hat - y) * y_hat * (1 - y_hat)
+    d_z1 = d_z2 * w2 * h * (1 - h)
+    return {"z1": m(z1), "h": m(h), "z2": m(z2), "y_hat": m(y_hat), "loss": m(loss),
+            "dw1": m(d_z1 * x), "db1": m(d_z1), "dw2": m(d_z2 * h), "db2": m(d_z2)}
+"""),
+    ("backpropagation", "autograd_derivative", "autograd_derivative", "x.grad, a 1-element tensor", """
+def autograd_derivative(f, x):
+    x = torch.tensor([float(x)], requires_grad=True)
+    f(x).backward()
+    return x.grad
+"""),
+    ("regularization", "penalties", "l2_penalty", "a float32 numpy scalar", """
+def l2_penalty(w, lam):
+    return np.float32(lam) * np.sum(np.asarray(w, dtype=np.float32) ** 2)
+"""),
+]
+
+
+@pytest.mark.parametrize(("assignment_id", "question", "name", "form", "source"),
+                         CORRECT_BUT_UNUSUAL, ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in CORRECT_BUT_UNUSUAL])
+def test_correct_code_in_an_unusual_form_keeps_full_marks(assignment_id, question, name, form, source):
+    assignment = course.get(assignment_id, ROOT)
+    result = grade_source(assignment, replace_definition(solution_source(assignment_id), name, source))
+    failed = [explain(t) for t in result.tests if t.question == question and not t.passed]
+    assert not failed, "\n\n".join(failed)
