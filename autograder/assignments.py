@@ -1,6 +1,7 @@
 """Assignment definitions: `assignments/<id>/assignment.toml` plus its public and hidden tests.
 
-    assignments/<id>/assignment.toml   title, lecture, questions (name, points, functions, section, context)
+    assignments/<id>/assignment.toml   title, lecture, packages, questions (name, points, functions, section,
+                                       context, forbidden) and the [integrity] policy
     assignments/<id>/public.py         the lecture's worked examples; shown to students
     assignments/<id>/hidden.py         random inputs vs the reference, edge cases; grader only
     assignments/<id>/helpers.py        optional: what both share (`from .helpers import ...`); public
@@ -36,6 +37,8 @@ else:  # pragma: no cover
 
 #: The parent of every assignment's test package (see `_test_package`).
 TEST_PACKAGES = "_grade_tests"
+#: `[integrity] forbidden = ...`: a forbidden use is reported only, or costs its question's points.
+POLICIES = ("flag", "zero")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class Question:
     section: str
     context: str = ""
     lecture: str = ""  # when the question's section is in another lecture than the assignment's
+    #: Library names its functions must not use, e.g. "numpy.polyfit", "torch.autograd", ".backward"
+    #: (any attribute of that name); found statically in the source (`integrity.forbidden`).
+    forbidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,11 @@ class Assignment:
     intro: str = ""
     timeout: float = 120.0
     limits: dict = field(default_factory=dict)
+    #: The third-party packages the student's code may import (None: every installed one); the
+    #: sandbox's filesystem view holds only these and what they depend on.
+    packages: tuple[str, ...] | None = None
+    #: What a forbidden use costs: "flag" (reported, points kept) or "zero" (its question's tests fail).
+    policy: str = "flag"
 
     @property
     def points(self) -> float:
@@ -119,12 +130,18 @@ def _load_all(root: Path) -> dict[str, Assignment]:
     for toml in sorted((root / "assignments").glob("*/assignment.toml")):
         data = tomllib.loads(toml.read_text(encoding="utf-8"))
         questions = tuple(Question(q["name"], float(q["points"]), tuple(q.get("functions", [q["name"]])),
-                                   q["section"], q.get("context", ""), q.get("lecture", ""))
+                                   q["section"], q.get("context", ""), q.get("lecture", ""),
+                                   tuple(q.get("forbidden", ())))
                           for q in data["questions"])
+        policy = data.get("integrity", {}).get("forbidden", "flag")
+        if policy not in POLICIES:
+            raise CourseError(f"{toml}: [integrity] forbidden = {policy!r}; expected one of {', '.join(POLICIES)}")
+        packages = data.get("packages")
         found[toml.parent.name] = Assignment(
             id=toml.parent.name, number=int(data["number"]), title=data["title"], lecture=data["lecture"],
             questions=questions, directory=toml.parent, intro=data.get("intro", ""),
             timeout=float(data.get("timeout", 120.0)), limits=data.get("limits", {}),
+            packages=None if packages is None else tuple(packages), policy=policy,
         )
     return dict(sorted(found.items(), key=lambda item: item[1].number))
 

@@ -9,7 +9,7 @@ or failed, exactly once.
 
     OUT/graded/<submission>.json    the project's own result (`results.SubmissionResult`), read by --resume
     OUT/results/<submission>.json   the same as Gradescope's results.json
-    OUT/grades.csv, OUT/reports/    the class's grades and reports
+    OUT/grades.csv, OUT/reports/    the class's grades and reports (OUT/reports/similarity/: alike pairs)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import assignments as course
+from .loading import submissions_in
 from .reports.class_reports import write_class_reports
 from .reports.files import write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
@@ -42,11 +43,6 @@ GRADED_DIR = "graded"
 RESULTS_DIR = "results"
 #: The most bytes of one worker's answer: a submission's results JSON (verdicts are capped).
 MAX_ANSWER_BYTES = 64 * 1024**2
-
-
-def submissions_in(directory: Path) -> list[Path]:
-    """Each visible file, folder or zip directly under `directory` is one submission."""
-    return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
 
 
 class Worker:
@@ -218,6 +214,11 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     rows = [grades_row(r) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
     write_class_reports(ordered, output, roster, console)
+    if len(entries) > 1:
+        from .similarity.report import write_similarity
+
+        write_similarity(directory, output / "reports" / "similarity", assignment_id=assignment_id,
+                         echo=lambda line: console.print(line, markup=False, highlight=False))
     print_scores(rows, {a: assignments[a].number for a in assignments if any(a in r for r in rows)}, console)
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered

@@ -172,6 +172,26 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
 
 
 @main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for similarity.csv, index.md, index.html and a page per pair.")
+@click.option("--archive", "archives", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of earlier terms' submissions to compare with too (repeat for several).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, metavar="X",
+              help="The matched share (0 to 1) at which a pair is listed as suspicious [default: 0.6].")
+@click.option("--boilerplate", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A folder of <id>.py files: code the course handed out besides the templates, left out.")
+@_assignment
+def similarity(directory: Path, output: Path, archives: tuple[Path, ...], threshold: float | None,
+               boilerplate: Path | None, assignment_id: str | None) -> None:
+    """Pairs of submissions under DIRECTORY whose code is suspiciously alike, per assignment (never run)."""
+    from .similarity.report import THRESHOLD, write_similarity
+
+    write_similarity(directory, output, archives=list(archives), assignment_id=assignment_id, boilerplate=boilerplate,
+                     threshold=THRESHOLD if threshold is None else threshold, echo=click.echo)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("grades"),
               show_default=True, help="Folder for grades.csv and the results.")
 @_jobs

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import assignments as course
 from .assignments import Assignment
+from .integrity.forbidden import Integrity, allowed_text, check, missing_package
 from .results import AssignmentResult, Outcome, TestResult, Verdict
 from .sandbox import isolation
 from .sandbox.runner import Limits, Sandbox
@@ -25,7 +26,7 @@ from .submission import Submission
 
 if TYPE_CHECKING:
     from .calls import Student, Transport
-    from .sandbox.templates import Templates
+    from .sandbox.templates import Kind, Templates
     from .testing import TestCase
 
 _monotonic = time.monotonic
@@ -99,21 +100,32 @@ def _preload(assignments: list[Assignment], hidden: bool) -> None:
 def _sandbox(assignment: Assignment, source: str, templates: Templates | None = None) -> Sandbox:
     from .sandbox.templates import TemplateError
 
-    preload = _packages(assignment)
+    kind = student_process(assignment)
     try:
-        template = templates.get(preload) if templates is not None else None
+        template = templates.get(kind) if templates is not None else None
     except TemplateError:  # started cold instead: slower, as safe
         template = None
-    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=preload, template=template)
+    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=kind.preload,
+                   packages=kind.packages, template=template)
 
 
-def preloads() -> list[tuple[str, ...]]:
-    """The sets of packages the course's student processes preload, in course order: the templates a worker needs."""
-    return list(dict.fromkeys(_packages(a) for a in course.all_assignments().values()))
+def student_process(assignment: Assignment) -> Kind:
+    """The kind of student process `assignment` is graded in: what it preloads, which packages it may import."""
+    from .sandbox.templates import Kind
+
+    return Kind(_packages(assignment), assignment.packages)
+
+
+def template_kinds() -> list[Kind]:
+    """The kinds of student process the course grades in, in course order: the templates a worker needs."""
+    return list(dict.fromkeys(student_process(a) for a in course.all_assignments().values()))
 
 
 def _packages(assignment: Assignment) -> tuple[str, ...]:
-    """What the student's process imports before their code: numpy, and torch where the assignment uses it."""
+    """What the student's process imports before their code: numpy, and torch where the assignment allows it
+    (or, when it names no `packages`, uses it)."""
+    if assignment.packages is not None:
+        return ("numpy", "torch") if "torch" in assignment.packages else ("numpy",)
     root = assignment.directory.parent.parent
     files = [root / "solutions" / f"{assignment.id}.py", assignment.directory / "public.py"]
     uses_torch = any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
@@ -126,33 +138,43 @@ def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
     made for that source)."""
     sandbox = sandbox or _sandbox(assignment, source)
     with sandbox:
-        sandbox.spawn()  # the child starts while the tests load
-        result = run_tests(assignment, sandbox, hidden=hidden)
+        sandbox.spawn()  # the child starts while the tests load and the source is checked
+        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source))
         result.student_seconds = round(sandbox.student_seconds, 4)
         return result
 
 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
-              questions: set[str] | None = None, budget: float | None = None) -> AssignmentResult:
-    """Run the tests (all of them, or those of `questions`) through `transport`."""
-    from .verdicts import judge  # deferred with the checks and numpy: see grade_submission
+              questions: set[str] | None = None, budget: float | None = None,
+              integrity: Integrity | None = None) -> AssignmentResult:
+    """Run the tests (all of them, or those of `questions`) through `transport`; `integrity` is what the
+    source check found (forbidden uses), reported, and under the "zero" policy failing their questions."""
+    from .verdicts import cap, judge  # deferred with the checks and numpy: see grade_submission
 
+    integrity = integrity or Integrity()
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
     points = test_points(assignment, cases)
-    result = AssignmentResult(assignment.id, assignment.title)
-    hidden_names = _load_notes(transport, result)
+    result = AssignmentResult(assignment.id, assignment.title, forbidden=integrity.records(assignment.packages))
+    hidden_names = _load_notes(transport, result, assignment.packages)
+    result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES] + (
+        [integrity.problem] if integrity.problem else [])
+    zeroed = integrity.zeroed()
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
     timed_out: dict[str, str] = {}
     for case in cases:
         started = _monotonic()
         reread = assignment.reread(case.question)
-        if started >= deadline:
+        if case.question in zeroed:
+            problem = cap(zeroed[case.question].sentence(assignment.packages), MAX_NOTE)
+            verdict = Verdict(Outcome.FORBIDDEN, f"not run: {problem}", reread=reread)
+        elif started >= deadline:
             problem = (f"not run: the time budget for the whole submission ({assignment.timeout:g} s) "
                        f"was used up by earlier tests")
             verdict = Verdict(Outcome.NOT_RUN, problem, reread=reread)
         else:
             call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out)
-            verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names)
+            verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
+                            packages=assignment.packages, unavailable=integrity.unavailable)
         output = transport.take_output()
         if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
@@ -199,7 +221,7 @@ class LazyReference:
         return getattr(module, name)
 
 
-def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str]:
+def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[str, ...] | None) -> dict[str, str]:
     """Import problems as notes on the result; return `{name: note}` for definitions they hid."""
     from .verdicts import cap, grader_problem
 
@@ -221,7 +243,12 @@ def _load_notes(transport: Transport, result: AssignmentResult) -> dict[str, str
         for name in error["names"]:
             hidden_names[name] = f"the syntax error at line {error['line']} hid it (see the note)"
     for error in report["runtime_errors"]:
-        result.notes.append(f"line {error['line']}: importing your module raised {error['message']}")
+        note = f"line {error['line']}: importing your module raised {error['message']}"
+        package = missing_package(error["message"], packages)
+        if package:
+            note = (f"line {error['line']}: this assignment asks for your own code with "
+                    f"{allowed_text(packages)}, so {package} is not available here ({note.split(': ', 1)[1]})")
+        result.notes.append(note)
     if len(result.notes) > MAX_NOTES:
         result.notes[MAX_NOTES:] = [f"… and {len(result.notes) - MAX_NOTES} more problems like these"]
     result.notes[:] = [cap(note, MAX_NOTE) for note in result.notes]

@@ -35,6 +35,11 @@ class SubmissionError(Exception):
     """The submission as a whole cannot be read (not found, not a zip, nothing gradable)."""
 
 
+def submissions_in(directory: Path) -> list[Path]:
+    """Each visible file, folder or zip directly under `directory` is one submission (`grade batch`)."""
+    return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
+
+
 def read_submission(path: Path, known: list[str], assignment: str | None = None,
                     name: str | None = None) -> Submission:
     """Read `path` into a `Submission` holding a `Source` per assignment in `known` it contains."""

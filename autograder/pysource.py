@@ -8,6 +8,24 @@ from __future__ import annotations
 
 import ast
 
+from .sandbox.runtime.loader import MAX_SYNTAX_ERRORS, block_around
+
+
+def statements(source: str) -> list[ast.stmt]:
+    """The top-level statements of `source`; where it does not parse, those of the rest once each top-level
+    block holding a syntax error is blanked out (as the sandbox's loader imports it), so that one broken
+    definition hides only itself. Line numbers are those of `source`."""
+    lines = source.splitlines(keepends=True)
+    for _ in range(MAX_SYNTAX_ERRORS):
+        try:
+            return ast.parse("".join(lines)).body
+        except SyntaxError as exc:
+            start, end = block_around(lines, min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0)))
+            lines[start:end] = ["\n"] * (end - start)
+        except (ValueError, RecursionError, MemoryError):
+            return []
+    return []
+
 
 def defined_names(node: ast.stmt) -> list[str]:
     """The names a top-level statement binds, in order: a def's or class's name, the names an

@@ -34,6 +34,7 @@ class Outcome(str, enum.Enum):
     CRASHED = "crashed"            # the student's process ended, or its answer was not valid
     MISSING_NAME = "missing name"  # the submission does not define what the test calls
     NOT_RUN = "not run"            # the time budget was used up, or the file could not be read
+    FORBIDDEN = "not allowed"      # the code uses what the assignment does not allow (a package, a call)
     GRADER_ERROR = "grader error"  # the grader's own failure, never the student's
 
 
@@ -87,13 +88,16 @@ class TestResult:
 
 @dataclass
 class AssignmentResult:
-    """Every test of one assignment for one submission, and notes on importing it."""
+    """Every test of one assignment for one submission, notes on importing it, and the uses of what the
+    assignment does not allow found in its source (`forbidden`: plain dicts with `question`, `function`,
+    `rule`, `used`, `line`, `where`, `policy` and the `sentence` a report shows)."""
 
     assignment: str
     title: str
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     student_seconds: float = 0.0  # spent in the student's process: importing it and answering calls
+    forbidden: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def score(self) -> float:

@@ -13,6 +13,7 @@ the same wherever it runs.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 from .assignments import CourseError
 from .calls import CallLog, StudentRaised, builtin_name, format_value
 from .checks import CheckFailed
+from .integrity.forbidden import allowed_text, missing_package
 from .results import Outcome, Verdict
 from .sandbox.runtime.errors import GRADER, CallTimeout, GraderError, SandboxError
 
@@ -61,11 +63,14 @@ class TestCall:
 
 
 def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, str] | None = None,
-          plain: tuple[type[BaseException], ...] = ()) -> Verdict:
+          plain: tuple[type[BaseException], ...] = (), packages: tuple[str, ...] | None = None,
+          unavailable: dict[str, str] | None = None) -> Verdict:
     """The verdict on `call`.
 
     `hidden_names` maps a name to why the import did not define it (a syntax error); exceptions
-    of the types in `plain` make a wrong answer worded by their own message.
+    of the types in `plain` make a wrong answer worded by their own message. `packages` are the
+    third-party packages the assignment allows (None: any), `unavailable` the module's names bound
+    to others (`{name: package}`): code that fails for want of one is not allowed.
     """
     exc, log = call.raised, call.log
 
@@ -87,6 +92,9 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
         return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.call,
                        record and record.value, exc.expected if exc.has_expected else None)
     if isinstance(exc, StudentRaised):
+        package = _unavailable(exc.error, packages, unavailable or {}) if exc.error.origin != GRADER else None
+        if package:
+            return _not_allowed(exc, package, packages, verdict, public)
         return _raised(exc, hidden_names or {}, verdict, public)
     if isinstance(exc, (GraderError, CourseError)):
         return verdict(Outcome.GRADER_ERROR, grader_problem(str(exc)), latest and latest.call)
@@ -120,6 +128,28 @@ def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callab
         return verdict(Outcome.RAISED, f"{name} raised {builtin_name(error)} (a hidden test shows neither the "
                                        f"message nor the traceback; the public tests do)")
     return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.call, traceback=error.traceback)
+
+
+_UNDEFINED = re.compile(r"^NameError: name '(\w+)' is not defined")
+
+
+def _unavailable(error: Any, packages: tuple[str, ...] | None, unavailable: dict[str, str]) -> str | None:
+    """The package the assignment does not allow whose absence made the student's code raise `error`."""
+    if error.type == "ModuleNotFoundError":
+        return missing_package(error.message, packages)
+    undefined = _UNDEFINED.match(error.message) if error.type == "NameError" else None
+    return unavailable.get(undefined.group(1)) if undefined else None
+
+
+def _not_allowed(raised: StudentRaised, package: str, packages: tuple[str, ...] | None,
+                 verdict: Callable[..., Verdict], public: bool) -> Verdict:
+    name, allowed = raised.call.split("(")[0].strip(), allowed_text(packages)
+    if not public:  # the message is the student's code's, so a hidden test does not name the package
+        return verdict(Outcome.FORBIDDEN, f"{name} needs a package this assignment does not allow: it asks for "
+                                          f"your own code with {allowed}")
+    return verdict(Outcome.FORBIDDEN, f"{name} needs {package}: this assignment asks for your own code with "
+                                      f"{allowed}, so {package} is not available here", raised.call,
+                   traceback=raised.error.traceback)
 
 
 def grader_problem(reason: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import assignments as course
-from .grading import exposure, grade_submission, preloads
+from .grading import exposure, grade_submission, template_kinds
 from .loading import SubmissionError, read_submission
 from .results import SubmissionResult, to_json
 from .sandbox import isolation
@@ -58,7 +58,7 @@ def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insec
 def serve(requests: TextIO, replies: TextIO) -> None:
     """Grade each submission asked for on `requests`; answer each on `replies`."""
     with Templates() as templates:
-        templates.prestart(preloads())
+        templates.prestart(template_kinds())
         for line in requests:
             job = json.loads(line)
             result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),

@@ -184,6 +184,7 @@ EVERY_OUTCOME: dict[Outcome, Callable[[Any], Any]] = {
     Outcome.MISSING_NAME: lambda toy: verdict_of(toy, "add", remote("MissingName", "add is not defined")),
     Outcome.NOT_RUN: lambda toy: verdict_of(toy, "add", budget=0.0),
     Outcome.GRADER_ERROR: lambda toy: verdict_of(toy, "add", GraderError("broken")),
+    Outcome.FORBIDDEN: lambda toy: verdict_of(toy, "add", remote("ModuleNotFoundError", "No module named 'torch'")),
 }
 
 

@@ -127,8 +127,8 @@ def test_the_public_names_are_pinned():
                                        "Verdict", "from_json", "to_json"]
     assert sorted(checks.__all__) == ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises",
                                       "sequence", "shape", "that"]
-    assert sorted(cli.main.commands) == ["batch", "build", "check", "demo", "list", "run", "templates", "train",
-                                         "verify"]
+    assert sorted(cli.main.commands) == ["batch", "build", "check", "demo", "list", "run", "similarity", "templates",
+                                         "train", "verify"]
 
 
 @pytest.mark.parametrize("module", [testing, results, checks], ids=lambda m: m.__name__)

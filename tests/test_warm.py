@@ -20,7 +20,7 @@ from autograder.loading import read_submission
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime.errors import ChildExited, RemoteError
-from autograder.sandbox.templates import Template, Templates
+from autograder.sandbox.templates import Kind, Template, Templates
 
 from .conftest import ROOT
 
@@ -165,11 +165,11 @@ def test_a_child_that_closes_its_channel_and_lingers_is_stopped_at_once(numpy_te
 
 def test_a_dead_template_is_restarted_for_the_next_submission():
     with Templates() as templates:
-        first = templates.get(("numpy",))
+        first = templates.get(Kind(("numpy",)))
         assert first is not None
         os.killpg(first._process.pid, signal.SIGKILL)
         first._process.wait()
-        second = templates.get(("numpy",))
+        second = templates.get(Kind(("numpy",)))
         assert second is not first and second.alive()
         assert call_once(second, "def f():\n    return 3\n", "f")[0] == 3
 

@@ -14,6 +14,9 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
     score, max_score = total(results)
     tests = []
     for result in results:
+        flagged: dict[str, str] = {}
+        for finding in result.forbidden:
+            flagged[finding["question"]] = flagged.get(finding["question"], "") + f"\nnote: {finding['sentence']}"
         for t in result.tests:
             tests.append({
                 "name": f"{result.assignment}: {t.question}: {t.description}",
@@ -22,7 +25,7 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "score": round(t.score, 6),
                 "max_score": round(t.max_score, 6),
                 "status": "passed" if t.passed else "failed",
-                "output": explain(t) if not t.passed else "Passed.",
+                "output": explain(t) if not t.passed else "Passed." + flagged.get(t.question, ""),
                 "output_format": "text",
                 "visibility": "visible",
                 "tags": [result.assignment, t.question, "public" if t.public else "hidden"],
@@ -34,7 +37,7 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
         document["output"] = "\n".join(notes)
     document["extra_data"] = {
         "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
-                                       "notes": r.notes} for r in results},
+                                       "notes": r.notes, "forbidden": r.forbidden} for r in results},
         **(extra or {}),
     }
     return document

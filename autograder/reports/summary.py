@@ -15,6 +15,10 @@ from .wording import points
 ASSIGNMENT_HEADERS = ["assignment", "submissions", "mean", "median", "full marks"]
 QUESTION_HEADERS = ["assignment", "question", "points", "submissions", "full marks", "mean points"]
 DISTRIBUTION_HEADERS = ["total score", "submissions", ""]
+FORBIDDEN_HEADERS = ["submission", "assignment", "question", "uses", "line", "rule", "policy"]
+FORBIDDEN_NOTE = ("Found in the source by a static check (assignment.toml `forbidden` and `packages`): evidence for "
+                  "a person to review. It cannot see names built at run time (getattr with a built string, exec, "
+                  "importlib); see SECURITY.md.")
 
 
 @dataclass
@@ -56,6 +60,12 @@ class Summary:
     def distribution_rows(self) -> list[list[str]]:
         return [[bin_label(i), str(n), "█" * n] for i, n in enumerate(self.counts)]
 
+    def forbidden_rows(self) -> list[list[str]]:
+        """Every use of what an assignment does not allow, by submission."""
+        return [[r.submission, self.titles.get(a.assignment, a.assignment), f["question"] or "(none)", f["used"],
+                 str(f["line"]), f["rule"], f["policy"]] for r in self.graded for a in r.assignments
+                for f in a.forbidden]
+
     def overview(self) -> list[str]:
         percents = self.percents()
         lines = [f"Submissions: {len(self.results)} ({len(self.graded)} graded, {len(self.errors)} not graded)"]
@@ -74,6 +84,9 @@ def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
               *markdown_table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}), ""]
     lines += ["## Score distribution", "", *markdown_table(DISTRIBUTION_HEADERS, summary.distribution_rows(), {1}), ""]
     lines += [f"![{title}]({path.as_posix()})" for title, path in charts.items()]
+    if summary.forbidden_rows():
+        lines += ["", "## Forbidden uses", "", FORBIDDEN_NOTE, "",
+                  *markdown_table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]
     if summary.errors:
         lines += ["", "## Not graded", ""]
         lines += [f"- `{r.submission}`: {r.status}" for r in summary.errors]
@@ -90,6 +103,9 @@ def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
             table(DISTRIBUTION_HEADERS[:2], [r[:2] for r in summary.distribution_rows()], {1})]
     body += [f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
              for title, path in charts.items()]
+    if summary.forbidden_rows():
+        body += ["<h2>Forbidden uses</h2>", f"<p>{html.escape(FORBIDDEN_NOTE)}</p>",
+                 table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]
     if summary.errors:
         body.append("<h2>Not graded</h2><ul>" + "".join(
             f"<li><code>{html.escape(r.submission)}</code>: {html.escape(r.status)}</li>" for r in summary.errors)

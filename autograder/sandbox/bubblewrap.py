@@ -1,6 +1,7 @@
 """The bubblewrap view: a new root for the student's process holding only what it needs.
 
-/usr, /etc, the interpreter's prefix and packages, the sandbox's runtime folder (and $MNIST_DIR),
+/usr, /etc, the interpreter's prefix and, of its packages, those the assignment allows (every
+installed one when it names none: see `packages`), the sandbox's runtime folder (and $MNIST_DIR),
 a size-capped /tmp and scratch folder, and nothing else of the machine: no solutions, hidden
 tests, the rest of the grader, its state or other students' files. Its own PID, network, IPC,
 UTS and cgroup namespaces; as root, the child then switches to its sandbox uid with setpriv.
@@ -14,6 +15,8 @@ import shutil
 import sys
 import sysconfig
 from pathlib import Path
+
+from . import packages as installed
 
 SCRATCH = "/sandbox"
 SCRATCH_BYTES = 64 * 1024**2
@@ -55,9 +58,16 @@ def _readable_roots() -> list[str]:
 TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
 
 
+def _site_folders(roots: list[str]) -> list[str]:
+    """The folders of installed packages the view would show: those inside `roots` or under /usr."""
+    return [folder for folder in installed.site_folders() if _inside(folder, roots + ["/usr"])]
+
+
 def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: bool = False,
-         runtime_dir: Path = RUNTIME_DIR, template: bool = False) -> list[str]:
-    """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root).
+         runtime_dir: Path = RUNTIME_DIR, packages: tuple[str, ...] | None = None,
+         template: bool = False) -> list[str]:
+    """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root);
+    with `packages`, only those third-party packages (and what they and the runtime need) are installed there.
 
     With `template`, the view of a warm template (the grader is root): no scratch files of its own, the
     scratch folder left for each child to mount afresh, and the capabilities its children need to
@@ -77,19 +87,26 @@ def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: 
             args += ["--ro-bind", target, target]
     roots = _readable_roots()
     runtime, package = str(runtime_dir), str(runtime_dir.parent.parent)
-    installed = _inside(package, roots)  # the package lies in site-packages: hide all of it but the runtime
-    ancestors = sorted({str(parent) for root in roots + ([] if installed else [runtime])
+    installed_package = _inside(package, roots)  # it lies in site-packages: hide all of it but the runtime
+    ancestors = sorted({str(parent) for root in roots + ([] if installed_package else [runtime])
                         for parent in Path(root).parents
                         if str(parent) != "/" and not str(parent).startswith(("/usr", "/etc", "/sys"))})
     for ancestor in ancestors:  # made traversable: bwrap would copy e.g. /root's 0700
         args += ["--perms", "0755", "--dir", ancestor]
     for root in roots:
         args += ["--ro-bind", root, root]
-    if installed:
+    hidden = _site_folders(roots) if packages is not None else []
+    for folder in hidden:  # an empty folder in place of each, then only the allowed distributions in it
+        args += ["--tmpfs", folder]
+    for path in installed.visible(tuple(sorted(packages))) if packages is not None else ():
+        args += ["--ro-bind", path, path]
+    if installed_package:
         args += ["--tmpfs", package, "--perms", "0755", "--dir", str(runtime_dir.parent)]
     args += ["--ro-bind", runtime, runtime]
-    if installed:
+    if installed_package:
         args += ["--remount-ro", package]
+    for folder in hidden:
+        args += ["--remount-ro", folder]
     for device in sorted(glob.glob("/dev/nvidia*")):
         args += ["--dev-bind", device, device]
     if template:

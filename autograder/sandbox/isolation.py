@@ -5,9 +5,10 @@ reason when it is missing; the others stay in force (see SECURITY.md):
 
 - user:       as root, the child runs as an unprivileged uid of its own (`uids`), with
               bubblewrap or, without it, through setpriv alone;
-- filesystem: a bubblewrap view holding only the interpreter, its packages, the
-              sandbox's runtime folder (`sandbox/runtime/`, the only code of the course
-              that runs in the child) and a size-limited scratch folder (`bubblewrap`);
+- filesystem: a bubblewrap view holding only the interpreter, the packages the
+              assignment allows (`packages`), the sandbox's runtime folder
+              (`sandbox/runtime/`, the only code of the course that runs in the child)
+              and a size-limited scratch folder (`bubblewrap`);
 - network:    a network namespace with loopback only;
 - processes:  a PID namespace, so killing the sandbox kills every process the
               student started, including ones that left its process group;
@@ -56,6 +57,10 @@ class Layers:
         return {
             "user": "unprivileged uid of its own" if self.user else "same user as the grader",
             "filesystem": "bubblewrap view without solutions or hidden tests" if self.filesystem else "unrestricted",
+            "packages": ("only those each assignment allows (assignment.toml `packages`) are installed in the view"
+                         if self.filesystem else "not enforced (no filesystem view): every installed package can be "
+                         "imported; imports of others are found only in the source, which a name built at run time "
+                         "(importlib, __import__, exec) evades"),
             "network": "none (own network namespace)" if self.network else "not isolated",
             "processes": "PID namespace, all killed at the end" if self.processes else "process group killed",
             "cgroup": f"memory, processes and CPU for the whole sandbox ({self.cgroup})" if self.cgroup else "none",

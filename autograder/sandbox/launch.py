@@ -30,6 +30,7 @@ class Launch:
     env: dict[str, str]
     limits: dict[str, Any]  # the rlimits, as `runtime.child.apply_limits` reads them
     preload: tuple[str, ...]
+    packages: tuple[str, ...] | None  # the third-party packages in a cold view (None: all installed)
     request_read: int
     response_write: int
     output: int  # the file the child's stdout and stderr go to
@@ -42,7 +43,8 @@ def start_cold(start: Launch) -> subprocess.Popen:
                str(start.response_write), start.source.name, start.module,
                json.dumps({**start.limits, "preload": list(start.preload)})]
     if start.layers.filesystem:
-        command = isolation.wrap(command, start.workdir, uid=start.uid, runtime_dir=runtime)
+        command = isolation.wrap(command, start.workdir, uid=start.uid, runtime_dir=runtime,
+                                 packages=start.packages)
     elif start.uid is not None:
         command = isolation.drop_to(command, start.uid)
     return subprocess.Popen(

@@ -15,12 +15,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from . import cgroups, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
+from .limits import Limits
 from .runtime import protocol
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
 from .sweep import kill_uid, processes_of, sweep
@@ -37,35 +38,17 @@ EXIT_WAIT, KILL_WAIT = 2.0, 5.0
 START_TIMEOUT = 60.0
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one student process. Zero disables a limit."""
-
-    cpu_seconds: int = 60
-    memory_bytes: int = 4 * 1024**3  # address space; set 0 and use data_bytes where CUDA may start
-    data_bytes: int = 0
-    file_size_bytes: int = 8 * 1024**2
-    open_files: int = 64
-    processes: int = 64  # for the whole sandbox (threads count too): its uid's rlimit, and its cgroup's
-    cpus: float = 1.0  # CPU time per wall-clock second for the whole sandbox (its cgroup)
-    load_timeout: float = 20.0  # wall-clock seconds to import the submission
-
-    @property
-    def cgroup_memory(self) -> int:
-        """The memory of all the sandbox's processes together, shared memory included."""
-        return self.memory_bytes or self.data_bytes or 4 * 1024**3
-
-
 class Sandbox:
-    """A child process running `source` as module `module_name` under `limits`: started cold, or
-    forked from a warm `template` that has `preload` imported already."""
+    """A child process running `source` as module `module_name` under `limits`, in a view holding only
+    `packages`: started cold, or forked from a warm `template` (its `preload` imported, its view its own)."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
                  extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",),
-                 template: Template | None = None) -> None:
+                 packages: tuple[str, ...] | None = None, template: Template | None = None) -> None:
         self.source = source
         self.module_name = module_name
         self.limits = limits
+        self.packages = template.packages if template is not None else packages
         self.extra_env = extra_env or {}
         self.preload = template.preload if template is not None else preload  # not timed as the student's
         self.template = template
@@ -141,7 +124,8 @@ class Sandbox:
         home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
         env = isolation.child_environment(home, self.extra_env)
         start = launch.Launch(layers, self.module_name, source_path, self._workdir, self.uid, self._cgroup, env,
-                              limits, self.preload, request_read, response_write, output.fileno())
+                              limits, self.preload, self.packages, request_read, response_write,
+                              output.fileno())
         try:
             if self.template is not None:
                 self._process = launch.fork_warm(start, self.template)

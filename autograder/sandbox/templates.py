@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import isolation
 from .uids import BASE_UID
@@ -83,11 +83,21 @@ class TemplateChild:
             self.template.send({"op": "kill", "pid": self.pid})
 
 
-class Template:
-    """A warm template with `preload` imported; `spawn` forks a confined child from it."""
+class Kind(NamedTuple):
+    """A kind of student process: what it imports before the student's code, and the third-party
+    packages its filesystem view holds (None: every installed one)."""
 
-    def __init__(self, preload: tuple[str, ...]) -> None:
+    preload: tuple[str, ...]
+    packages: tuple[str, ...] | None = None
+
+
+class Template:
+    """A warm template with `preload` imported, in a view holding only `packages` (None: every installed
+    one); `spawn` forks a confined child from it."""
+
+    def __init__(self, preload: tuple[str, ...], packages: tuple[str, ...] | None = None) -> None:
         self.preload = preload
+        self.packages = packages
         self.layers = isolation.probe()
         self._socket: socket.socket | None = None
         self._process: subprocess.Popen | None = None
@@ -112,7 +122,8 @@ class Template:
         command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), "--template",
                    str(theirs.fileno()), json.dumps(list(self.preload))]
         if self.layers.filesystem:
-            command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, template=True)
+            command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, packages=self.packages,
+                                     template=True)
         fd, log = tempfile.mkstemp(prefix="grade-template-", suffix=".log")
         self._log = Path(log)
         try:
@@ -231,10 +242,11 @@ def template_environment() -> dict[str, str]:
 
 
 class Templates:
-    """A grader's templates, one per set of preloaded packages, started on first use."""
+    """A grader's templates, one per kind of student process (`Kind`: what it preloads, which packages
+    its view holds), started on first use or by `prestart`."""
 
     def __init__(self) -> None:
-        self._templates: dict[tuple[str, ...], Template] = {}
+        self._templates: dict[Kind, Template] = {}
 
     @staticmethod
     def usable() -> bool:
@@ -242,27 +254,27 @@ class Templates:
         layers = isolation.probe()
         return not layers.filesystem or os.geteuid() == 0
 
-    def prestart(self, preloads: list[tuple[str, ...]]) -> None:
+    def prestart(self, kinds: list[Kind]) -> None:
         """Launch the templates a batch will need, without waiting: their imports overlap the
         grader's own and the first submissions' grading."""
         if self.usable():
-            for preload in preloads:
-                self._templates.setdefault(preload, Template(preload)).launch()
+            for kind in kinds:
+                self._templates.setdefault(kind, Template(*kind)).launch()
 
-    def get(self, preload: tuple[str, ...]) -> Template | None:
-        """The running template for `preload` (restarted if it died), or None where templates are not usable."""
+    def get(self, kind: Kind) -> Template | None:
+        """The running template of `kind` (restarted if it died), or None where templates are not usable."""
         if not self.usable():
             return None
-        template = self._templates.get(preload)
+        template = self._templates.get(kind)
         if template is None or (template.launched and not template.alive()):
             if template is not None:
                 template.close()
-            template = self._templates[preload] = Template(preload)
+            template = self._templates[kind] = Template(*kind)
         try:
             template.launch()
             template.await_ready()
         except TemplateError:
-            del self._templates[preload]
+            del self._templates[kind]
             raise
         return template
 

@@ -222,8 +222,12 @@ are recorded too. The tests import the course's `autograder` package, which Otte
 beside the notebook (`files: [autograder]`), so students' `grader.check` works too.
 
 Otter runs tests inside the student's kernel, without the sandbox of `grade run`: a
-student's code there can see and tamper with the tests. Use `grade run` (or the
-Gradescope autograder of `grade build`) where that matters.
+student's code there can see and tamper with the tests. Nor does it apply the course's
+integrity rules: every package installed in the kernel can be imported (the assignment's
+`packages` are kept by the sandbox's filesystem view only), and forbidden calls (a question's
+`forbidden` in assignment.toml) are found by a check of the source on the grader's side,
+which Otter does not run. Use `grade run` (or the Gradescope autograder of `grade build`)
+where that matters.
 
 | assignment | tests translated | tests left out |
 |---|---|---|

@@ -38,7 +38,7 @@ def split_statements(source: str, filename: str) -> tuple[list[tuple[int, Any]],
             break
         except SyntaxError as exc:
             line = min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0))
-            start, end = _block_around(lines, line)
+            start, end = block_around(lines, line)
             errors.append({"line": line + 1, "message": f"{type(exc).__name__}: {exc.msg}",
                            "names": _defined_names(lines[start:end]), "text": (exc.text or "").rstrip("\n")[:200],
                            "offset": int(exc.offset or 0)})
@@ -57,7 +57,7 @@ def _starts_statement(line: str) -> bool:
     return line[:1] not in ("", " ", "\t", "\n", "\r", "#", ")", "]", "}") and not line.startswith(_CONTINUATIONS)
 
 
-def _block_around(lines: list[str], index: int) -> tuple[int, int]:
+def block_around(lines: list[str], index: int) -> tuple[int, int]:
     """Lines [start, end) of the top-level block holding line `index`, decorators included."""
     start = next((i for i in range(index, -1, -1) if _starts_statement(lines[i])), 0)
     while start > 0 and lines[start - 1].startswith("@"):

@@ -1,0 +1,164 @@
+"""`grade similarity`'s report: a ranked table of alike pairs and a page per pair, matches side by side.
+
+    OUT/similarity.csv          every pair compared (see `compare.SCREEN`): assignment, rank, the two, matched share,
+                                the share of each found in the other, similarity per function, its page
+    OUT/index.md, index.html    per assignment, the pairs at or above the threshold (and the closest others)
+    OUT/pairs/<id>/<a>--<b>.html  the two submissions' code side by side, the matching lines marked
+
+It is evidence for a person to review, never a verdict: code alike by chance, by a shared
+source the course allowed, or by a very short assignment looks the same to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from ..reports.files import write_atomic
+from ..reports.html import markdown_table, page, table
+from ..submission import submission_key
+from .compare import Comparison, Entry, Pair, compare_class
+from .normalise import Unit
+
+#: A pair whose matched share reaches this is listed as suspicious.
+THRESHOLD = 0.6
+#: Below the threshold, the closest pairs of each assignment still shown, for scale; and the most pairs an
+#: assignment's index lists with a page each (the rest are in similarity.csv).
+CLOSEST, MAX_SHOWN = 5, 100
+CAUTION = ("This report is evidence for a person to review, not a verdict. Code can be alike by chance, "
+           "because the assignment leaves little room, or through a source the course allows; read both "
+           "submissions side by side before concluding anything, and talk to the students.")
+HEADERS = ["rank", "pair", "matched share", "a in b", "b in a", "similarity per function"]
+SIDE_STYLE = ("<style>.side{width:100%;table-layout:fixed}.side td{vertical-align:top;width:50%}"
+              "mark{background:#ffe08a}body{max-width:90rem}</style>")
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def per_function(pair: Pair) -> str:
+    """"name: 97 %; ...", with "–" where both hold only code common to the class."""
+    return "; ".join(f"{name}: {percent(o.share) if any(o.sizes) else '–'}" for name, o in pair.units.items())
+
+
+def pair_page_path(pair: Pair) -> str:
+    return f"pairs/{pair.assignment}/{submission_key(pair.a.name)}--{submission_key(pair.b.name)}.html"
+
+
+def shown(comparison: Comparison, threshold: float) -> list[Pair]:
+    """The pairs a report lists: those at or above `threshold`, then the `CLOSEST` next ones."""
+    above = [p for p in comparison.pairs if p.similarity >= threshold]
+    return (above + comparison.pairs[len(above):len(above) + CLOSEST])[:MAX_SHOWN]
+
+
+def write_similarity(directory: Path, output: Path, *, archives: list[Path] | None = None,
+                     threshold: float = THRESHOLD, assignment_id: str | None = None,
+                     boilerplate: Path | None = None, echo: Callable[[str], object] | None = None) -> list[Comparison]:
+    """Compare the submissions under `directory` (and `archives`), write the report into `output`, `echo` a
+    line per assignment and per suspicious pair, and return the comparisons."""
+    comparisons = compare_class(directory, archives=archives or [], assignment_id=assignment_id,
+                                boilerplate=boilerplate)
+    listed = {id(p) for c in comparisons for p in shown(c, threshold)}
+    write_atomic(output / "similarity.csv", similarity_csv(comparisons, listed))
+    write_atomic(output / "index.md", index_markdown(comparisons, threshold))
+    write_atomic(output / "index.html", index_html(comparisons, threshold))
+    for comparison in comparisons:
+        for pair in shown(comparison, threshold):
+            write_atomic(output / pair_page_path(pair), pair_html(pair))
+    for c in comparisons if echo else ():
+        echo(f"similarity: {c.assignment}: {_summary(c, threshold)}" + "".join(
+            f"\n  {percent(p.similarity)}  {p.a.name} – {p.b.name}" for p in c.pairs if p.similarity >= threshold))
+    if echo:
+        echo(f"wrote {output / 'index.html'}: evidence for a person to review, not a verdict")
+    return comparisons
+
+
+def similarity_csv(comparisons: list[Comparison], listed: set[int]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["assignment", "rank", "submission_a", "submission_b", "matched_share", "a_in_b", "b_in_a",
+                     "similarity_per_function", "page"])
+    for c in comparisons:
+        for rank, p in enumerate(c.pairs, start=1):
+            writer.writerow([c.assignment, rank, p.a.name, p.b.name, f"{p.similarity:.3f}",
+                             f"{p.overlap.shares[0]:.3f}", f"{p.overlap.shares[1]:.3f}", per_function(p),
+                             pair_page_path(p) if id(p) in listed else ""])
+    return out.getvalue()
+
+
+def _rows(comparison: Comparison, threshold: float) -> list[list[str]]:
+    return [[str(rank), f"{p.a.name} – {p.b.name}", percent(p.similarity), percent(p.overlap.shares[0]),
+             percent(p.overlap.shares[1]), per_function(p)] for rank, p in enumerate(shown(comparison, threshold), 1)]
+
+
+def _summary(comparison: Comparison, threshold: float) -> str:
+    above = sum(p.similarity >= threshold for p in comparison.pairs)
+    more = f" (the first {MAX_SHOWN} listed here, all in similarity.csv)" if above > MAX_SHOWN else ""
+    return (f"{comparison.compared} submissions compared; {above} pair(s) at or above {percent(threshold)} "
+            f"matched share{more}" + (f"; {len(comparison.skipped)} not compared" if comparison.skipped else ""))
+
+
+def index_markdown(comparisons: list[Comparison], threshold: float) -> str:
+    lines = ["# Similar submissions", "", f"**{CAUTION}**", ""]
+    if not comparisons:
+        lines.append("No assignment was handed in by two or more submissions.")
+    for c in comparisons:
+        lines += [f"## {c.assignment}", "", _summary(c, threshold), ""]
+        rows = _rows(c, threshold)
+        for row, pair in zip(rows, shown(c, threshold)):
+            row[1] = f"[{row[1]}]({pair_page_path(pair)})"
+        lines += [*markdown_table(HEADERS, rows, {0, 2, 3, 4}), ""] if rows else ["No pair shares code.", ""]
+        lines += [f"- not compared: `{name}`: {why}" for name, why in sorted(c.skipped.items())]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def index_html(comparisons: list[Comparison], threshold: float) -> str:
+    body = ["<h1>Similar submissions</h1>", f"<p><strong>{html.escape(CAUTION)}</strong></p>"]
+    for c in comparisons:
+        body += [f"<h2>{html.escape(c.assignment)}</h2>", f"<p>{html.escape(_summary(c, threshold))}</p>"]
+        pairs = shown(c, threshold)
+        body.append(table(HEADERS, _rows(c, threshold), {0, 2, 3, 4}) if pairs else "<p>No pair shares code.</p>")
+        body += [f'<p><a href="{html.escape(pair_page_path(p))}">{html.escape(p.a.name)} – '
+                 f"{html.escape(p.b.name)}</a></p>" for p in pairs]
+        body += [f"<p class=\"note\">not compared: <code>{html.escape(n)}</code>: {html.escape(w)}</p>"
+                 for n, w in sorted(c.skipped.items())]
+    return page("Similar submissions", body)
+
+
+def _code(entry: Entry, unit: Unit | None, spans: list[tuple[int, int]]) -> str:
+    """The original lines of `unit` in `entry`'s source, numbered, those of matched statements marked."""
+    if unit is None:
+        return "<pre>(not in this submission)</pre>"
+    marked = set().union(*(unit.lines(s, e) for s, e in spans)) if spans else set()
+    first = min(lines[0] for _, lines in unit.spans)
+    last = max(lines[1] for _, lines in unit.spans)
+    source = entry.source.splitlines()
+    out = []
+    for number in range(first, min(last, len(source)) + 1):
+        text = html.escape(f"{number:4d}  {source[number - 1]}")
+        out.append(f"<mark>{text}</mark>" if number in marked else text)
+    return "<pre>" + "\n".join(out) + "</pre>"
+
+
+def pair_html(pair: Pair) -> str:
+    """The page of one pair: the caution, the numbers, then each function's code side by side."""
+    a, b = pair.a.name, pair.b.name
+    body = [SIDE_STYLE, f"<h1>{html.escape(pair.assignment)}: {html.escape(a)} – {html.escape(b)}</h1>",
+            f"<p><strong>{html.escape(CAUTION)}</strong></p>",
+            f"<p>Matched share {percent(pair.similarity)}: {percent(pair.overlap.shares[0])} of {html.escape(a)}'s "
+            f"code is found in {html.escape(b)}'s, {percent(pair.overlap.shares[1])} the other way. Marked lines "
+            f"hold code that matches once names, comments, docstrings, formatting and the order of functions are "
+            f"set aside; the template's code is left out.</p>"]
+    for name in sorted(set(pair.a.units) | set(pair.b.units)):
+        found = pair.units.get(name)
+        heading = (f"{name}: {percent(found.share)} alike" if found and any(found.sizes) else
+                   f"{name}: only code common to the class" if found else f"{name}: in one submission only")
+        spans = found.spans if found else ([], [])
+        body += [f"<h2>{html.escape(heading)}</h2>", f'<table class="side"><tr><th>{html.escape(a)}</th>'
+                 f"<th>{html.escape(b)}</th></tr><tr><td>{_code(pair.a, pair.a.units.get(name), spans[0])}</td>"
+                 f"<td>{_code(pair.b, pair.b.units.get(name), spans[1])}</td></tr></table>"]
+    return page(f"{pair.assignment}: {a} – {b}", body)
