@@ -7,6 +7,7 @@ own deadline and the whole submission's time budget.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 import time
@@ -33,14 +34,21 @@ _monotonic = time.monotonic
 MAX_NOTES, MAX_NOTE = 10, 500
 
 
-def seed_for(assignment_id: str, test_name: str) -> int:
-    """The fixed seed of a test's `rng`: the same for every run and every machine."""
-    return zlib.crc32(f"{assignment_id}/{test_name}".encode())
+def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> int:
+    """The seed of a test's `rng`: the same for every run and every machine. Without `student` it is the
+    course's one seed for the test; with it, the student's own (48 bits of a SHA-256 of student,
+    assignment and test: an integer every JSON reader keeps exactly), so two students get different
+    random inputs and a regrade the same ones."""
+    if not student:
+        return zlib.crc32(f"{assignment_id}/{test_name}".encode())
+    digest = hashlib.sha256(f"{student}\x00{assignment_id}\x00{test_name}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
 
 
-def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None) -> list[
-        AssignmentResult]:
-    """Grade every assignment found in `submission` (or those in `only`), in course order."""
+def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
+                     student: str | None = None) -> list[AssignmentResult]:
+    """Grade every assignment found in `submission` (or those in `only`), in course order; hidden tests'
+    random inputs are `student`'s own when one is given (see `seed_for`)."""
     chosen = [a for a in course.all_assignments().values()
               if a.id in submission.sources and (not only or a.id in only)]
     readable = [a for a in chosen if submission.sources[a.id].text is not None]
@@ -59,7 +67,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
             results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
         else:
             sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text)
-            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox))
+            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox, student=student))
         results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return results
 
@@ -85,18 +93,20 @@ def _sandbox(assignment: Assignment, source: str) -> Sandbox:
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
-                 sandbox: Sandbox | None = None) -> AssignmentResult:
+                 sandbox: Sandbox | None = None, student: str | None = None) -> AssignmentResult:
     """Grade `source` (the text of the student's module) in a fresh sandbox (or in `sandbox`,
     made for that source)."""
     sandbox = sandbox or _sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load
-        return run_tests(assignment, sandbox, hidden=hidden)
+        return run_tests(assignment, sandbox, hidden=hidden, student=student)
 
 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
-              questions: set[str] | None = None, budget: float | None = None) -> AssignmentResult:
-    """Run the tests (all of them, or those of `questions`) through `transport`."""
+              questions: set[str] | None = None, budget: float | None = None,
+              student: str | None = None) -> AssignmentResult:
+    """Run the tests (all of them, or those of `questions`) through `transport`. A hidden test's `rng` is
+    seeded for `student` when one is given; a public test's never is: it keeps the lecture's numbers."""
     from .verdicts import judge  # deferred with the checks and numpy: see grade_submission
 
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
@@ -108,40 +118,42 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     for case in cases:
         started = _monotonic()
         reread = assignment.reread(case.question)
+        seed = (seed_for(assignment.id, case.name, None if case.public else student)
+                if "rng" in inspect.signature(case.function).parameters else None)
         if started >= deadline:
             problem = (f"not run: the time budget for the whole submission ({assignment.timeout:g} s) "
                        f"was used up by earlier tests")
             verdict = Verdict(Outcome.NOT_RUN, problem, reread=reread)
         else:
-            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out)
+            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out, seed)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names)
         output = transport.take_output()
         if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
-                                       points[case.name], verdict, round(_monotonic() - started, 4)))
+                                       points[case.name], verdict, round(_monotonic() - started, 4), seed))
     return result
 
 
 def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
-          timed_out: dict[str, str]) -> Any:
+          timed_out: dict[str, str], seed: int | None) -> Any:
     from .calls import CallLog, Student
     from .verdicts import TestCall
 
     log = CallLog()
     student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
-    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student), log)
+    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student, seed), log)
 
 
-def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
-    """The arguments `case` asks for by name: `student`, `ref`, `rng`."""
+def _fixtures(assignment: Assignment, case: TestCase, student: Student, seed: int | None) -> dict[str, Any]:
+    """The arguments `case` asks for by name: `student`, `ref`, `rng` (seeded with `seed`)."""
     import numpy as np
 
     wanted = inspect.signature(case.function).parameters
     available = {
         "student": lambda: student,
         "ref": lambda: course.reference(assignment.id, assignment.directory.parent.parent),
-        "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
+        "rng": lambda: np.random.default_rng(seed),
     }
     unknown = [name for name in wanted if name not in available]
     if unknown:

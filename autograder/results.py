@@ -6,10 +6,11 @@ traceback, what to reread). Then, one level up at a time:
 
     TestResult          one test: its verdict and its points
     AssignmentResult    every test of one assignment for one submission, with import notes
-    SubmissionResult    one hand-in of `grade batch`: who, its assignments, and whether it was graded
+    SubmissionResult    one student's hand-in of `grade batch`: who, its assignments, and whether it was graded
 
 Each reduces to JSON with a `"type"` tag and is rebuilt from it (`to_json`, `from_json`),
 as pytest's reports cross processes: `grade batch` keeps one such document per submission.
+Fields added later have defaults, so a document written before them still reads.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class TestResult:
     max_score: float
     verdict: Verdict
     duration: float = 0.0
+    seed: int | None = None  # the seed of the test's `rng`, when it asked for one
 
     @property
     def passed(self) -> bool:
@@ -87,23 +89,41 @@ class TestResult:
 
 @dataclass
 class AssignmentResult:
-    """Every test of one assignment for one submission, and notes on importing it."""
+    """Every test of one assignment for one submission, and notes on importing it.
+
+    An assignment that was not handed in is `missing`: no tests, zero points out of its
+    `points`, so that it still counts in the maximum. `penalty` is the points a late policy
+    took (`late` says which policy and why); `submitted_at` (ISO 8601) is when the platform
+    says it was handed in, and `marked_late` whether the platform itself called it late.
+    """
 
     assignment: str
     title: str
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    missing: bool = False
+    points: float = 0.0  # the assignment's points, for a missing one (it has no tests to add up)
+    submitted_at: str | None = None
+    marked_late: bool = False
+    penalty: float = 0.0
+    late: str = ""
 
     @property
-    def score(self) -> float:
+    def raw_score(self) -> float:
+        """The tests' points, before any late penalty."""
         return round(sum(t.score for t in self.tests), 6)
 
     @property
+    def score(self) -> float:
+        """The final score: the tests' points less the late penalty, never below zero."""
+        return round(max(0.0, self.raw_score - self.penalty), 6)
+
+    @property
     def max_score(self) -> float:
-        return round(sum(t.max_score for t in self.tests), 6)
+        return self.points if self.missing else round(sum(t.max_score for t in self.tests), 6)
 
     def question_scores(self) -> dict[str, tuple[float, float]]:
-        """`{question: (score, max_score)}` in test order."""
+        """`{question: (score, max_score)}` in test order (points of the tests, before any penalty)."""
         totals: dict[str, tuple[float, float]] = {}
         for t in self.tests:
             score, max_score = totals.get(t.question, (0.0, 0.0))
@@ -113,18 +133,33 @@ class AssignmentResult:
 
 @dataclass
 class SubmissionResult:
-    """One submission of a batch: its name, the results of each assignment found, and its status
-    (`GRADED`, or a short reason why it could not be graded). `extra` holds what the grader
-    reports besides (the sandbox's layers)."""
+    """One student's hand-in of a batch: its name, the results of each assignment (missing ones
+    included), and its status (`GRADED`, or a short reason why it could not be graded).
+
+    `student` is the key the student's hidden inputs were seeded from; `identity` what the
+    platform and the roster say of them (name, email, student_id, login, canvas_id, ...);
+    `notes` what the batch found besides (a part of the hand-in that could not be graded).
+    `extra` holds what the grader reports besides (the sandbox's layers)."""
 
     submission: str
     assignments: list[AssignmentResult] = field(default_factory=list)
     status: str = GRADED
     extra: dict[str, Any] = field(default_factory=dict)
+    student: str = ""
+    identity: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def graded(self) -> bool:
         return self.status == GRADED
+
+    @property
+    def raw_score(self) -> float:
+        return round(sum(a.raw_score for a in self.assignments), 6)
+
+    @property
+    def penalty(self) -> float:
+        return round(self.raw_score - self.score, 6)
 
     @property
     def score(self) -> float:
