@@ -30,9 +30,13 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
             })
     document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
                                 "output_format": "text", "visibility": "visible"}
+    late = [f"{r.assignment}: {r.late}" for r in results if r.late]
+    if late:  # the tests' points add up to the raw score; `score` is the final one, and says why
+        document["output"] = "Late policy:\n" + "\n".join(late)
     document["extra_data"] = {
-        "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
-                                       "notes": r.notes} for r in results},
+        "assignments": {r.assignment: {"score": round(r.score, 4), "raw_score": round(r.raw_score, 4),
+                                       "penalty": round(r.penalty, 4), "max_score": round(r.max_score, 4),
+                                       "missing": r.missing, "late": r.late, "notes": r.notes} for r in results},
         **(extra or {}),
     }
     return document
@@ -42,7 +46,7 @@ def submission_document(result: SubmissionResult) -> dict:
     """One batch submission as Gradescope's results.json, with its `submission` and `status` (the
     reason, when it could not be graded)."""
     if not result.graded:
-        return {"submission": result.submission, "status": f"error: {result.status}", "score": 0.0,
+        return {"submission": result.submission, "status": result.status, "score": 0.0,
                 "max_score": 0.0, "tests": [], "output": result.status}
     return {**gradescope_json(result.assignments, result.extra), "submission": result.submission,
             "status": result.status}
