@@ -88,7 +88,7 @@ def decide(policy: LatePolicy, dates: Dates | None, submitted: datetime | None, 
                                  f"policy applied")
         lateness, when = UNITS[policy.per], f"{platform} marked it late (its time is unknown: counted one {policy.per})"
     else:
-        lateness, when = submitted - due, f"submitted {format_time(submitted)}"
+        lateness, when = submitted - due, f"submitted {format_time(submitted.astimezone(due.tzinfo))}"
         if final is not None and submitted > final:
             return Decision(round(float(raw), 6),
                             f"{when}, after the final date {format_time(final)}{granted}: no credit")

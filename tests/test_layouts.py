@@ -140,6 +140,13 @@ def test_plain_folders_zips_and_a_students_loose_files(tmp_path):
         "ivan": ["ivan.zip"], "Zoe_O_Neil": ["Zoë O'Neil"]}
 
 
+def test_names_that_differ_only_in_unsafe_characters_stay_two_students(tmp_path):
+    for name in ("a b.py", "a_b.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    names = {h.identity["name"]: h.name for h in read_layout(tmp_path, KNOWN).hand_ins}
+    assert names["a_b"] == "a_b" and names["a b"].startswith("a_b-")  # the safe name keeps it, whatever the order
+
+
 def test_two_students_of_the_same_name_get_names_of_their_own(tmp_path):
     for user in ("11", "12"):
         (tmp_path / f"smithjohn_{user}_9{user}_linear_regression.py").write_text("x = 1\n")

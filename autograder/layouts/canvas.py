@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from ..loading import SUFFIXES
-from .handins import HandIn, Layout, Part, entries, modified, slug
+from .handins import HandIn, Layout, Part, entries, modified
 
 PATTERN = re.compile(r"^(?P<name>[^_].*?)_(?:(?P<late>late)_)?(?P<user>\d+)_(?:(?P<attachment>\d+)_)?(?P<file>.+)$",
                      re.IGNORECASE)
@@ -37,7 +37,7 @@ def read(directory: Path, known: list[str]) -> Layout:
             notes.append(f"{entry.name}: not named as Canvas names a submission's file; left out")
             continue
         user, file = match["user"], match["file"]
-        hand_in = students.setdefault(user, HandIn(slug(match["name"]), identity={"name": match["name"],
+        hand_in = students.setdefault(user, HandIn(match["name"], identity={"name": match["name"],
                                                                                   "canvas_id": user}))
         if not file.endswith(SUFFIXES + (".zip",)):
             hand_in.notes.append(f"{file}: not a .py, .ipynb or .zip; left out")

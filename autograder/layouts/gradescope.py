@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .. import late
 from ..late import parse_time
-from .handins import HandIn, Layout, LayoutError, Part, entries, slug
+from .handins import HandIn, Layout, LayoutError, Part, entries
 
 if TYPE_CHECKING:
     from ..results import AssignmentResult
@@ -72,7 +72,7 @@ def read(directory: Path, known: list[str]) -> Layout:
                 identity = {k: v for k, v in identity.items() if v}
                 identity["gradescope_submission"] = folder.name
                 who = (identity.get("student_id") or identity.get("email") or identity.get("name", "")).lower()
-                hand_in = students.setdefault(who, HandIn(slug(identity.get("name") or who), identity=identity))
+                hand_in = students.setdefault(who, HandIn(identity.get("name") or who, identity=identity))
                 hand_in.parts.append(Part(folder, submitted))
         notes += [f"{export.name}/{e.name}: not in {METADATA}; left out"
                   for e in entries(export) if e.name != METADATA and e.name not in listed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,18 +64,27 @@ def modified(path: Path) -> datetime:
 
 
 def make_unique(hand_ins: list[HandIn]) -> None:
-    """Give hand-ins that share a name their platform id (or a count) after it, so no two names meet."""
-    seen: dict[str, int] = {}
-    for hand_in in hand_ins:
-        seen[hand_in.name.lower()] = seen.get(hand_in.name.lower(), 0) + 1
+    """Give each hand-in a file-name-safe name no other has, the same whatever the order: its name made safe
+    (`slug`); where several meet, the one name that was safe already keeps it, and the others get their
+    platform id after it, or a digest of their exact name ("a b" and "a_b" become "a_b-<digest>" and "a_b")."""
+    originals = [h.name for h in hand_ins]
+    names = [slug(n) for n in originals]
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        groups.setdefault(name.lower(), []).append(i)
+    for members in (m for m in groups.values() if len(m) > 1):
+        exact = [i for i in members if originals[i] == names[i]]
+        for i in members:
+            if exact == [i]:
+                continue
+            ids = [v for k, v in hand_ins[i].identity.items() if k.endswith("_id") or k in ("login", "email")]
+            digest = hashlib.sha256(originals[i].encode("utf-8", "surrogateescape")).hexdigest()[:8]
+            names[i] = slug(f"{names[i]}_{ids[0]}") if ids else f"{names[i]}-{digest}"
     taken: set[str] = set()
-    for hand_in in hand_ins:
-        if seen[hand_in.name.lower()] > 1:
-            ids = [v for k, v in hand_in.identity.items() if k.endswith("_id") or k in ("login", "email")]
-            hand_in.name = slug(f"{hand_in.name}_{ids[0]}") if ids else hand_in.name
-        name, count = hand_in.name, 1
-        while name.lower() in taken:
+    for hand_in, name in zip(hand_ins, names):  # what is left of a clash (the same name and id twice): a count
+        unique, count = name, 1
+        while unique.lower() in taken:
             count += 1
-            name = f"{hand_in.name}-{count}"
-        hand_in.name = name
-        taken.add(name.lower())
+            unique = f"{name}-{count}"
+        hand_in.name = unique
+        taken.add(unique.lower())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .handins import HandIn, Layout, Part, entries, slug
+from .handins import HandIn, Layout, Part, entries
 
 PATTERN = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_"
                      r"(?P<file>.*)$")
@@ -29,7 +29,7 @@ def read(directory: Path, known: list[str]) -> Layout:
             notes.append(f"{entry.name}: not named as Moodle names a submission; left out")
             continue
         name = match["name"]
-        hand_in = students.setdefault(name.lower(), HandIn(slug(name), identity={"name": name,
+        hand_in = students.setdefault(name.lower(), HandIn(name, identity={"name": name,
                                                                                  "moodle_id": match["participant"]}))
         if match["plugin"] != "file":
             hand_in.notes.append(f"{entry.name}: Moodle's {match['plugin']} submission, not a file; left out")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..loading import SUFFIXES, assignment_of
-from .handins import HandIn, Layout, Part, entries, slug
+from .handins import HandIn, Layout, Part, entries
 
 _SEPARATORS = "_- ."
 
@@ -24,7 +24,7 @@ def read(directory: Path, known: list[str]) -> Layout:
             student = student_of(entry.name, known)
         else:
             student = entry.stem if entry.is_file() else entry.name
-        hand_in = by_student.setdefault(slug(student).lower(), HandIn(slug(student), identity={"name": student}))
+        hand_in = by_student.setdefault(student, HandIn(student, identity={"name": student}))
         hand_in.parts.append(Part(entry))
     return Layout("plain", "", list(by_student.values()))
 
