@@ -1,15 +1,22 @@
-"""`grade batch`: every submission in a folder, graded by long-lived workers.
+"""`grade batch`: every student's hand-in in a folder, graded by long-lived workers.
 
-Each of `--jobs` workers (`worker`) is one grader process kept for the whole batch, with
-warm templates of the student's process, and grades one submission at a time. A
-submission that brings down its worker (or hangs past its budget) loses only its own
-row, which says so, and the worker is replaced. Each result is written atomically as
-soon as it is known, so `--resume` after an interruption grades only what is missing
-or failed, exactly once.
+The folder is read as the platform that exported it lays it out (`layouts`: Canvas,
+Gradescope, GitHub Classroom, Moodle, plain folders): one hand-in per student, joined to
+the roster. Each of `--jobs` workers (`worker`) is one grader process kept for the whole
+batch, with warm templates of the student's process; it grades one part of a hand-in (a
+file, a folder, a zip) at a time, seeded for the student (per-student hidden inputs). A part
+that brings down its worker (or hangs past its budget) loses only itself, which the row then
+says, and the worker is replaced. The parts' results are joined (`hand_ins`): every
+assignment of the course (or of --assignment) not handed in is marked missing and scores 0,
+so every total has the same maximum; the late policy of course.toml then applies. Each
+result is written atomically as soon as it is known, so `--resume` after an interruption
+grades only what is missing or failed, exactly once (and applies the current late policy to
+the rest).
 
-    OUT/graded/<submission>.json    the project's own result (`results.SubmissionResult`), read by --resume
-    OUT/results/<submission>.json   the same as Gradescope's results.json
-    OUT/grades.csv, OUT/reports/    the class's grades and reports (OUT/reports/similarity/: alike pairs)
+    OUT/graded/<name>.json    the project's own result (`results.SubmissionResult`), read by --resume
+    OUT/results/<name>.json   the same as Gradescope's results.json
+    OUT/grades.csv, OUT/reports/    the class's grades and reports; <name> is grades.csv's `submission`
+                              (OUT/reports/similarity/: pairs of submissions whose code is alike)
 """
 
 from __future__ import annotations
@@ -30,13 +37,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import assignments as course
-from .loading import submissions_in
+from .hand_ins import PLATFORMS, finish, identity, join, keep_parts_for, student_key
+from .layouts import HandIn, read_layout
 from .reports.class_reports import write_class_reports
 from .reports.files import write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
 from .reports.gradescope import submission_document
+from .reports.roster import find_student, read_roster
 from .reports.terminal import print_scores
 from .results import SubmissionResult, from_json, to_json
+from .settings import course_settings
 from .submission import submission_key
 
 GRADED_DIR = "graded"
@@ -53,13 +63,13 @@ class Worker:
         self._process: subprocess.Popen | None = None
         self._buffer = b""
 
-    def grade(self, entry: Path, assignment_id: str | None, timeout: float) -> SubmissionResult:
-        """Grade `entry` within `timeout` seconds; never raises."""
+    def grade(self, entry: Path, assignment_id: str | None, timeout: float, student: str = "") -> SubmissionResult:
+        """Grade `entry` (with `student`'s own hidden inputs, if any) within `timeout` seconds; never raises."""
         started = time.monotonic()
         try:
             process = self._start()
             job = {"path": str(entry.resolve()), "name": entry.name, "assignment": assignment_id,
-                   "insecure": self.insecure}
+                   "insecure": self.insecure, "student": student}
             assert process.stdin is not None
             process.stdin.write(json.dumps(job).encode() + b"\n")
             process.stdin.flush()
@@ -133,6 +143,16 @@ def _drain(stream) -> None:
             pass
 
 
+def grade_hand_in(worker: Worker, hand_in: HandIn, assignment_id: str | None, timeout: float,
+                  student: str) -> SubmissionResult:
+    """Grade each part of `hand_in` with `worker`, one after the other, as the assignment it is for (where
+    its name says), and join the results."""
+    if not hand_in.parts:  # nothing for these assignments: each is missing (the notes say what was left out)
+        return SubmissionResult(hand_in.name, extra={"parts": []})
+    return join(hand_in.name, [(part, worker.grade(part.path, part.assignment or assignment_id, timeout, student))
+                               for part in hand_in.parts])
+
+
 def _die_with_batch() -> None:
     """In the worker, before exec: be killed when the batch dies (Linux), so a killed
     batch leaves no worker behind to race the resumed one."""
@@ -154,23 +174,38 @@ def _read(path: Path) -> SubmissionResult | None:
 
 def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
               assignment_id: str | None = None, console: Console | None = None, timeout: float | None = None,
-              roster: Path | None = None, insecure: bool = False) -> list[SubmissionResult]:
-    """Grade everything under `directory` into `output` with `jobs` workers; return the results, in
-    submission order. `timeout` caps each submission's grading (default: the sum of the assignments' budgets);
-    `insecure` grades where the course's secrets are within the student's reach (see `grade run --insecure`)."""
+              roster: Path | None = None, insecure: bool = False, layout: str = "auto") -> list[SubmissionResult]:
+    """Grade every hand-in under `directory` (read as `layout`) into `output` with `jobs` workers; return the
+    results, in the layout's order. `timeout` caps each part's grading (default: the sum of the assignments'
+    budgets); `insecure` grades where the course's secrets are within the student's reach (`grade run --insecure`)."""
     console = console or Console()
-    entries = submissions_in(directory)
     assignments = course.all_assignments()
+    expected = [assignments[assignment_id]] if assignment_id else list(assignments.values())
+    settings = course_settings(course.course_dir())
+    found = read_layout(directory, list(assignments), layout)
+    found.hand_ins = [keep_parts_for(h, assignment_id) for h in found.hand_ins]
+    console.print(f"layout: {found.layout} ({found.reason}); {len(found.hand_ins)} students")
+    for note in found.notes:
+        console.print(f"[yellow]layout: {note}[/]")
+    entries = read_roster(roster) if roster is not None else []
+    students = {h.name: find_student(entries, h.identity, [h.name, *(p.path.name for p in h.parts)])
+                for h in found.hand_ins}
     timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
+    platform = PLATFORMS[found.layout]
     results: dict[str, SubmissionResult] = {}
     todo = []
-    for entry in entries:
-        kept = _read(output / GRADED_DIR / f"{submission_key(entry.name)}.json") if resume else None
-        # a graded result of this very submission, no other; one that failed is graded again
-        if kept is not None and kept.submission == entry.name and kept.graded:
-            results[entry.name] = kept
+    for hand_in in found.hand_ins:
+        kept = _read(output / GRADED_DIR / f"{submission_key(hand_in.name)}.json") if resume else None
+        # a graded result of this very hand-in, no other; one that failed, or any of whose parts did, is graded again
+        parts = [p.path.name for p in hand_in.parts]
+        if kept is not None and kept.submission == hand_in.name and kept.graded and \
+                not kept.extra.get("failed_parts") and kept.extra.get("parts", []) == parts:
+            before = to_json(kept)
+            results[hand_in.name] = finish(kept, hand_in, expected, settings, students[hand_in.name], platform)
+            if to_json(results[hand_in.name]) != before:  # the late policy or the roster changed
+                save(results[hand_in.name], output)
         else:
-            todo.append(entry)
+            todo.append(hand_in)
     columns = (TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
     pending: queue.Queue[Path] = queue.Queue()
@@ -196,32 +231,72 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
             worker.stop()
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(todo)))]
+    pending: queue.Queue[HandIn] = queue.Queue()
+    for hand_in in todo:
+        pending.put(hand_in)
+    done: queue.Queue[tuple[HandIn, SubmissionResult]] = queue.Queue()
+
+    def work() -> None:
+        worker = Worker(insecure)
+        try:
+            while True:
+                try:
+                    hand_in = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    result = grade_hand_in(worker, hand_in, assignment_id, timeout,
+                                           student_key(identity(hand_in, students[hand_in.name])))
+                except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
+                    worker.stop()
+                    result = SubmissionResult(hand_in.name, status=f"the grader failed: {exc!r}"[:500])
+                done.put((hand_in, result))
+        finally:
+            worker.stop()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(todo)))]
     with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("", total=len(entries), completed=len(entries) - len(todo))
+        task = progress.add_task("", total=len(found.hand_ins), completed=len(found.hand_ins) - len(todo))
         for thread in threads:
             thread.start()
         for _ in todo:
-            entry, result = done.get()
-            results[entry.name] = save(result, output)
-            progress.update(task, advance=1, description=entry.name)
+            hand_in, result = done.get()
+            result = finish(result, hand_in, expected, settings, students[hand_in.name], platform)
+            results[hand_in.name] = save(result, output)
+            progress.update(task, advance=1, description=hand_in.name)
         for thread in threads:
             thread.join()
-    ordered = [results[e.name] for e in entries]
+    ordered = [results[h.name] for h in found.hand_ins]
     for result in ordered:  # a resumed batch may have been killed between a result's two files
         path = output / RESULTS_DIR / f"{submission_key(result.submission)}.json"
         if not path.exists():
             write_json(path, submission_document(result))
-    rows = [grades_row(r) for r in ordered]
-    write_atomic(output / "grades.csv", grades_csv(rows, list(assignments)))
+    denominator = round(sum(a.points for a in expected), 6)
+    rows = [grades_row(r, denominator) for r in ordered]
+    write_atomic(output / "grades.csv", grades_csv(rows, [a.id for a in expected]))
     write_class_reports(ordered, output, roster, console)
-    if len(entries) > 1:
+    if len(ordered) > 1:
         from .similarity.report import write_similarity
 
         write_similarity(directory, output / "reports" / "similarity", assignment_id=assignment_id,
                          echo=lambda line: console.print(line, markup=False, highlight=False))
-    print_scores(rows, {a: assignments[a].number for a in assignments if any(a in r for r in rows)}, console)
+    print_scores(rows, {a.id: a.number for a in expected}, console)
+    _say_what_counts(ordered, expected, denominator, console)
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered
+
+
+def _say_what_counts(results: list[SubmissionResult], expected: list[course.Assignment], denominator: float,
+                     console: Console) -> None:
+    """Name the assignments nobody handed in: they still count, 0 points, in every total."""
+    graded = [r for r in results if r.graded]
+    nobody = [a for a in expected if graded and all(
+        any(x.assignment == a.id and x.missing for x in r.assignments) for r in graded)]
+    console.print(f"every total is out of {denominator:g} points ({len(expected)} assignment"
+                  f"{'s' if len(expected) != 1 else ''}; a missing one scores 0)")
+    if nobody:
+        console.print(f"[yellow]nobody handed in {', '.join(f'A{a.number}' for a in nobody)}: pass --assignment ID "
+                      f"to grade one assignment alone[/]")
 
 
 def save(result: SubmissionResult, output: Path) -> SubmissionResult:

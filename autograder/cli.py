@@ -15,6 +15,7 @@ from .loading import SubmissionError, read_submission
 
 if TYPE_CHECKING:
     from .results import AssignmentResult
+    from .settings import CourseSettings
 
 # numpy, the checks and the reports are imported inside the commands, after the student's
 # process has been started, so that the two start-ups overlap (see benchmarks/check_speed.py)
@@ -65,8 +66,8 @@ _insecure = click.option("--insecure", is_flag=True,
                               "(no bubblewrap, no uid of its own); the results say so.")
 
 
-def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False) -> list[
-        AssignmentResult]:
+def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False,
+           student: str = "") -> list[AssignmentResult]:
     known = list(course.all_assignments())
     if assignment_id is not None and assignment_id not in known:
         raise click.BadParameter(f"{assignment_id!r} is not an assignment; expected one of: {', '.join(known)}",
@@ -80,7 +81,17 @@ def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insec
         _refuse_if_exposed([a for a in submission.sources if not only or a in only])
     from .grading import grade_submission
 
-    return grade_submission(submission, hidden=hidden, only=only)
+    seeded = student if student and _settings().per_student_inputs else None
+    return grade_submission(submission, hidden=hidden, only=only, student=seeded)
+
+
+def _settings() -> CourseSettings:
+    from .settings import SettingsError, course_settings
+
+    try:
+        return course_settings(course.course_dir())
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _refuse_if_exposed(assignment_ids: list[str]) -> None:
@@ -92,7 +103,7 @@ def _refuse_if_exposed(assignment_ids: list[str]) -> None:
 
 
 def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None,
-            insecure: bool = False, public_only: bool = False) -> None:
+            insecure: bool = False, public_only: bool = False, student: str = "") -> None:
     from .scoring import total
     from .worker import sandbox_description
 
@@ -104,7 +115,7 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
     elif output_format == "results":
         from .results import SubmissionResult, to_json
 
-        result = SubmissionResult(submission.name, results, extra={"sandbox": sandbox})
+        result = SubmissionResult(submission.name, results, extra={"sandbox": sandbox}, student=student)
         click.echo(json.dumps(to_json(result), indent=2))
     else:
         from .reports.terminal import print_results
@@ -135,15 +146,35 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
 @_format
 @_min_score
 @_insecure
+@click.option("--student", default="", hidden=True,
+              help="The student whose own hidden inputs to use (grade batch passes it); none: the course's.")
+@click.option("--gradescope-metadata", "metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, hidden=True, help="Gradescope's submission_metadata.json: the student (their own hidden "
+                                              "inputs) and the submission time (course.toml's late policy).")
 def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None,
-        insecure: bool) -> None:
+        insecure: bool, student: str, metadata: Path | None) -> None:
     """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
-    results = _grade(submission, assignment_id, hidden=True, insecure=insecure)
+    facts = None
+    if metadata is not None:
+        from .layouts.gradescope import metadata_json
+
+        try:
+            facts = metadata_json(metadata)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # never the student's fault
+            click.echo(f"warning: {metadata} is not Gradescope's submission metadata ({exc}): graded with the "
+                       f"course's inputs and no late policy", err=True)
+        student = student or (facts["student"] if facts else "")
+    results = _grade(submission, assignment_id, hidden=True, insecure=insecure, student=student)
     if not course.has_hidden_tests([r.assignment for r in results]):
         click.echo("note: this copy of the course has no hidden tests (they stay with the instructor), so "
                    "`grade run` ran the public tests only, like `grade check`; your submission is graded with "
                    "more cases.", err=True)
-    _report(results, submission, output_format, min_score, insecure)
+    if facts is not None:
+        from .layouts.gradescope import apply_late_policy
+
+        apply_late_policy(results, _settings(), facts)
+    _report(results, submission, output_format, min_score, insecure,
+            student=student if student and _settings().per_student_inputs else "")
 
 
 @main.command()
@@ -156,10 +187,15 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
               help="CSV of students (submission, student_id, email, name, section) for the reports and grade files.")
 @_assignment
 @_insecure
+@click.option("--layout", type=click.Choice(["auto", "canvas", "gradescope", "classroom", "moodle", "plain"]),
+              default="auto", show_default=True,
+              help="How DIRECTORY is laid out: a platform's export, or plain folders (one per student).")
 def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path | None,
-          assignment_id: str | None, insecure: bool) -> None:
-    """Grade every submission under DIRECTORY (each file, folder or zip is one submission)."""
+          assignment_id: str | None, insecure: bool, layout: str) -> None:
+    """Grade every student's hand-in under DIRECTORY, as a platform exports it (Canvas, Gradescope, GitHub
+    Classroom, Moodle) or one folder, zip or set of files per student."""
     from .batch import run_batch
+    from .layouts import LayoutError
     from .reports.roster import read_roster
 
     if roster is not None:
@@ -167,8 +203,12 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
             read_roster(roster)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--roster") from None
-    run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
-              roster=roster, insecure=insecure)
+    _settings()
+    try:
+        run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
+                  roster=roster, insecure=insecure, layout=layout)
+    except LayoutError as exc:  # an export whose metadata cannot be read
+        raise click.UsageError(str(exc)) from None
 
 
 @main.command()

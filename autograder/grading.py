@@ -7,6 +7,7 @@ own deadline and the whole submission's time budget.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 import time
@@ -35,15 +36,22 @@ _monotonic = time.monotonic
 MAX_NOTES, MAX_NOTE = 10, 500
 
 
-def seed_for(assignment_id: str, test_name: str) -> int:
-    """The fixed seed of a test's `rng`: the same for every run and every machine."""
-    return zlib.crc32(f"{assignment_id}/{test_name}".encode())
+def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> int:
+    """The seed of a test's `rng`: the same for every run and every machine. Without `student` it is the
+    course's one seed for the test; with it, the student's own (48 bits of a SHA-256 of student,
+    assignment and test: an integer every JSON reader keeps exactly), so two students get different
+    random inputs and a regrade the same ones."""
+    if not student:
+        return zlib.crc32(f"{assignment_id}/{test_name}".encode())
+    digest = hashlib.sha256(f"{student}\x00{assignment_id}\x00{test_name}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
 
 
 def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
-                     templates: Templates | None = None) -> list[AssignmentResult]:
+                     templates: Templates | None = None, student: str | None = None) -> list[AssignmentResult]:
     """Grade every assignment found in `submission` (or those in `only`), in course order; with
-    `templates` (a long-lived worker's), each student process is forked from a warm one."""
+    `templates` (a long-lived worker's), each student process is forked from a warm one; hidden tests'
+    random inputs are `student`'s own when one is given (see `seed_for`)."""
     chosen = [a for a in course.all_assignments().values()
               if a.id in submission.sources and (not only or a.id in only)]
     readable = [a for a in chosen if submission.sources[a.id].text is not None]
@@ -63,7 +71,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
         else:
             sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text,
                                                                                     templates)
-            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox))
+            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox, student=student))
         results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return results
 
@@ -133,22 +141,24 @@ def _packages(assignment: Assignment) -> tuple[str, ...]:
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
-                 sandbox: Sandbox | None = None) -> AssignmentResult:
+                 sandbox: Sandbox | None = None, student: str | None = None) -> AssignmentResult:
     """Grade `source` (the text of the student's module) in a fresh sandbox (or in `sandbox`,
     made for that source)."""
     sandbox = sandbox or _sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load and the source is checked
-        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source))
+        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student)
         result.student_seconds = round(sandbox.student_seconds, 4)
         return result
 
 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None,
-              integrity: Integrity | None = None) -> AssignmentResult:
+              integrity: Integrity | None = None, student: str | None = None) -> AssignmentResult:
     """Run the tests (all of them, or those of `questions`) through `transport`; `integrity` is what the
-    source check found (forbidden uses), reported, and under the "zero" policy failing their questions."""
+    source check found (forbidden uses), reported, and under the "zero" policy failing their questions.
+    A hidden test's `rng` is seeded for `student` when one is given; a public test's never is: it keeps
+    the lecture's numbers."""
     from .verdicts import cap, judge  # deferred with the checks and numpy: see grade_submission
 
     integrity = integrity or Integrity()
@@ -164,6 +174,8 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     for case in cases:
         started = _monotonic()
         reread = assignment.reread(case.question)
+        seed = (seed_for(assignment.id, case.name, None if case.public else student)
+                if "rng" in inspect.signature(case.function).parameters else None)
         if case.question in zeroed:
             problem = cap(zeroed[case.question].sentence(assignment.packages), MAX_NOTE)
             verdict = Verdict(Outcome.FORBIDDEN, f"not run: {problem}", reread=reread)
@@ -172,36 +184,36 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
                        f"was used up by earlier tests")
             verdict = Verdict(Outcome.NOT_RUN, problem, reread=reread)
         else:
-            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out)
+            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out, seed)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
                             packages=assignment.packages, unavailable=integrity.unavailable)
         output = transport.take_output()
         if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
-                                       points[case.name], verdict, round(_monotonic() - started, 4)))
+                                       points[case.name], verdict, round(_monotonic() - started, 4), seed))
     return result
 
 
 def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
-          timed_out: dict[str, str]) -> Any:
+          timed_out: dict[str, str], seed: int | None) -> Any:
     from .calls import CallLog, Student
     from .verdicts import TestCall
 
     log = CallLog()
     student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
-    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student), log)
+    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student, seed), log)
 
 
-def _fixtures(assignment: Assignment, case: TestCase, student: Student) -> dict[str, Any]:
-    """The arguments `case` asks for by name: `student`, `ref`, `rng`."""
+def _fixtures(assignment: Assignment, case: TestCase, student: Student, seed: int | None) -> dict[str, Any]:
+    """The arguments `case` asks for by name: `student`, `ref`, `rng` (seeded with `seed`)."""
     import numpy as np
 
     wanted = inspect.signature(case.function).parameters
     available = {
         "student": lambda: student,
         "ref": lambda: LazyReference(assignment),
-        "rng": lambda: np.random.default_rng(seed_for(assignment.id, case.name)),
+        "rng": lambda: np.random.default_rng(seed),
     }
     unknown = [name for name in wanted if name not in available]
     if unknown:

@@ -1,7 +1,9 @@
 """Turn a `.py`, `.ipynb`, directory or `.zip` into source text; never executes anything.
 
-Assignment ids come from file names (`linear_regression.py`) or, for a single
-file or a folder with one candidate, from `assignment=`. A notebook is read as
+Assignment ids come from file names (`linear_regression.py`, or the same after a
+prefix and before a copy number, as learning platforms name files:
+`dave_linear_regression.py`, `linear_regression-1.py`; see `assignment_of`) or, for a
+single file or a folder with one candidate, from `assignment=`. A notebook is read as
 JSON, field by field, each field's type checked before it is used (no schema
 validation, which is slow on large files): only its code cells count; IPython
 magics and shell lines become `pass` so line numbers still match. Zips are read
@@ -29,6 +31,34 @@ CHECK_CELL_TAG = "grader-check"
 SUFFIXES = (".py", ".ipynb")
 
 _MAGIC = re.compile(r"^(\s*)([%!]|[A-Za-z_][\w.]*\s*=\s*!)")
+#: A copy number after a name: Canvas's re-submission "-1", a download's " (2)", "_3".
+_COPY = re.compile(r"(?:[-_ ](\d{1,3})| ?\((\d{1,3})\))$")
+_SEPARATORS = "_- ."
+
+
+def assignment_of(name: str, known: list[str]) -> str | None:
+    """The assignment a file named `name` is for: its stem is an id (`linear_regression.py`), or ends
+    in one after a separator, before an optional copy number (`dave_linear_regression.py`,
+    `linear_regression-1.py`, `Ada Lovelace_linear_regression (2).ipynb`). The longest id wins
+    (so `x_logistic_regression.py` is never `regression`); None when no id fits."""
+    pure = PurePosixPath(name)
+    if pure.suffix not in SUFFIXES:
+        return None
+    if pure.stem in known:
+        return pure.stem
+    for stem in (pure.stem, _COPY.sub("", pure.stem)):
+        lowered = stem.lower()
+        fits = [i for i in known if lowered == i.lower()
+                or lowered.endswith(i.lower()) and lowered[-len(i) - 1] in _SEPARATORS]
+        if fits:
+            return max(fits, key=len)
+    return None
+
+
+def copy_number(name: str) -> int:
+    """The copy number at the end of a file's stem (`linear_regression-2.py` -> 2), 0 without one."""
+    match = _COPY.search(PurePosixPath(name).stem)
+    return int(match.group(1) or match.group(2)) if match else 0
 
 
 class SubmissionError(Exception):
@@ -54,10 +84,11 @@ def read_submission(path: Path, known: list[str], assignment: str | None = None,
     elif path.suffix == ".zip":
         _add_files(submission, _zip_members(path, submission), known, assignment)
     elif path.suffix in SUFFIXES:
-        assignment_id = assignment or path.stem
+        assignment_id = assignment or assignment_of(path.name, known)
         if assignment_id not in known:
             raise SubmissionError(f"cannot tell which assignment {path.name!r} is for: name the file "
-                                  f"<id>{path.suffix} or pass --assignment; ids: {', '.join(known)}")
+                                  f"<id>{path.suffix} (a prefix such as yours is fine: ada_<id>{path.suffix}) or "
+                                  f"pass --assignment; ids: {', '.join(known)}")
         submission.sources[assignment_id] = to_source(assignment_id, path.name, _read_capped(path))
     else:
         raise SubmissionError(f"{path.name!r} is not a .py, .ipynb, .zip or a folder")
@@ -112,18 +143,28 @@ class _OverBudget(Exception):
 
 
 def _add_files(submission: Submission, files: dict, known: list[str], assignment: str | None) -> None:
-    """Pick, per assignment id, the file to grade (a .py over an .ipynb of the same id)."""
+    """Pick, per assignment id, the file to grade: an exact name over a prefixed one, a .py over an
+    .ipynb, the shallowest, the highest copy number; two prefixed names that tie are reported."""
     by_id: dict[str, list[str]] = {}
     for relative in files:
-        stem = PurePosixPath(relative).stem
-        if stem in known:
-            by_id.setdefault(stem, []).append(relative)
+        assignment_id = assignment_of(relative, known)
+        if assignment_id is not None:
+            by_id.setdefault(assignment_id, []).append(relative)
     if not by_id and assignment and len(files) == 1:
         by_id[assignment] = list(files)
     for assignment_id, candidates in by_id.items():
-        candidates.sort(key=lambda r: (PurePosixPath(r).suffix != ".py", len(PurePosixPath(r).parts), r))
+        def rank(r: str, assignment_id: str = assignment_id) -> tuple:
+            pure = PurePosixPath(r)
+            return pure.stem != assignment_id, pure.suffix != ".py", len(pure.parts), -copy_number(r)
+
+        candidates.sort(key=lambda r: (rank(r), r))
         chosen = candidates[0]
-        if len(candidates) > 1:
+        tied = [c for c in candidates[1:] if rank(c) == rank(chosen)]
+        if tied and rank(chosen)[0]:
+            submission.notes.append(f"{assignment_id}: {len(tied) + 1} files could be this assignment "
+                                    f"({', '.join([chosen, *tied])}); graded {chosen}, the first by name: hand in "
+                                    f"one file named {assignment_id}.py or {assignment_id}.ipynb")
+        elif len(candidates) > 1:
             submission.notes.append(f"{assignment_id}: graded {chosen}; ignored {', '.join(candidates[1:])}")
         try:
             submission.sources[assignment_id] = to_source(assignment_id, chosen, files[chosen]())

@@ -6,10 +6,11 @@ traceback, what to reread). Then, one level up at a time:
 
     TestResult          one test: its verdict and its points
     AssignmentResult    every test of one assignment for one submission, with import notes
-    SubmissionResult    one hand-in of `grade batch`: who, its assignments, and whether it was graded
+    SubmissionResult    one student's hand-in of `grade batch`: who, its assignments, and whether it was graded
 
 Each reduces to JSON with a `"type"` tag and is rebuilt from it (`to_json`, `from_json`),
 as pytest's reports cross processes: `grade batch` keeps one such document per submission.
+Fields added later have defaults, so a document written before them still reads.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class TestResult:
     max_score: float
     verdict: Verdict
     duration: float = 0.0
+    seed: int | None = None  # the seed of the test's `rng`, when it asked for one
 
     @property
     def passed(self) -> bool:
@@ -90,7 +92,13 @@ class TestResult:
 class AssignmentResult:
     """Every test of one assignment for one submission, notes on importing it, and the uses of what the
     assignment does not allow found in its source (`forbidden`: plain dicts with `question`, `function`,
-    `rule`, `used`, `line`, `where`, `policy` and the `sentence` a report shows)."""
+    `rule`, `used`, `line`, `where`, `policy` and the `sentence` a report shows).
+
+    An assignment that was not handed in is `missing`: no tests, zero points out of its
+    `points`, so that it still counts in the maximum. `penalty` is the points a late policy
+    took (`late` says which policy and why); `submitted_at` (ISO 8601) is when the platform
+    says it was handed in, and `marked_late` whether the platform itself called it late.
+    """
 
     assignment: str
     title: str
@@ -98,17 +106,29 @@ class AssignmentResult:
     notes: list[str] = field(default_factory=list)
     student_seconds: float = 0.0  # spent in the student's process: importing it and answering calls
     forbidden: list[dict[str, Any]] = field(default_factory=list)
+    missing: bool = False
+    points: float = 0.0  # the assignment's points, for a missing one (it has no tests to add up)
+    submitted_at: str | None = None
+    marked_late: bool = False
+    penalty: float = 0.0
+    late: str = ""
 
     @property
-    def score(self) -> float:
+    def raw_score(self) -> float:
+        """The tests' points, before any late penalty."""
         return round(sum(t.score for t in self.tests), 6)
 
     @property
+    def score(self) -> float:
+        """The final score: the tests' points less the late penalty, never below zero."""
+        return round(max(0.0, self.raw_score - self.penalty), 6)
+
+    @property
     def max_score(self) -> float:
-        return round(sum(t.max_score for t in self.tests), 6)
+        return self.points if self.missing else round(sum(t.max_score for t in self.tests), 6)
 
     def question_scores(self) -> dict[str, tuple[float, float]]:
-        """`{question: (score, max_score)}` in test order."""
+        """`{question: (score, max_score)}` in test order (points of the tests, before any penalty)."""
         totals: dict[str, tuple[float, float]] = {}
         for t in self.tests:
             score, max_score = totals.get(t.question, (0.0, 0.0))
@@ -118,18 +138,33 @@ class AssignmentResult:
 
 @dataclass
 class SubmissionResult:
-    """One submission of a batch: its name, the results of each assignment found, and its status
-    (`GRADED`, or a short reason why it could not be graded). `extra` holds what the grader
-    reports besides (the sandbox's layers)."""
+    """One student's hand-in of a batch: its name, the results of each assignment (missing ones
+    included), and its status (`GRADED`, or a short reason why it could not be graded).
+
+    `student` is the key the student's hidden inputs were seeded from; `identity` what the
+    platform and the roster say of them (name, email, student_id, login, canvas_id, ...);
+    `notes` what the batch found besides (a part of the hand-in that could not be graded).
+    `extra` holds what the grader reports besides (the sandbox's layers)."""
 
     submission: str
     assignments: list[AssignmentResult] = field(default_factory=list)
     status: str = GRADED
     extra: dict[str, Any] = field(default_factory=dict)
+    student: str = ""
+    identity: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def graded(self) -> bool:
         return self.status == GRADED
+
+    @property
+    def raw_score(self) -> float:
+        return round(sum(a.raw_score for a in self.assignments), 6)
+
+    @property
+    def penalty(self) -> float:
+        return round(self.raw_score - self.score, 6)
 
     @property
     def score(self) -> float:
@@ -178,3 +213,45 @@ def from_json(data: dict[str, Any]) -> Any:
             value = [from_json(v) if isinstance(v, dict) and v.get("type") in _TYPES else v for v in value]
         values[f.name] = value
     return kind(**values)
+
+
+def from_untrusted_json(data: Any) -> SubmissionResult:
+    """A `SubmissionResult` from JSON that crossed untrusted transport (a broker): `from_json`, then every
+    field checked against its declared type, recursively; `ValueError` for anything else."""
+    if not isinstance(data, dict) or data.get("type") != "SubmissionResult":
+        raise ValueError("not a submission's result")
+    result = from_json(data)
+    _check_types(result)
+    return result
+
+
+_SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "bool": (bool,), "int": (int,), "float": (int, float)}
+
+
+def _check_types(value: Any, declared: str | None = None, where: str = "result") -> None:
+    declared = declared or type(value).__name__
+    options = [o.strip() for o in declared.split("|")] if "[" not in declared else [declared]
+    if "None" in options and value is None:
+        return
+    kind = options[0]
+    if kind in _SCALARS:
+        if not isinstance(value, _SCALARS[kind]) or (kind != "bool" and isinstance(value, bool)):
+            raise ValueError(f"{where} should be {kind}, not {type(value).__name__}")
+    elif kind.startswith("list["):
+        if not isinstance(value, list):
+            raise ValueError(f"{where} should be a list")
+        for i, item in enumerate(value):
+            _check_types(item, kind[5:-1], f"{where}[{i}]")
+    elif kind.startswith("dict["):
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{where} should be a mapping with string keys")
+    elif kind in _TYPES:
+        if type(value).__name__ != kind:
+            raise ValueError(f"{where} should be a {kind}")
+        for f in fields(value):
+            _check_types(getattr(value, f.name), str(f.type), f"{where}.{f.name}")
+    elif kind == "Outcome":
+        if not isinstance(value, Outcome):
+            raise ValueError(f"{where} should be an outcome")
+    elif kind != "Any":
+        raise ValueError(f"{where}: cannot check a {kind}")

@@ -6,7 +6,7 @@ and the student's (the runtime, numpy, torch: `sandbox.templates`) are paid once
 not once per graded assignment. The batch hands a worker one submission at a time on its
 standard input,
 
-    {"path": "...", "name": "...", "assignment": null | "ID", "insecure": false}
+    {"path": "...", "name": "...", "assignment": null | "ID", "insecure": false, "student": "key or empty"}
 
 and the worker answers each with one line on its standard output: the submission's result in
 the project's JSON form (`results.to_json`). A worker that dies loses only the submission it
@@ -27,6 +27,7 @@ from .loading import SubmissionError, read_submission
 from .results import SubmissionResult, to_json
 from .sandbox import isolation
 from .sandbox.templates import Templates
+from .settings import course_settings
 
 INSECURE = "graded with --insecure: the student's code may have read the course's secrets"
 
@@ -40,9 +41,10 @@ def sandbox_description(insecure: bool = False) -> dict[str, Any]:
 
 
 def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insecure: bool = False,
-               templates: Templates | None = None) -> SubmissionResult:
-    """Grade the submission at `path`, hidden tests included, as `grade run` does; never raises for a
-    problem of the submission (its result says what it was)."""
+               student: str = "", templates: Templates | None = None) -> SubmissionResult:
+    """Grade the submission at `path`, hidden tests included, as `grade run` does (with `student`'s own
+    hidden inputs where course.toml asks for them); never raises for a problem of the submission (its
+    result says what it was)."""
     known = list(course.all_assignments())
     try:
         submission = read_submission(path, known, assignment_id)
@@ -51,8 +53,9 @@ def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insec
     only = [assignment_id] if assignment_id else None
     if not insecure and (problem := exposure([a for a in submission.sources if not only or a in only])):
         return SubmissionResult(name, status=problem)
-    results = grade_submission(submission, hidden=True, only=only, templates=templates)
-    return SubmissionResult(name, results, extra={"sandbox": sandbox_description(insecure)})
+    seeded = student if student and course_settings(course.course_dir()).per_student_inputs else ""
+    results = grade_submission(submission, hidden=True, only=only, templates=templates, student=seeded or None)
+    return SubmissionResult(name, results, extra={"sandbox": sandbox_description(insecure)}, student=seeded)
 
 
 def serve(requests: TextIO, replies: TextIO) -> None:
@@ -62,7 +65,8 @@ def serve(requests: TextIO, replies: TextIO) -> None:
         for line in requests:
             job = json.loads(line)
             result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),
-                                insecure=bool(job.get("insecure")), templates=templates)
+                                insecure=bool(job.get("insecure")), student=str(job.get("student") or ""),
+                                templates=templates)
             replies.write(json.dumps(to_json(result)) + "\n")
             replies.flush()
 

@@ -61,9 +61,9 @@ def test_a_submission_whose_grading_must_be_killed_still_gets_a_row(tmp_path):
     documents = run_batch(submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression", timeout=8)
     table = rows(tmp_path / "out")
     assert set(table) == {"student00", "student01", "stuck"}
-    assert table["stuck"]["status"].startswith("error:") or table["stuck"]["total"] == "0"
+    assert table["stuck"]["status"] == "grading did not finish within 8 s" and table["stuck"]["total"] == "0"
     assert table["student00"]["total"] == "8"
-    assert json.loads((tmp_path / "out" / "results" / "stuck.py.json").read_text())["submission"] == "stuck.py"
+    assert json.loads((tmp_path / "out" / "results" / "stuck.json").read_text())["submission"] == "stuck"
     assert len(documents) == 3
 
 
@@ -105,13 +105,26 @@ def test_a_worker_killed_mid_grade_costs_only_the_submission_in_flight_and_resum
     killer.join()
     assert killed
     table = rows(output)
-    assert table["student02"]["status"] == "error: the grading process was killed by SIGKILL"
+    assert table["student02"]["status"] == "the grading process was killed by SIGKILL"
     assert [table[f"student{i:02d}"]["total"] for i in (0, 1, 3)] == ["8", "0", "0"]  # the next worker went on
     done = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
 
     run_batch(submissions, output, jobs=1, resume=True, assignment_id="linear_regression")
 
     after = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
-    assert sorted(after) == sorted(done) == [f"student{i:02d}.py.json" for i in range(4)]
-    assert {name for name in after if after[name] != done[name]} == {"student02.py.json"}
+    assert sorted(after) == sorted(done) == [f"student{i:02d}.json" for i in range(4)]
+    assert {name for name in after if after[name] != done[name]} == {"student02.json"}
     assert rows(output)["student02"]["total"] == "8" and rows(output)["student02"]["status"] == "graded"
+
+
+def test_a_result_written_before_students_seeds_and_late_policies_still_reads():
+    from autograder.results import from_json
+
+    old = {"type": "SubmissionResult", "submission": "ada.py", "status": "graded", "extra": {}, "assignments": [
+        {"type": "AssignmentResult", "assignment": "linear_regression", "title": "Linear regression", "notes": [],
+         "tests": [{"type": "TestResult", "assignment": "linear_regression", "question": "predict", "name": "t",
+                    "description": "d", "public": True, "max_score": 2.0, "duration": 0.1,
+                    "verdict": {"type": "Verdict", "outcome": "passed"}}]}]}
+    result = from_json(old)
+    assert (result.score, result.max_score, result.penalty, result.student) == (2.0, 2.0, 0.0, "")
+    assert result.assignments[0].tests[0].seed is None and not result.assignments[0].missing

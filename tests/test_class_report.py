@@ -13,7 +13,7 @@ from autograder import assignments as course
 from autograder.grading import grade_source
 from autograder.reports.class_reports import write_class_reports
 from autograder.reports.roster import read_roster
-from autograder.results import SubmissionResult
+from autograder.results import AssignmentResult, SubmissionResult
 
 from .conftest import ROOT, replace_definition, solution_source
 
@@ -135,3 +135,67 @@ def test_a_roster_without_a_column_naming_the_student_is_refused(tmp_path):
     path.write_text("name,section\nAda,A\n")
     with pytest.raises(ValueError, match="expected one that names the submission or the student"):
         read_roster(path)
+
+
+def test_the_score_table_keeps_every_score_visible_whatever_a_status_says():
+    from autograder.reports.grade_files import grades_row
+    from autograder.reports.terminal import print_scores
+
+    ids = list(course.all_assignments(ROOT))
+    graded = SubmissionResult("ada", [AssignmentResult(a, a, missing=True, points=5.0) for a in ids[1:]])
+    graded.assignments.insert(0, grade_source(ASSIGNMENT, solution_source("linear_regression")))
+    broken = SubmissionResult("eve", status="cannot tell which assignment 'eve.py' is for: " + "x" * 400)
+    rows = [grades_row(r, graded.max_score) for r in (graded, broken)]
+    for width in (100, 160):
+        console = Console(record=True, width=width)
+        print_scores(rows, {a: i + 1 for i, a in enumerate(ids)}, console)
+        text = console.export_text()
+        lines = text.splitlines()
+        header = next(line for line in lines if "submission" in line)
+        assert all(f" A{i} " in header for i in range(1, len(ids) + 1)), header
+        ada = next(line for line in lines if line.startswith("│ ada"))
+        assert " 8 │" in ada and ada.count("–") == len(ids) - 1 and f"8/{graded.max_score:g}" in ada
+        assert all(len(line) <= width for line in lines)
+        assert "cannot tell which" in text  # shortened, or in full under the table
+
+
+def test_grade_files_say_graded_or_the_reason_never_a_prefix_and_share_one_maximum():
+    from autograder.reports.grade_files import grades_row
+
+    row = grades_row(SubmissionResult("eve", status="'eve.zip' is not a readable zip file"), 96)
+    assert row["status"] == "'eve.zip' is not a readable zip file" and row["max_total"] == 96
+
+
+def drawn_texts(axes) -> list:
+    """Every text a chart draws: title, axis labels, the ticks' labels in view, bar labels, the legend."""
+    texts = [axes.title, axes.xaxis.label, axes.yaxis.label, *axes.texts]
+    for axis in (axes.xaxis, axes.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        texts += [label for loc, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels())
+                  if low - 1e-9 <= loc <= high + 1e-9]
+    legend = axes.get_legend()
+    return texts + (list(legend.get_texts()) if legend else [])
+
+
+@pytest.mark.parametrize("questions", [1, 4, 40])
+def test_the_charts_titles_and_labels_lie_inside_the_image_and_clear_of_the_bars(documents, questions):
+    from matplotlib.transforms import Bbox
+
+    from autograder.reports.charts import distribution_figure, pass_rate_figure
+    from autograder.reports.statistics import QuestionStat
+    from autograder.reports.summary import Summary
+
+    stats = [QuestionStat("linear_regression", f"question {i} with a long name", 1.0, 4, 4 if i % 2 else i % 5)
+             for i in range(questions)]
+    summary = Summary(documents, {}, stats, [0] * 9 + [len(documents)])
+    for figure in (distribution_figure(summary), pass_rate_figure(summary)):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        page = Bbox.from_bounds(0, 0, *figure.canvas.get_width_height())
+        texts = [t for t in drawn_texts(figure.axes[0]) if t.get_text()]
+        bars = [p.get_window_extent(renderer) for p in figure.axes[0].patches if p.get_width() > 0]
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert page.containsx(box.x0) and page.containsx(box.x1) and page.containsy(box.y0) \
+                and page.containsy(box.y1), f"clipped: {text.get_text()!r}"
+            assert not any(box.overlaps(bar) for bar in bars), f"drawn over a bar: {text.get_text()!r}"

@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -24,6 +25,7 @@ from autograder.distribute import gradescope
 from autograder.distribute.files import uses_torch
 from autograder.sandbox import isolation
 
+from . import exports
 from .conftest import ROOT
 from .fresh_env import bare_env, run, shared_folder
 from .test_cli import GRADESCOPE_SCHEMA
@@ -172,3 +174,71 @@ def test_a_grader_missing_a_dependency_says_so_and_never_blames_the_submission(n
     assert "autograder itself failed, not your submission" in document["output"]
     assert "No module named 'rich'" in document["output"]
     assert "check the file name" not in document["output"]
+
+
+def metadata(when, due=exports.DUE, own_due=None) -> dict:
+    """Gradescope's submission_metadata.json, with the fields its documentation gives."""
+    user = {"email": "Bob@Example.edu", "id": 1234, "name": "Bob Babbage"}
+    if own_due is not None:
+        user["assignment"] = {"due_date": own_due.isoformat(), "late_due_date": None}
+    return {"id": 123456, "created_at": when.isoformat(), "submission_method": "upload", "users": [user],
+            "assignment": {"due_date": due.isoformat(), "late_due_date": None, "group_submission": False,
+                           "id": 25828, "course_id": 1234, "title": "Gradient descent", "total_points": "12.0",
+                           "release_date": "2026-09-01T00:00:00.000000-04:00"},
+            "previous_submissions": []}
+
+
+@pytest.fixture
+def late_course(tmp_path, monkeypatch) -> Path:
+    course_dir = exports.small_course(tmp_path / "course")
+    monkeypatch.setenv("GRADE_COURSE_DIR", str(course_dir))
+    return course_dir
+
+
+def run_with_metadata(tmp_path, document: dict) -> dict:
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    (tmp_path / "meta.json").write_text(json.dumps(document))
+    result = CliRunner().invoke(main, ["run", str(ROOT / "solutions" / "gradient_descent.py"), "--format", "json",
+                                       "--gradescope-metadata", str(tmp_path / "meta.json")])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize(("when", "own_due", "score"), [
+    (exports.ON_TIME, None, 12.0),
+    (exports.TWO_DAYS_LATE, None, 9.6),                                    # two days × 10 % of 12
+    (exports.TWO_DAYS_LATE, exports.DUE + timedelta(days=2), 12.0),        # an extension granted on Gradescope
+])
+def test_grade_run_applies_course_tomls_late_policy_to_gradescopes_submission_time(late_course, tmp_path, when,
+                                                                                   own_due, score):
+    document = run_with_metadata(tmp_path, metadata(when, own_due=own_due))
+    assert document["score"] == pytest.approx(score)
+    assert sum(t["score"] for t in document["tests"]) == pytest.approx(12)  # the tests keep their points
+    if score < 12:
+        assert "2 days late × 10 % = 20 %" in document["output"]
+        assert document["extra_data"]["assignments"]["gradient_descent"]["penalty"] == pytest.approx(2.4)
+
+
+def test_gradescopes_due_date_stands_in_where_course_toml_gives_none(tmp_path, monkeypatch):
+    course_dir = exports.small_course(tmp_path / "course", "[late]\npenalty = 10\n")
+    monkeypatch.setenv("GRADE_COURSE_DIR", str(course_dir))
+    document = run_with_metadata(tmp_path, metadata(exports.TWO_DAYS_LATE))
+    assert document["score"] == pytest.approx(9.6)
+
+
+@pytest.mark.slow
+def test_the_zip_applies_the_late_policy_from_gradescopes_metadata(late_course, tmp_path, tmp_path_factory):
+    out = tmp_path / "build"
+    gradescope.build(late_course, out)
+    archive = out / "gradescope" / "gradient_descent" / "autograder.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        assert "course.toml" in zipped.namelist()
+    venv = setup_venv(tmp_path_factory, archive)
+    root = gradescope_tree(tmp_path, archive, ROOT / "solutions" / "gradient_descent.py")
+    (root / "submission_metadata.json").write_text(json.dumps(metadata(exports.TWO_DAYS_LATE)))
+    document = run_autograder(root, venv)
+    assert document["score"] == pytest.approx(12 - exports.PENALTY["Bob Babbage"]["gradient_descent"])
+    assert document["max_score"] == 12 and "Late policy" in document["output"]

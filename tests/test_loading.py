@@ -7,7 +7,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.loading import SubmissionError, notebook_to_source, read_submission, to_source
+from autograder.loading import SubmissionError, assignment_of, notebook_to_source, read_submission, to_source
 
 KNOWN = ["linear_regression", "gradient_descent"]
 
@@ -122,3 +122,44 @@ def test_a_folder_without_assignment_files_is_a_clear_error(tmp_path):
     (tmp_path / "readme.txt").write_text("hi")
     with pytest.raises(SubmissionError, match="no assignment files found"):
         read_submission(tmp_path, KNOWN)
+
+
+@pytest.mark.parametrize(("name", "assignment_id"), [
+    ("linear_regression.py", "linear_regression"),
+    ("dave_linear_regression.py", "linear_regression"),            # a platform's (or the student's) prefix
+    ("lovelaceada_501_9001_linear_regression-1.py", "linear_regression"),  # Canvas: ids, then a re-submission
+    ("Ada Lovelace - gradient_descent (2).ipynb", "gradient_descent"),
+    ("DAVE_Linear_Regression.py", "linear_regression"),
+    ("my_work.py", None),
+    ("linear_regressions.py", None),                               # not the id, only like it
+    ("linear_regression.txt", None),
+])
+def test_the_assignment_is_the_id_a_files_name_ends_in(name, assignment_id):
+    assert assignment_of(name, KNOWN) == assignment_id
+
+
+def test_the_longest_id_a_name_ends_in_wins():
+    assert assignment_of("ada_logistic_regression.py", ["regression", "logistic_regression"]) == "logistic_regression"
+
+
+def test_a_prefixed_file_is_graded_as_its_assignment(tmp_path):
+    path = tmp_path / "dave_linear_regression.py"
+    path.write_text("a = 1\n")
+    assert read_submission(path, KNOWN).sources["linear_regression"].origin == "dave_linear_regression.py"
+
+
+def test_an_exact_name_wins_over_a_prefixed_one(tmp_path):
+    (tmp_path / "linear_regression.py").write_text("a = 1\n")
+    (tmp_path / "old_linear_regression.py").write_text("a = 2\n")
+    submission = read_submission(tmp_path, KNOWN)
+    assert submission.sources["linear_regression"].origin == "linear_regression.py"
+    assert submission.notes == ["linear_regression: graded linear_regression.py; ignored old_linear_regression.py"]
+
+
+def test_two_prefixed_files_of_one_assignment_are_reported_as_ambiguous(tmp_path):
+    (tmp_path / "ada_linear_regression.py").write_text("a = 1\n")
+    (tmp_path / "draft_linear_regression.py").write_text("a = 2\n")
+    submission = read_submission(tmp_path, KNOWN)
+    assert submission.sources["linear_regression"].origin == "ada_linear_regression.py"
+    (note,) = submission.notes
+    assert "2 files could be this assignment" in note and "hand in one file named linear_regression.py" in note

@@ -649,8 +649,9 @@ def test_submissions_whose_names_differ_only_in_unsafe_characters_keep_their_own
     (folder / "a_b.py").write_text((ROOT / "student_template" / "linear_regression.py").read_text())
     for resume in (False, True):
         run_batch(folder, tmp_path / "out", jobs=2, assignment_id="linear_regression", resume=resume)
-        rows = {r["submission"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+        rows = {r["student"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}  # as handed in
         assert (rows["a b"]["total"], rows["a_b"]["total"]) == ("8", "0")
+        assert rows["a_b"]["submission"] == "a_b" and rows["a b"]["submission"].startswith("a_b-")
     assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 2
 
 

@@ -7,11 +7,14 @@ submission is in `/autograder/submission` and the results go to
 
     setup.sh           bubblewrap for the sandbox (apt, as root), then Python packages into
                        /autograder/venv (torch from the CPU wheel index); not the grader itself
-    run_autograder     `grade run SUBMISSION --assignment ID --format json` -> results.json
+    run_autograder     `grade run SUBMISSION --assignment ID --format json` -> results.json, with
+                       Gradescope's submission_metadata.json: the student's own hidden inputs and
+                       course.toml's late policy on Gradescope's submission time
     requirements.txt   what `grade run` needs
     autograder/        the grader's source
     assignments/<id>/  assignment.toml, public.py, hidden.py
     solutions/<id>.py  the reference, for hidden tests
+    course.toml        the course's settings (due dates, late policy, per-student inputs), when it has one
 
 `run_autograder` reads its folders from the environment (AUTOGRADER_ROOT,
 AUTOGRADER_SOURCE, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, PYTHON), with
@@ -29,6 +32,7 @@ import tempfile
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
+from ..settings import FILE as COURSE_SETTINGS
 from .files import (
     TORCH_INDEX,
     copy_assignment,
@@ -76,6 +80,7 @@ AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 SOURCE="${{AUTOGRADER_SOURCE:-$AUTOGRADER_ROOT/source}}"
 SUBMISSION="${{AUTOGRADER_SUBMISSION:-$AUTOGRADER_ROOT/submission}}"
 RESULTS="${{AUTOGRADER_RESULTS:-$AUTOGRADER_ROOT/results}}"
+METADATA="${{AUTOGRADER_METADATA:-$AUTOGRADER_ROOT/submission_metadata.json}}"
 if [ -z "${{PYTHON:-}}" ]; then
     PYTHON=python3
     if [ -x "$AUTOGRADER_ROOT/venv/bin/python" ]; then PYTHON="$AUTOGRADER_ROOT/venv/bin/python"; fi
@@ -87,7 +92,10 @@ if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$SOURCE"; fi
 export GRADE_COURSE_DIR="$SOURCE"
 export PYTHONPATH="$SOURCE${{PYTHONPATH:+:$PYTHONPATH}}"
 cd "$SOURCE"
-"$PYTHON" -m autograder run "$SUBMISSION"{assignment} --format json \\
+# Gradescope's metadata says who submitted (their own hidden inputs) and when (the late policy).
+metadata=()
+if [ -f "$METADATA" ]; then metadata=(--gradescope-metadata "$METADATA"); fi
+"$PYTHON" -m autograder run "$SUBMISSION"{assignment} --format json ${{metadata[@]+"${{metadata[@]}}"}} \\
     >"$RESULTS/results.json.partial" 2>"$RESULTS/grader.log"
 status=$?
 cat "$RESULTS/grader.log" >&2
@@ -136,6 +144,8 @@ def run_autograder(assignment_id: str | None) -> str:
 def write_source(root: Path, assignments: list[Assignment], target: Path, assignment_id: str | None) -> None:
     """Lay out what the zip holds (Gradescope's /autograder/source) in `target`."""
     copy_package(target)
+    if (root / COURSE_SETTINGS).exists():
+        shutil.copy2(root / COURSE_SETTINGS, target / COURSE_SETTINGS)
     for assignment in assignments:
         copy_assignment(assignment, target, hidden=True)
         (target / "solutions").mkdir(exist_ok=True)

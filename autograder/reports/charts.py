@@ -1,60 +1,85 @@
-"""The class's charts as PNG images: the score distribution and the share of full marks per question."""
+"""The class's charts as PNG images: the score distribution and the share of full marks per question.
+
+Both are laid out by matplotlib's constrained layout, which keeps titles, tick labels and
+legends out of each other's way; the pass rates' labels sit right of their bars, in room the
+x axis leaves beyond 100 %, so that none is cut off or drawn over a bar.
+"""
 
 from __future__ import annotations
 
 import statistics
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .statistics import BINS
 from .summary import Summary
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 
 def write_charts(summary: Summary, folder: Path) -> dict[str, Path]:
     """Draw the score distribution and the per-question pass rates as PNGs; `{title: path}`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    charts = {}
+    for title, name, draw in (("Score distribution", "score_distribution.png", distribution_figure),
+                              ("Question pass rates", "question_pass_rates.png", pass_rate_figure)):
+        path = folder / name
+        draw(summary).savefig(path)
+        charts[title] = path
+    return charts
+
+
+def _figure(height: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    folder.mkdir(parents=True, exist_ok=True)
-    charts = {}
-    n = len(summary.graded)
-
-    figure = Figure(figsize=(8, 4.5), dpi=110)
+    figure = Figure(figsize=(8, height), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
+    return figure
+
+
+def _graded(summary: Summary) -> str:
+    n = len(summary.graded)
+    return f"{n} graded submission{'s' if n != 1 else ''}"
+
+
+def distribution_figure(summary: Summary) -> Figure:
+    """A histogram of the total scores, as % of the one maximum every total shares, with their mean."""
+    figure = _figure(4.5)
     axes = figure.add_subplot()
     percents = summary.percents()
-    axes.hist(percents, bins=[i * 100 / BINS for i in range(BINS + 1)], color="#3b6ea5", edgecolor="white")
+    counts, _, _ = axes.hist(percents, bins=[i * 100 / BINS for i in range(BINS + 1)], color="#3b6ea5",
+                             edgecolor="white")
     if percents:
         mean = statistics.mean(percents)
         axes.axvline(mean, color="#a11", linestyle="--", label=f"mean {mean:.1f} %")
-        axes.legend(loc="best")
-    axes.set_title(f"Score distribution ({n} graded submission{'s' if n != 1 else ''})")
+        axes.legend(loc="upper left", bbox_to_anchor=(0, -0.16), frameon=False)  # below the axes, never on a bar
+    axes.set_title(f"Score distribution ({_graded(summary)})", pad=10)
     axes.set_xlabel("total score (% of the maximum)")
     axes.set_ylabel("submissions")
     axes.set_xlim(0, 100)
+    axes.set_ylim(0, max(1.0, max(counts, default=0) * 1.1))
     axes.yaxis.get_major_locator().set_params(integer=True)
-    figure.tight_layout()
-    path = folder / "score_distribution.png"
-    figure.savefig(path)
-    charts["Score distribution"] = path
+    return figure
 
+
+def pass_rate_figure(summary: Summary) -> Figure:
+    """A bar per question: the share of submissions with all of its points, labelled right of the bar."""
     questions = summary.questions
-    figure = Figure(figsize=(8, max(2.5, 0.35 * len(questions) + 1.5)), dpi=110)
-    FigureCanvasAgg(figure)
+    figure = _figure(max(3.0, 0.35 * len(questions) + 1.8))
     axes = figure.add_subplot()
-    labels = [f"{q.assignment}: {q.question}" for q in questions]
     rates = [q.pass_rate for q in questions]
     positions = list(range(len(questions)))
-    axes.barh(positions, rates, color="#3b8a4f")
-    axes.set_yticks(positions, labels)
+    axes.barh(positions, rates, color="#3b8a4f", height=0.7)
+    axes.set_yticks(positions, [f"{q.assignment}: {q.question}" for q in questions])
     axes.set_ylim(len(questions) - 0.5, -0.5)
     for y, rate in zip(positions, rates):
-        axes.text(min(rate + 1, 92), y, f"{rate:.0f} %", va="center", fontsize=8)
-    axes.set_xlim(0, 100)
-    figure.suptitle(f"Full marks per question ({n} graded submission{'s' if n != 1 else ''})")
+        axes.text(rate + 1.5, y, f"{rate:.0f} %", va="center", ha="left", fontsize=8)
+    axes.set_xlim(0, 114)  # room for "100 %" right of a full bar
+    axes.set_xticks(range(0, 101, 20))
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(f"Full marks per question ({_graded(summary)})", pad=10)
     axes.set_xlabel("submissions with all of the question's points (%)")
     axes.set_ylabel("question")
-    figure.tight_layout()
-    path = folder / "question_pass_rates.png"
-    figure.savefig(path)
-    charts["Question pass rates"] = path
-    return charts
+    return figure

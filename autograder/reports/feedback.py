@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
-from ..results import SubmissionResult, TestResult
+from ..results import AssignmentResult, SubmissionResult, TestResult
 from .html import cell, page, table
 from .roster import RosterEntry
-from .statistics import assignment_scores, percent, question_scores
+from .statistics import percent, question_scores
 from .wording import explain, points
 
 
@@ -17,6 +17,33 @@ def who(student: RosterEntry | None) -> str:
         return ""
     details = [d for d in (student.student_id and f"id {student.student_id}", student.email) if d]
     return f"{student.name or student.email or student.student_id}" + (f" ({', '.join(details)})" if details else "")
+
+
+def _student(result: SubmissionResult, student: RosterEntry | None) -> RosterEntry | None:
+    """The roster's entry, else the student as the platform named them."""
+    if student is not None or not result.identity.get("name"):
+        return student
+    return RosterEntry(name=result.identity["name"], student_id=result.identity.get("student_id", ""),
+                       email=result.identity.get("email", ""))
+
+
+def _score_line(result: SubmissionResult) -> str:
+    line = (f"Score: {points(result.score)} / {points(result.max_score)} "
+            f"({percent(result.score, result.max_score):.0f} %)")
+    if result.penalty:
+        line += f", after a late penalty of {points(result.penalty)} (tests: {points(result.raw_score)})"
+    missing = [a.assignment for a in result.assignments if a.missing]
+    if missing:
+        line += f"; not handed in, 0 points each: {', '.join(missing)}"
+    return line
+
+
+def _heading(assignment: AssignmentResult, titles: dict[str, str]) -> str:
+    title = titles.get(assignment.assignment, assignment.assignment)
+    if assignment.missing:
+        return f"{title}: not handed in, 0 / {points(assignment.max_score)}"
+    late = f" (tests {points(assignment.raw_score)}, late −{points(assignment.penalty)})" if assignment.penalty else ""
+    return f"{title}: {points(assignment.score)} / {points(assignment.max_score)}{late}"
 
 
 def _failure(test: TestResult) -> tuple[str, str]:
@@ -32,19 +59,23 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
                       titles: dict[str, str] | None = None) -> str:
     """One submission's feedback as Markdown: scores per assignment and question, then each failed test."""
     titles = titles or {}
+    student = _student(result, student)
     lines = [f"# Feedback: {result.submission}", ""]
     if student is not None:
         lines += [f"Student: {who(student)}", ""]
+    lines += [f"> note: {note}\n" for note in result.notes]
     if not result.graded:
         lines += [f"**Not graded**: {result.status}", ""]
         return "\n".join(lines)
-    lines += [f"**Score: {points(result.score)} / {points(result.max_score)}** "
-              f"({percent(result.score, result.max_score):.0f} %)", ""]
+    lines += [f"**{_score_line(result)}**", ""]
     questions = question_scores(result)
-    notes = {a.assignment: a.notes for a in result.assignments}
-    for assignment, (a_score, a_max) in assignment_scores(result).items():
-        lines += [f"## {titles.get(assignment, assignment)}: {points(a_score)} / {points(a_max)}", ""]
-        lines += [line for note in notes[assignment] for line in _note_markdown(note)]
+    for a in result.assignments:
+        assignment = a.assignment
+        lines += [f"## {_heading(a, titles)}", ""]
+        if a.missing:
+            continue
+        lines += [f"> late: {a.late}", ""] if a.late else []
+        lines += [line for note in a.notes for line in _note_markdown(note)]
         lines += ["| question | points | tests passed |", "|---|---:|---:|"]
         own = [q for q in questions if q.assignment == assignment]
         lines += [f"| {cell(q.question)} | {points(q.score)} / {points(q.max_score)} | {q.passed} / {q.tests} |"
@@ -64,20 +95,23 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
                   titles: dict[str, str] | None = None) -> str:
     """One submission's feedback as a stand-alone HTML page (same content as `feedback_markdown`)."""
     titles = titles or {}
+    student = _student(result, student)
     body = [f"<h1>Feedback: {html.escape(result.submission)}</h1>"]
     if student is not None:
         body.append(f"<p>Student: {html.escape(who(student))}</p>")
+    body += [f"<p class=\"note\">note: {html.escape(n)}</p>" for n in result.notes]
     if not result.graded:
         body.append(f"<p class=\"fail\"><strong>Not graded</strong>: {html.escape(result.status)}</p>")
         return page(f"Feedback: {result.submission}", body)
-    body.append(f"<p><strong>Score: {points(result.score)} / {points(result.max_score)}</strong> "
-                f"({percent(result.score, result.max_score):.0f} %)</p>")
+    body.append(f"<p><strong>{html.escape(_score_line(result))}</strong></p>")
     questions = question_scores(result)
-    notes = {a.assignment: a.notes for a in result.assignments}
-    for assignment, (a_score, a_max) in assignment_scores(result).items():
-        heading = f"{titles.get(assignment, assignment)}: {points(a_score)} / {points(a_max)}"
-        body.append(f"<h2>{html.escape(heading)}</h2>")
-        body += [f"<pre class=\"note\">note: {html.escape(n)}</pre>" for n in notes[assignment]]
+    for a in result.assignments:
+        assignment = a.assignment
+        body.append(f"<h2>{html.escape(_heading(a, titles))}</h2>")
+        if a.missing:
+            continue
+        body += [f"<p class=\"note\">late: {html.escape(a.late)}</p>"] if a.late else []
+        body += [f"<pre class=\"note\">note: {html.escape(n)}</pre>" for n in a.notes]
         own = [q for q in questions if q.assignment == assignment]
         body.append(table(["question", "points", "tests passed"],
                           [[q.question, f"{points(q.score)} / {points(q.max_score)}", f"{q.passed} / {q.tests}"]

@@ -12,21 +12,33 @@ from .roster import RosterEntry
 from .statistics import assignment_scores
 from .wording import points
 
+#: grades.csv's columns around the per-assignment ones. `total` is the final score (after late penalties):
+#: `raw_total` is the tests' points, `penalty` what the late policy took.
+LEADING = ["submission", "student"]
+TRAILING = ["raw_total", "penalty", "total", "max_total", "status", "missing", "late"]
 
-def grades_row(result: SubmissionResult) -> dict[str, Any]:
-    """The grades.csv row of one submission: its name, a score per assignment, the total, the status."""
-    row: dict[str, Any] = {"submission": Path(result.submission).stem,
-                           "status": result.status if result.graded else f"error: {result.status}"}
-    for assignment, (score, _) in assignment_scores(result).items():
-        row[assignment] = float(score)
+
+def grades_row(result: SubmissionResult, max_total: float | None = None) -> dict[str, Any]:
+    """The grades.csv row of one hand-in: its name and student, a final score per assignment (0 for a
+    missing one, which `missing` names), the raw total, the late penalty, the total out of `max_total`
+    (the course's, or the chosen assignments', points: the same for every row), and the status."""
+    row: dict[str, Any] = {"submission": result.submission,
+                           "student": result.identity.get("name", ""), "status": result.status}
+    if result.graded:
+        for assignment in result.assignments:
+            row[assignment.assignment] = float(round(assignment.score, 4))
+        row["raw_total"] = round(result.raw_score, 4)
+        row["penalty"] = round(result.penalty, 4)
+        row["missing"] = " ".join(a.assignment for a in result.assignments if a.missing)
+        row["late"] = "; ".join(f"{a.assignment} -{points(a.penalty)}" for a in result.assignments if a.penalty)
     row["total"] = round(result.score, 4)
-    row["max_total"] = round(result.max_score, 4)
+    row["max_total"] = round(result.max_score if max_total is None else max_total, 4)
     return row
 
 
 def grades_csv(rows: list[dict[str, Any]], assignment_ids: list[str]) -> str:
-    """One row per submission: its name, a column per assignment, the total and its maximum."""
-    fields = ["submission", *assignment_ids, "total", "max_total", "status"]
+    """One row per hand-in: its name, a column per assignment, the totals and its maximum."""
+    fields = [*LEADING, *assignment_ids, *TRAILING]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -43,9 +55,16 @@ def _students(results: list[SubmissionResult], roster: list[RosterEntry] | None,
                 for entry in [matched.get(result.submission)] if entry is not None}
     rows: list[tuple[RosterEntry, SubmissionResult | None]] = [(entry, by_entry.get(id(entry)))
                                                                for entry in roster or []]
-    rows += [(RosterEntry(submission=r.submission, name=Path(r.submission).stem), r)
-             for r in results if r.submission not in matched]
+    rows += [(_from_identity(r), r) for r in results if r.submission not in matched]
     return rows
+
+
+def _from_identity(result: SubmissionResult) -> RosterEntry:
+    """A student the roster does not name, as the platform named them (Canvas's id, Gradescope's email)."""
+    who = result.identity
+    return RosterEntry(submission=result.submission, name=who.get("name") or Path(result.submission).stem,
+                       student_id=who.get("student_id", ""), canvas_id=who.get("canvas_id", ""),
+                       sis_login_id=who.get("login", ""), email=who.get("email", ""))
 
 
 def _score(result: SubmissionResult | None, assignment: str | None = None) -> str:

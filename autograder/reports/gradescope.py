@@ -33,11 +33,17 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
     document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
                                 "output_format": "text", "visibility": "visible"}
     notes = [f"{r.assignment}: note: {note}" for r in results for note in r.notes]
-    if notes:  # once, above the tests, not repeated in each (Gradescope shows `output` first)
-        document["output"] = "\n".join(notes)
+    late = [f"{r.assignment}: {r.late}" for r in results if r.late]
+    # once, above the tests, not repeated in each (Gradescope shows `output` first); the tests' points add
+    # up to the raw score, `score` is the final one, and the late policy says why
+    output = (["Late policy:", *late] if late else []) + notes
+    if output:
+        document["output"] = "\n".join(output)
     document["extra_data"] = {
-        "assignments": {r.assignment: {"score": round(r.score, 4), "max_score": round(r.max_score, 4),
-                                       "notes": r.notes, "forbidden": r.forbidden} for r in results},
+        "assignments": {r.assignment: {"score": round(r.score, 4), "raw_score": round(r.raw_score, 4),
+                                       "penalty": round(r.penalty, 4), "max_score": round(r.max_score, 4),
+                                       "missing": r.missing, "late": r.late, "notes": r.notes,
+                                       "forbidden": r.forbidden} for r in results},
         **(extra or {}),
     }
     return document
@@ -47,7 +53,7 @@ def submission_document(result: SubmissionResult) -> dict:
     """One batch submission as Gradescope's results.json, with its `submission` and `status` (the
     reason, when it could not be graded)."""
     if not result.graded:
-        return {"submission": result.submission, "status": f"error: {result.status}", "score": 0.0,
+        return {"submission": result.submission, "status": result.status, "score": 0.0,
                 "max_score": 0.0, "tests": [], "output": result.status}
     return {**gradescope_json(result.assignments, result.extra), "submission": result.submission,
             "status": result.status}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..results import SubmissionResult
@@ -17,8 +18,16 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "canvas_id": ("canvasid", "id", "canvasuserid"),
     "sis_login_id": ("sisloginid", "login", "loginid", "username"),
     "email": ("email", "emailaddress", "mail"),
+    "github": ("github", "githubusername", "githublogin"),
     "section": ("section", "sections"),
+    "extension": ("extension", "extensions"),
 }
+#: A column `extension_<assignment id>` (any spelling: "Extension linear_regression") gives one assignment's.
+EXTENSION = "extension"
+
+#: Which field of a hand-in's identity (`layouts.HandIn.identity`) may match which roster field.
+IDENTITY_FIELDS = (("email", "email"), ("student_id", "student_id"), ("canvas_id", "canvas_id"),
+                   ("login", "sis_login_id"), ("github", "github"), ("login", "github"))
 
 
 @dataclass
@@ -31,7 +40,20 @@ class RosterEntry:
     canvas_id: str = ""
     sis_login_id: str = ""
     email: str = ""
+    github: str = ""
     section: str = ""
+    extension: str = ""  # for every assignment: a duration (2d, 36h) or the student's own due date
+    extensions: dict[str, str] = field(default_factory=dict)  # {assignment id: extension}, from extension_<id>
+
+    def extension_for(self, assignment_id: str) -> str:
+        """This student's extension on `assignment_id`: its own column, else the one for every assignment."""
+        return self.extensions.get(_header(assignment_id), "") or self.extension
+
+    def identity(self) -> dict[str, str]:
+        """What the roster says of the student, as a hand-in's identity names it."""
+        fields = {"name": self.name, "email": self.email, "student_id": self.student_id,
+                  "canvas_id": self.canvas_id, "login": self.sis_login_id, "github": self.github}
+        return {k: v for k, v in fields.items() if v}
 
     def keys(self) -> set[str]:
         """The values a submission's name may match: the submission column, else the ids and the email."""
@@ -66,23 +88,40 @@ def read_roster(path: Path) -> list[RosterEntry]:
         for field_name, aliases in ROSTER_COLUMNS.items():
             if _header(header) in aliases and field_name not in columns:
                 columns[field_name] = header
-    identifying = {"submission", "student_id", "sis_login_id", "email", "canvas_id"}
+    identifying = {"submission", "student_id", "sis_login_id", "email", "canvas_id", "github"}
     if not identifying & columns.keys():
         raise ValueError(f"roster {str(path)!r} has the columns {reader.fieldnames}; expected one that names "
-                         f"the submission or the student: submission, student_id, sis_login_id or email")
-    return [RosterEntry(**{f: (row.get(h) or "").strip() for f, h in columns.items()}) for row in reader]
+                         f"the submission or the student: submission, student_id, sis_login_id, github or email")
+    per_assignment = {h: _header(h)[len(EXTENSION):] for h in reader.fieldnames
+                      if _header(h).startswith(EXTENSION) and _header(h)[len(EXTENSION):] and h not in columns.values()}
+    return [RosterEntry(**{f: (row.get(h) or "").strip() for f, h in columns.items()},
+                        extensions={a: (row.get(h) or "").strip() for h, a in per_assignment.items()})
+            for row in reader]
+
+
+def find_student(roster: list[RosterEntry], identity: dict[str, str], names: Iterable[str] = ()) -> RosterEntry | None:
+    """The roster's entry for a student: by the `submission` column (or, without one, ids and emails) against
+    `names` (the hand-in's names), then by the ids and email in `identity`, then by a name only one has."""
+    wanted = {_key(n) for name in names for n in (name, Path(name).stem) if n}
+    for entry in roster:
+        if entry.keys() & wanted:
+            return entry
+    for mine, theirs in IDENTITY_FIELDS:
+        value = _key(identity.get(mine, ""))
+        if value:
+            found = [e for e in roster if _key(getattr(e, theirs)) == value]
+            if found:
+                return found[0]
+    name = " ".join(identity.get("name", "").lower().split())
+    found = [e for e in roster if name and " ".join(e.name.lower().split()) == name]
+    return found[0] if len(found) == 1 else None
 
 
 def match_roster(results: list[SubmissionResult], roster: list[RosterEntry]) -> dict[str, RosterEntry]:
     """`{submission name: roster entry}` for the submissions the roster names."""
-    by_key: dict[str, RosterEntry] = {}
-    for entry in roster:
-        for key in entry.keys():
-            by_key.setdefault(key, entry)
     matched = {}
     for result in results:
-        name = result.submission
-        entry = by_key.get(_key(name)) or by_key.get(_key(Path(name).stem))
+        entry = find_student(roster, result.identity, [result.submission])
         if entry is not None:
-            matched[name] = entry
+            matched[result.submission] = entry
     return matched

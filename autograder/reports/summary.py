@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ..results import SubmissionResult
 from .html import markdown_table, page, table
-from .statistics import QuestionStat, assignment_scores, bin_label, percent
+from .statistics import QuestionStat, bin_label, percent
 from .wording import points
 
-ASSIGNMENT_HEADERS = ["assignment", "submissions", "mean", "median", "full marks"]
+ASSIGNMENT_HEADERS = ["assignment", "submissions", "missing", "late", "mean", "median", "full marks"]
 QUESTION_HEADERS = ["assignment", "question", "points", "submissions", "full marks", "mean points"]
 DISTRIBUTION_HEADERS = ["total score", "submissions", ""]
 FORBIDDEN_HEADERS = ["submission", "assignment", "question", "uses", "line", "rule", "policy"]
@@ -42,15 +42,19 @@ class Summary:
         return [percent(r.score, r.max_score) for r in self.graded]
 
     def assignment_rows(self) -> list[list[str]]:
+        """Per assignment: hand-ins, missing ones, late ones (penalised), then the mean and median final
+        score over every graded student (a missing assignment counts 0) and how many got full marks."""
         rows = []
         for assignment, title in self.titles.items():
-            scores = [assignment_scores(r)[assignment] for r in self.graded if assignment in assignment_scores(r)]
-            if not scores:
+            entries = [a for r in self.graded for a in r.assignments if a.assignment == assignment]
+            if not entries:
                 continue
-            got = [s for s, _ in scores]
-            top = max(m for _, m in scores)
-            rows.append([title, str(len(scores)), f"{points(statistics.mean(got))} / {points(top)}",
-                         points(statistics.median(got)), str(sum(s >= m - 1e-9 for s, m in scores))])
+            got = [a.score for a in entries]
+            top = max(a.max_score for a in entries)
+            missing = sum(a.missing for a in entries)
+            rows.append([title, str(len(entries) - missing), str(missing), str(sum(a.penalty > 0 for a in entries)),
+                         f"{points(statistics.mean(got))} / {points(top)}", points(statistics.median(got)),
+                         str(sum(a.score >= a.max_score - 1e-9 for a in entries if not a.missing))])
         return rows
 
     def question_rows(self) -> list[list[str]]:
@@ -69,6 +73,10 @@ class Summary:
     def overview(self) -> list[str]:
         percents = self.percents()
         lines = [f"Submissions: {len(self.results)} ({len(self.graded)} graded, {len(self.errors)} not graded)"]
+        maxima = sorted({r.max_score for r in self.graded})
+        if len(maxima) == 1:
+            lines.append(f"Every total is out of {points(maxima[0])} points: every assignment counts, a missing "
+                         f"one as 0")
         if percents:
             lines.append(f"Total score: mean {statistics.mean(percents):.1f} %, median "
                          f"{statistics.median(percents):.1f} %, lowest {min(percents):.1f} %, "
@@ -79,7 +87,8 @@ class Summary:
 def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
     """The class summary as Markdown; `charts` maps a chart's title to its path relative to the summary."""
     lines = ["# Class summary", "", *summary.overview(), ""]
-    lines += ["## Assignments", "", *markdown_table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4}), ""]
+    lines += ["## Assignments", "", *markdown_table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4, 5, 6}),
+              ""]
     lines += ["## Questions", "", "A question passes when a submission gets all of its points.", "",
               *markdown_table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}), ""]
     lines += ["## Score distribution", "", *markdown_table(DISTRIBUTION_HEADERS, summary.distribution_rows(), {1}), ""]
@@ -96,7 +105,7 @@ def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
 def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
     """The class summary as an HTML page with its charts."""
     body = ["<h1>Class summary</h1>", *(f"<p>{html.escape(line)}</p>" for line in summary.overview()),
-            "<h2>Assignments</h2>", table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4}),
+            "<h2>Assignments</h2>", table(ASSIGNMENT_HEADERS, summary.assignment_rows(), {1, 2, 3, 4, 5, 6}),
             "<h2>Questions</h2><p>A question passes when a submission gets all of its points.</p>",
             table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}),
             "<h2>Score distribution</h2>",

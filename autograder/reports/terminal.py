@@ -58,17 +58,52 @@ def public_summary(score: float, max_score: float) -> str:
             f"hidden tests are graded when you submit")
 
 
+#: The most characters of a status or a name the score table shows (the reports have the full text).
+STATUS_WIDTH, NAME_WIDTH = 40, 28
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut to `width` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[:width - 1].rstrip() + "…"
+
+
 def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: Console) -> None:
-    """The batch's score table: a row per submission, a column per assignment (`{id: number}`), the total."""
-    table = Table(title="Scores", caption=", ".join(f"A{number}: {c}" for c, number in columns.items()))
-    table.add_column("submission", no_wrap=True)
-    for number in columns.values():
-        table.add_column(f"A{number}", justify="right")
-    table.add_column("total", justify="right", no_wrap=True)
+    """The batch's score table: a row per hand-in, a column per assignment (`{id: number}`; "–" is one not
+    handed in, which scores 0), the late penalty, the total, and the status, shortened to the room the
+    scores leave (the reports have it in full; on a console too narrow for it, it is listed below)."""
+    late = any(row.get("penalty") for row in rows)
+    body = []
     for row in rows:
-        score = f"{row['total']:g}/{row['max_total']:g}" if row["status"] == "graded" else f"[red]{row['status']}[/]"
-        table.add_row(row["submission"], *(f"{row[c]:g}" if c in row else "–" for c in columns), score)
+        missing = set(str(row.get("missing", "")).split())
+        cells = ["–" if c in missing else f"{row[c]:g}" if c in row else "" for c in columns]
+        if late:
+            cells.append(f"-{row['penalty']:g}" if row.get("penalty") else "")
+        body.append([*cells, f"{row['total']:g}/{row['max_total']:g}"])
+    headers = [*(f"A{number}" for number in columns.values()), *(["late"] if late else []), "total"]
+    widths = [max([len(h), *(len(cells[i]) for cells in body)]) for i, h in enumerate(headers)]
+    names = [row["submission"] for row in rows]
+    name_width = min(NAME_WIDTH, max([len("submission"), *map(len, names)]))
+    room = console.width - sum(widths) - name_width - 3 * (len(headers) + 1) - 1  # borders and padding
+    status_width = min(STATUS_WIDTH, room - 3)
+    if status_width < len("graded"):  # no room for the status: the names give way to the scores
+        name_width = max(8, min(name_width, name_width + room))
+    table = Table(title="Scores", caption=", ".join(f"A{number}: {c}" for c, number in columns.items())
+                  + "; –: not handed in (0 points)")
+    table.add_column("submission", no_wrap=True, width=name_width)
+    for header, width in zip(headers, widths):
+        table.add_column(header, justify="right", no_wrap=True, width=width)
+    if status_width >= len("graded"):
+        table.add_column("status", no_wrap=True, width=status_width)
+    for row, cells in zip(rows, body):
+        status = [Text("graded", style="green") if row["status"] == "graded" else
+                  Text(shorten(row["status"], status_width), style="red")] if status_width >= len("graded") else []
+        table.add_row(shorten(row["submission"], name_width), *cells, *status)
     console.print(table)
+    if status_width < len("graded"):
+        for row in rows:
+            if row["status"] != "graded":
+                console.print(Text(f"{row['submission']}: {row['status']}", style="red"))
 
 
 def print_summary(summary: Summary, console: Console) -> None:

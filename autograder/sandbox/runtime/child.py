@@ -70,7 +70,7 @@ def warm_up(preload: list[str]) -> None:
     batches = DataLoader(TensorDataset(torch.zeros(4, 4), torch.zeros(4, dtype=torch.long)), batch_size=2)
     for optimizer in (torch.optim.SGD(model.parameters(), lr=0.1), torch.optim.Adam(model.parameters())):
         for x, y in batches:
-            optimizer.zero_grad()
+            model.zero_grad(set_to_none=True)
             torch.nn.functional.cross_entropy(model(x), y).backward()
             optimizer.step()
     with torch.no_grad():

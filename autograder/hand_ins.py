@@ -1,0 +1,103 @@
+"""What a student handed in, made into one result: the parts' results joined, every expected
+assignment not handed in marked missing (0 points, so that every total has the same maximum), and
+the course's late policy applied with the student's extensions. Local and cluster batches share it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from . import assignments as course
+from . import late
+from .layouts import HandIn, Part
+from .reports.roster import RosterEntry
+from .results import AssignmentResult, SubmissionResult
+from .settings import CourseSettings
+
+PLATFORMS = {"canvas": "Canvas", "gradescope": "Gradescope", "classroom": "GitHub Classroom", "moodle": "Moodle",
+             "plain": "the folder"}
+#: Whose hidden inputs a hand-in gets: the first of these its identity has (see `student_key`).
+KEY_FIELDS = ("email", "student_id", "login", "github", "canvas_id", "name")
+
+
+def keep_parts_for(hand_in: HandIn, assignment_id: str | None) -> HandIn:
+    """Leave out the parts named for another assignment than the one this batch grades (with a note)."""
+    if assignment_id is not None:
+        other = [p for p in hand_in.parts if p.assignment not in (None, assignment_id)]
+        hand_in.notes += [f"{p.path.name} is for {p.assignment}; this batch grades {assignment_id} only"
+                          for p in other]
+        hand_in.parts = [p for p in hand_in.parts if p not in other]
+    return hand_in
+
+
+def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionResult:
+    """One result from the results of a hand-in's parts: each assignment from the part that handed it in
+    last (by time, else in the layout's order), with that part's submission time."""
+    joined = SubmissionResult(name)
+    failed: list[str] = []  # graded again by --resume
+    by_assignment: dict[str, tuple[Part, AssignmentResult]] = {}
+
+    def handed_in(item: tuple[int, tuple[Part, SubmissionResult]]) -> tuple[float, int]:
+        moment = item[1][0].submitted_at
+        return (moment.timestamp() if moment else float("-inf")), item[0]
+
+    for _, (part, result) in sorted(enumerate(graded), key=handed_in):
+        if not result.graded:
+            joined.notes.append(f"{part.path.name} could not be graded: {result.status}")
+            failed.append(part.path.name)
+            continue
+        joined.extra = {**result.extra, "seconds": round(joined.extra.get("seconds", 0) + result.extra.get(
+            "seconds", 0), 2)}
+        for assignment in result.assignments:
+            assignment.submitted_at = part.submitted_at.isoformat() if part.submitted_at else None
+            assignment.marked_late = part.marked_late
+            if assignment.assignment in by_assignment:
+                earlier = by_assignment[assignment.assignment][0]
+                joined.notes.append(f"{assignment.assignment}: graded {part.path.name}, handed in after "
+                                    f"{earlier.path.name}")
+            by_assignment[assignment.assignment] = (part, assignment)
+    joined.assignments = [a for _, a in by_assignment.values()]
+    if not by_assignment and joined.notes:
+        joined.status = graded[0][1].status if len(graded) == 1 else "; ".join(joined.notes)
+        joined.notes = []
+    joined.extra["parts"] = [part.path.name for part, _ in graded]
+    if failed:
+        joined.extra["failed_parts"] = failed
+    return joined
+
+
+def identity(hand_in: HandIn, entry: RosterEntry | None) -> dict[str, str]:
+    """What the layout and the roster say of a student (the roster's word over the layout's)."""
+    return {**hand_in.identity, **(entry.identity() if entry else {})}
+
+
+def student_key(identity: dict[str, str]) -> str:
+    """The key a student's hidden inputs are seeded from: their email, else id, login or name (lowercase),
+    so that the same student gets the same inputs from any platform that knows their email."""
+    return next((identity[f].strip().lower() for f in KEY_FIELDS if identity.get(f, "").strip()), "")
+
+
+def finish(result: SubmissionResult, hand_in: HandIn, expected: list[course.Assignment], settings: CourseSettings,
+           entry: RosterEntry | None, platform: str) -> SubmissionResult:
+    """Name the result for `hand_in`, mark every expected assignment it lacks as missing (0 points), and apply
+    the late policy with the student's extensions. Idempotent: --resume applies it to kept results too."""
+    result.submission = hand_in.name
+    result.identity = identity(hand_in, entry)
+    result.student = student_key(result.identity) if settings.per_student_inputs else ""
+    result.notes = hand_in.notes + [n for n in result.notes if n not in hand_in.notes]
+    if not result.graded:
+        return result
+    found = {a.assignment: a for a in result.assignments if not a.missing}
+    result.assignments = [found.pop(a.id, None) or AssignmentResult(a.id, a.title, missing=True, points=a.points)
+                          for a in expected] + list(found.values())
+    extensions = {}
+    for assignment_id in (a.assignment for a in result.assignments):
+        value = entry.extension_for(assignment_id) if entry else ""
+        due = settings.dates.get(assignment_id, late.Dates()).due
+        try:
+            extensions[assignment_id] = late.parse_extension(value, due, settings.zone)
+        except ValueError as exc:
+            extensions[assignment_id] = timedelta(0)
+            result.notes.append(f"roster: {exc}; no extension applied")
+    late.apply(result.assignments, settings.late, settings.dates, extensions, platform)
+    return result
