@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 from typing import Any
 
@@ -30,7 +31,8 @@ CLONE_NEWCGROUP = 0x02000000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_MOVE = 1, 2, 4, 32, 4096, 8192
+MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 LAST_CAPABILITY = 63
 
@@ -67,14 +69,49 @@ def _mount_tmpfs(libc: ctypes.CDLL, target: str) -> None:
     _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options), f"mounting {target}")
 
 
+def _mount_points_under(folder: str) -> list[str]:
+    """The outermost mount points inside `folder` (the view's read-only binds of folders that lie in it)."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        points = sorted({_unescape(line.split()[4]) for line in f})
+    inside = [p for p in points if p.startswith(folder.rstrip("/") + "/")]
+    return [p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p)]
+
+
+def _unescape(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _fresh_tmpfs(libc: ctypes.CDLL, target: str, staging: str) -> None:
+    """A fresh tmpfs on `target` that still holds the view's read-only binds inside it (a course or venv
+    that lives under /tmp): built on `staging`, an empty mount point, then moved onto `target`."""
+    keep = _mount_points_under(target)
+    if not keep:
+        _mount_tmpfs(libc, target)
+        return
+    _mount_tmpfs(libc, staging)
+    for point in keep:
+        inside = staging + point[len(target):]
+        if os.path.isdir(point):
+            os.makedirs(inside, mode=0o755, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(inside), mode=0o755, exist_ok=True)
+            open(inside, "a").close()
+        _check(libc.mount(point.encode(), inside.encode(), None, MS_BIND | MS_REC, None), f"binding {point}")
+        _check(libc.mount(None, inside.encode(), None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                          None), f"making {point} read-only")
+    _check(libc.mount(staging.encode(), target.encode(), None, MS_MOVE, None), f"moving the fresh {target}")
+
+
 def enter_namespaces(scratch: str) -> None:
     """Own mount, network, IPC, UTS and cgroup namespaces; fresh scratch, /tmp and /dev/shm."""
     libc = _libc()
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP), "unshare")
     _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
-    for target in (scratch, "/tmp", "/dev/shm"):
-        if target == scratch or os.path.isdir(target):
-            _mount_tmpfs(libc, target)
+    if os.path.isdir("/tmp"):
+        _fresh_tmpfs(libc, "/tmp", scratch)  # built on the scratch folder's mount point, then moved away from it
+    _mount_tmpfs(libc, scratch)
+    if os.path.isdir("/dev/shm"):
+        _mount_tmpfs(libc, "/dev/shm")
     _check(libc.sethostname(b"sandbox", 7), "sethostname")
 
 
