@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -58,8 +59,9 @@ MAX_ANSWER_BYTES = 64 * 1024**2
 class Worker:
     """One long-lived `python -m autograder.worker` process, started on first use and after it dies."""
 
-    def __init__(self, insecure: bool = False) -> None:
+    def __init__(self, insecure: bool = False, assignment_id: str | None = None) -> None:
         self.insecure = insecure
+        self.assignment_id = assignment_id  # the one assignment it will grade, when known: its templates only
         self._process: subprocess.Popen | None = None
         self._buffer = b""
 
@@ -91,7 +93,8 @@ class Worker:
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._buffer = b""
-            self._process = subprocess.Popen([sys.executable, "-m", "autograder.worker"], stdin=subprocess.PIPE,
+            command = [sys.executable, "-m", "autograder.worker", *([self.assignment_id] if self.assignment_id else [])]
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                              start_new_session=True, preexec_fn=_die_with_batch)
             assert self._process.stderr is not None
@@ -164,6 +167,40 @@ def _die_with_batch() -> None:
         pass
 
 
+def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, timeout: float, insecure: bool,
+                  student_of: Callable[[HandIn], str]) -> Iterator[tuple[HandIn, SubmissionResult]]:
+    """Grade `hand_ins` with `jobs` long-lived workers of this machine; yield each with its result as it is done."""
+    pending: queue.Queue[HandIn] = queue.Queue()
+    for hand_in in hand_ins:
+        pending.put(hand_in)
+    done: queue.Queue[tuple[HandIn, SubmissionResult]] = queue.Queue()
+
+    def work() -> None:
+        worker = Worker(insecure, assignment_id)
+        try:
+            while True:
+                try:
+                    hand_in = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    result = grade_hand_in(worker, hand_in, assignment_id, timeout, student_of(hand_in))
+                except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
+                    worker.stop()
+                    result = SubmissionResult(hand_in.name, status=f"the grader failed: {exc!r}"[:500])
+                done.put((hand_in, result))
+        finally:
+            worker.stop()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(hand_ins)))]
+    for thread in threads:
+        thread.start()
+    for _ in hand_ins:
+        yield done.get()
+    for thread in threads:
+        thread.join()
+
+
 def _read(path: Path) -> SubmissionResult | None:
     """A result written by an earlier run, or None when there is none (or only a damaged one)."""
     try:
@@ -174,10 +211,12 @@ def _read(path: Path) -> SubmissionResult | None:
 
 def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
               assignment_id: str | None = None, console: Console | None = None, timeout: float | None = None,
-              roster: Path | None = None, insecure: bool = False, layout: str = "auto") -> list[SubmissionResult]:
-    """Grade every hand-in under `directory` (read as `layout`) into `output` with `jobs` workers; return the
-    results, in the layout's order. `timeout` caps each part's grading (default: the sum of the assignments'
-    budgets); `insecure` grades where the course's secrets are within the student's reach (`grade run --insecure`)."""
+              roster: Path | None = None, insecure: bool = False, layout: str = "auto",
+              broker: str | None = None, backend: str | None = None) -> list[SubmissionResult]:
+    """Grade every hand-in under `directory` (read as `layout`) into `output` with `jobs` workers (or the
+    workers on `broker`, a Celery cluster: `cluster`); return the results, in the layout's order. `timeout` caps
+    each part's grading (default: the sum of the assignments' budgets); `insecure` grades where the course's
+    secrets are within the student's reach (`grade run --insecure`)."""
     console = console or Console()
     assignments = course.all_assignments()
     expected = [assignments[assignment_id]] if assignment_id else list(assignments.values())
@@ -208,64 +247,21 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
             todo.append(hand_in)
     columns = (TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
-    pending: queue.Queue[Path] = queue.Queue()
-    for entry in todo:
-        pending.put(entry)
-    done: queue.Queue[tuple[Path, SubmissionResult]] = queue.Queue()
+    def student_of(hand_in: HandIn) -> str:
+        return student_key(identity(hand_in, students[hand_in.name]))
 
-    def work() -> None:
-        worker = Worker(insecure)
-        try:
-            while True:
-                try:
-                    entry = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    result = worker.grade(entry, assignment_id, timeout)
-                except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
-                    worker.stop()
-                    result = SubmissionResult(entry.name, status=f"the grader failed: {exc!r}"[:500])
-                done.put((entry, result))
-        finally:
-            worker.stop()
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(todo)))]
-    pending: queue.Queue[HandIn] = queue.Queue()
-    for hand_in in todo:
-        pending.put(hand_in)
-    done: queue.Queue[tuple[HandIn, SubmissionResult]] = queue.Queue()
-
-    def work() -> None:
-        worker = Worker(insecure)
-        try:
-            while True:
-                try:
-                    hand_in = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    result = grade_hand_in(worker, hand_in, assignment_id, timeout,
-                                           student_key(identity(hand_in, students[hand_in.name])))
-                except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
-                    worker.stop()
-                    result = SubmissionResult(hand_in.name, status=f"the grader failed: {exc!r}"[:500])
-                done.put((hand_in, result))
-        finally:
-            worker.stop()
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(todo)))]
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(found.hand_ins), completed=len(found.hand_ins) - len(todo))
-        for thread in threads:
-            thread.start()
-        for _ in todo:
-            hand_in, result = done.get()
+        if broker is not None:
+            from .cluster.collect import grade_on_cluster
+
+            graded = grade_on_cluster(broker, todo, assignment_id, student_of, console.print, backend)
+        else:
+            graded = grade_locally(todo, jobs, assignment_id, timeout, insecure, student_of)
+        for hand_in, result in graded:
             result = finish(result, hand_in, expected, settings, students[hand_in.name], platform)
             results[hand_in.name] = save(result, output)
             progress.update(task, advance=1, description=hand_in.name)
-        for thread in threads:
-            thread.join()
     ordered = [results[h.name] for h in found.hand_ins]
     for result in ordered:  # a resumed batch may have been killed between a result's two files
         path = output / RESULTS_DIR / f"{submission_key(result.submission)}.json"

@@ -61,6 +61,9 @@ _min_score = click.option("--min-score", type=float, default=None, metavar="X",
 _submission = click.argument("submission", type=click.Path(exists=True, path_type=Path))
 _jobs = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
                      help="Submissions graded at once.")
+_backend = click.option("--backend", default=None, metavar="URL",
+                        help="Where results are stored [default: the broker, a Redis]; a Redis when the broker is "
+                             "RabbitMQ.")
 _insecure = click.option("--insecure", is_flag=True,
                          help="Grade even where the student's code could read the references and hidden tests "
                               "(no bubblewrap, no uid of its own); the results say so.")
@@ -190,10 +193,15 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
 @click.option("--layout", type=click.Choice(["auto", "canvas", "gradescope", "classroom", "moodle", "plain"]),
               default="auto", show_default=True,
               help="How DIRECTORY is laid out: a platform's export, or plain folders (one per student).")
+@click.option("--broker", default=None, metavar="URL",
+              help="Grade on the `grade worker`s of this Celery broker (redis://…) instead of on this machine.")
+@_backend
 def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path | None,
-          assignment_id: str | None, insecure: bool, layout: str) -> None:
+          assignment_id: str | None, insecure: bool, layout: str, broker: str | None, backend: str | None) -> None:
     """Grade every student's hand-in under DIRECTORY, as a platform exports it (Canvas, Gradescope, GitHub
     Classroom, Moodle) or one folder, zip or set of files per student."""
+    if broker and insecure:
+        raise click.UsageError("--insecure is each worker's own choice: pass it to `grade worker`, not to the batch")
     from .batch import run_batch
     from .layouts import LayoutError
     from .reports.roster import read_roster
@@ -206,9 +214,31 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
     _settings()
     try:
         run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
-                  roster=roster, insecure=insecure, layout=layout)
+                  roster=roster, insecure=insecure, layout=layout, broker=broker, backend=backend)
     except LayoutError as exc:  # an export whose metadata cannot be read
         raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@click.option("--broker", required=True, metavar="URL", help="The Celery broker (and result backend): redis://…")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Submissions graded at once: one warm grading process each.")
+@click.option("--queues", default=None, metavar="Q1,Q2",
+              help="Queues to consume [default: cpu, and gpu where this machine has CUDA].")
+@click.option("--visibility-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
+              help="How long a task of a worker that died waits before another worker takes it [default: 3600].")
+@_insecure
+@_backend
+def worker(broker: str, concurrency: int, queues: str | None, visibility_timeout: float | None,
+           insecure: bool, backend: str | None) -> None:
+    """Grade the tasks of `grade batch --broker` on this machine, with warm workers (a Celery worker)."""
+    from .cluster.app import VISIBILITY_TIMEOUT
+    from .cluster.serve import serve
+
+    if not insecure:
+        _refuse_if_exposed(list(course.all_assignments()))
+    serve(broker, backend=backend, concurrency=concurrency, queues=[q for q in (queues or "").split(",") if q] or None,
+          insecure=insecure, visibility_timeout=visibility_timeout or VISIBILITY_TIMEOUT, echo=click.echo)
 
 
 @main.command()

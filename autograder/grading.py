@@ -124,9 +124,11 @@ def student_process(assignment: Assignment) -> Kind:
     return Kind(_packages(assignment), assignment.packages)
 
 
-def template_kinds() -> list[Kind]:
-    """The kinds of student process the course grades in, in course order: the templates a worker needs."""
-    return list(dict.fromkeys(student_process(a) for a in course.all_assignments().values()))
+def template_kinds(assignment_ids: list[str] | None = None) -> list[Kind]:
+    """The kinds of student process the course (or `assignment_ids`) grades in, in course order: the
+    templates a worker needs."""
+    chosen = [a for a in course.all_assignments().values() if assignment_ids is None or a.id in assignment_ids]
+    return list(dict.fromkeys(student_process(a) for a in chosen))
 
 
 def _packages(assignment: Assignment) -> tuple[str, ...]:

@@ -102,6 +102,11 @@ def _ignored(relative: Path) -> bool:
     return any(part.startswith(".") or part in ("__pycache__", "__MACOSX") for part in relative.parts)
 
 
+def submission_files(folder: Path) -> list[Path]:
+    """The files of the submission folder `folder` that grading reads (.py and .ipynb, no hidden ones)."""
+    return _folder_files(folder, Submission(folder.name, folder))
+
+
 def _folder_files(folder: Path, submission: Submission) -> list[Path]:
     """The .py and .ipynb files under `folder`, in sorted order; at most MAX_FOLDER_ENTRIES entries are looked at."""
     found, seen = [], 0

@@ -19,7 +19,8 @@ import enum
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
-__all__ = ["GRADED", "AssignmentResult", "Outcome", "SubmissionResult", "TestResult", "Verdict", "from_json", "to_json"]
+__all__ = ["GRADED", "AssignmentResult", "Outcome", "SubmissionResult", "TestResult", "Verdict", "from_json",
+           "from_untrusted_json", "to_json"]
 
 #: `SubmissionResult.status` of a submission that was graded; anything else is why it was not.
 GRADED = "graded"

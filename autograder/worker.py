@@ -1,6 +1,6 @@
 """A long-lived grader process: submissions one after another, each student process forked warm.
 
-`grade batch` starts `--jobs` of these (`python -m autograder.worker`) and keeps them for the
+`grade batch` starts `--jobs` of these (`python -m autograder.worker [ASSIGNMENT]`) and keeps them for the
 whole batch, so the grader's own start-up (the interpreter, numpy, the tests, the references)
 and the student's (the runtime, numpy, torch: `sandbox.templates`) are paid once per worker,
 not once per graded assignment. The batch hands a worker one submission at a time on its
@@ -58,10 +58,11 @@ def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insec
     return SubmissionResult(name, results, extra={"sandbox": sandbox_description(insecure)}, student=seeded)
 
 
-def serve(requests: TextIO, replies: TextIO) -> None:
-    """Grade each submission asked for on `requests`; answer each on `replies`."""
+def serve(requests: TextIO, replies: TextIO, assignment_ids: list[str] | None = None) -> None:
+    """Grade each submission asked for on `requests`; answer each on `replies`. The templates of
+    `assignment_ids` (default: every assignment's) start at once; any other on first use."""
     with Templates() as templates:
-        templates.prestart(template_kinds())
+        templates.prestart(template_kinds(assignment_ids))
         for line in requests:
             job = json.loads(line)
             result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),
@@ -75,7 +76,8 @@ def main() -> None:
     # the replies get standard output to themselves: anything else printed goes to standard error
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    serve(sys.stdin, replies)
+    known = course.all_assignments()
+    serve(sys.stdin, replies, [a for a in sys.argv[1:] if a in known] or None)
 
 
 if __name__ == "__main__":

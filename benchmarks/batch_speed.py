@@ -17,6 +17,7 @@ on one assignment's notebook as an anchor.
     python benchmarks/batch_speed.py                        # 20 students x 11 untouched templates
     python benchmarks/batch_speed.py --kind references --students 200 --modes warm
     python benchmarks/batch_speed.py --kind mixed           # references, templates and one-bug mutants
+    python benchmarks/batch_speed.py --modes cluster        # one local `grade worker` against two, same class
 
 Targets on the course's 2-core machine with --jobs 2 (warm): overhead <= 50 ms per graded
 assignment; 20 students x 11 templates <= 15 s; 200 x 11 references <= 10 minutes; <= 1.5 GB per
@@ -150,6 +151,27 @@ def grade_warm(submissions: Path, jobs: int, output: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted((output / "graded").glob("*.json"))]
 
 
+def grade_cluster(submissions: Path, workers: int, output: Path) -> tuple[float, list[dict]]:
+    """`grade batch --broker` on a redis-server of its own and `workers` local `grade worker`s (one grading
+    process each); the wall time counts from the batch's start, once the workers are up."""
+    from tests.cluster import Redis, Workers
+
+    with tempfile.TemporaryDirectory(prefix="grade-bench-redis-") as folder:
+        redis = Redis(Path(folder))
+        redis.start()
+        started_workers = Workers(redis.url)
+        try:
+            started_workers.start(workers)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "autograder", "batch", str(submissions), "-o", str(output),
+                            "--broker", redis.url], capture_output=True, cwd=ROOT, check=True)
+            wall = time.perf_counter() - started
+        finally:
+            started_workers.stop()
+            redis.stop()
+    return wall, [json.loads(p.read_text()) for p in sorted((output / "graded").glob("*.json"))]
+
+
 def report(mode: str, wall: float, results: list[dict], jobs: int, peak: int) -> dict:
     inside, graded = student_seconds(results)
     overhead = (jobs * wall - inside) / max(graded, 1)
@@ -197,7 +219,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--kind", choices=["templates", "references", "mixed"], default="templates")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--modes", default="cold,warm", help="comma-separated: cold, warm")
+    parser.add_argument("--modes", default="cold,warm", help="comma-separated: cold, warm, cluster (redis-server: "
+                                                             "one local grade worker, then two)")
     parser.add_argument("--otter", action="store_true", help="also time `otter run` on one notebook")
     args = parser.parse_args()
     modes = args.modes.split(",")
@@ -208,6 +231,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as folder:
         submissions = make_class(Path(folder) / "class", args.students, args.kind)
         for mode in modes:
+            if mode == "cluster":
+                one, _ = grade_cluster(submissions, 1, Path(folder) / "cluster1")
+                two, results = grade_cluster(submissions, 2, Path(folder) / "cluster2")
+                print(f"cluster: one grade worker {one:.1f} s, two {two:.1f} s wall for {len(results)} hand-ins "
+                      f"(two/one: {two / one:.2f})")
+                continue
             with MemoryWatch() as memory:
                 started = time.perf_counter()
                 if mode == "cold":

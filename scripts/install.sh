@@ -4,11 +4,13 @@
 #   sh scripts/install.sh          the grader: .venv/bin/grade
 #   sh scripts/install.sh test     the grader and what its test suite needs
 # As root with apt, it first installs what the sandbox needs from the system: bubblewrap
-# (SECURITY.md), and python3-venv where python3 lacks it.
+# (SECURITY.md), redis-server (the broker of `grade worker`, started by the tests on a loopback
+# port of their own) and python3-venv where python3 lacks it.
 set -e
 cd "$(dirname "$0")/.."
 packages=""
 command -v bwrap >/dev/null 2>&1 || packages="bubblewrap"
+command -v redis-server >/dev/null 2>&1 || packages="$packages redis-server"  # grade worker's broker; tests
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || packages="$packages python3-venv"
 if [ -n "$packages" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null) ||

@@ -124,11 +124,11 @@ def test_grade_run_does_not_import_the_distributions():
 def test_the_public_names_are_pinned():
     assert sorted(testing.__all__) == ["TestCase", "check", "recipe", "test"]
     assert sorted(results.__all__) == ["AssignmentResult", "GRADED", "Outcome", "SubmissionResult", "TestResult",
-                                       "Verdict", "from_json", "to_json"]
+                                       "Verdict", "from_json", "from_untrusted_json", "to_json"]
     assert sorted(checks.__all__) == ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises",
                                       "sequence", "shape", "that"]
     assert sorted(cli.main.commands) == ["batch", "build", "check", "demo", "list", "run", "similarity", "templates",
-                                         "train", "verify"]
+                                         "train", "verify", "worker"]
 
 
 @pytest.mark.parametrize("module", [testing, results, checks], ids=lambda m: m.__name__)
