@@ -231,6 +231,8 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
                 for h in found.hand_ins}
     timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
     platform = PLATFORMS[found.layout]
+    for leftover in [*output.glob(f"{GRADED_DIR}/.*.tmp"), *output.glob(f"{RESULTS_DIR}/.*.tmp")]:
+        leftover.unlink(missing_ok=True)  # half-written by a batch that was killed: never read as a result
     results: dict[str, SubmissionResult] = {}
     todo = []
     for hand_in in found.hand_ins:

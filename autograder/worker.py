@@ -65,11 +65,19 @@ def serve(requests: TextIO, replies: TextIO, assignment_ids: list[str] | None = 
         templates.prestart(template_kinds(assignment_ids))
         for line in requests:
             job = json.loads(line)
+            _fault_for_tests(job.get("name"))
             result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),
                                 insecure=bool(job.get("insecure")), student=str(job.get("student") or ""),
                                 templates=templates)
             replies.write(json.dumps(to_json(result)) + "\n")
             replies.flush()
+
+
+def _fault_for_tests(name: object) -> None:
+    """Fault injection for the cluster tests: this grading process dies (SIGKILL) when it is asked to grade
+    the submission named in $GRADE_TEST_KILL_GRADER, as it would for a submission that kills its grader."""
+    if name and os.environ.get("GRADE_TEST_KILL_GRADER") == name:
+        os.kill(os.getpid(), 9)
 
 
 def main() -> None:

@@ -44,12 +44,13 @@ def test_a_killed_batch_resumes_and_grades_each_remaining_submission_once(tmp_pa
     batch.wait()
     done = {p.name: p.stat().st_mtime_ns for p in (output / "results").glob("*.json")}
     assert 2 <= len(done) < 6
-    assert not list((output / "results").glob(".*.tmp"))  # no half-written result survives
+    assert all(json.loads(p.read_text()) for p in (output / "results").glob("*.json"))  # none half-written
 
     run_batch(submissions, output, jobs=2, resume=True, assignment_id="linear_regression")
 
     after = {p.name: p.stat().st_mtime_ns for p in (output / "results").glob("*.json")}
     assert {name: after[name] for name in done} == done  # finished ones were not graded again
+    assert not list((output / "results").glob(".*.tmp"))  # what the killed batch left half-written is gone
     assert len(after) == 6 and set(rows(output)) == {f"student{i:02d}" for i in range(6)}
     assert [rows(output)[f"student{i:02d}"]["total"] for i in range(6)] == ["8", "0"] * 3
 

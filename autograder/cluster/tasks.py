@@ -10,7 +10,6 @@ failed after MAX_TRIES, not retried forever.
 
 from __future__ import annotations
 
-import os
 import socket
 import tempfile
 import threading
@@ -68,7 +67,6 @@ def run(task: Any, payload: Any, *, insecure: bool, timeout: float | None) -> di
             path, assignment, student = unpack(payload, known, Path(folder))
         except PayloadError as exc:
             return _answer(SubmissionResult(name[:255], status=f"not graded: {exc}"), where)
-        _fault_for_tests(payload["name"])
         limit = timeout or sum(a.timeout for a in course.all_assignments(root).values()) + 60
         result = worker.grade(path, assignment, limit, student)
     if result.status.startswith(DIED):
@@ -91,13 +89,3 @@ def _count_try(task: Any) -> int:
     tries = int(client.incr(key))
     client.expire(key, 24 * 3600)
     return tries
-
-
-def _fault_for_tests(name: str) -> None:
-    """Fault injection for the cluster tests: kill this task's grading process when it grades the
-    submission named in $GRADE_TEST_KILL_GRADER, as a submission that kills its grader would."""
-    if name and os.environ.get("GRADE_TEST_KILL_GRADER") == name:
-        worker = getattr(_local, "worker", None)
-        process = worker._start() if worker is not None else None
-        if process is not None:
-            os.kill(process.pid, 9)
