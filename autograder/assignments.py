@@ -77,6 +77,16 @@ class Assignment:
     def points(self) -> float:
         return sum(q.points for q in self.questions)
 
+    @property
+    def uses_torch(self) -> bool:
+        """Whether the student's code may import torch: `packages` says so, or (where it names none) the
+        solution or one of the assignment's test files mentions it."""
+        if self.packages is not None:
+            return "torch" in self.packages
+        files = [self.directory.parent.parent / "solutions" / f"{self.id}.py"]
+        files += [self.directory / name for name in ("public.py", "helpers.py", "hidden.py")]
+        return any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
+
     def question(self, name: str) -> Question:
         for q in self.questions:
             if q.name == name:

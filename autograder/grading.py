@@ -132,14 +132,8 @@ def template_kinds(assignment_ids: list[str] | None = None) -> list[Kind]:
 
 
 def _packages(assignment: Assignment) -> tuple[str, ...]:
-    """What the student's process imports before their code: numpy, and torch where the assignment allows it
-    (or, when it names no `packages`, uses it)."""
-    if assignment.packages is not None:
-        return ("numpy", "torch") if "torch" in assignment.packages else ("numpy",)
-    root = assignment.directory.parent.parent
-    files = [root / "solutions" / f"{assignment.id}.py", assignment.directory / "public.py"]
-    uses_torch = any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
-    return ("numpy", "torch") if uses_torch else ("numpy",)
+    """What the student's process imports before their code: numpy, and torch where the assignment uses it."""
+    return ("numpy", "torch") if assignment.uses_torch else ("numpy",)
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,

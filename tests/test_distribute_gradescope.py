@@ -22,7 +22,6 @@ import pytest
 
 from autograder import assignments as course
 from autograder.distribute import gradescope
-from autograder.distribute.files import uses_torch
 from autograder.sandbox import isolation
 
 from . import exports
@@ -105,7 +104,7 @@ def test_setup_installs_bubblewrap_and_torch_from_the_cpu_wheel_index_only_where
         requirements = archive.read("requirements.txt").decode()
         run = archive.read("run_autograder").decode()
     assert "apt-get install" in setup and "bubblewrap" in setup
-    assert (gradescope.TORCH_INDEX in setup) == uses_torch(course.get(assignment_id, ROOT), ROOT)
+    assert (gradescope.TORCH_INDEX in setup) == course.get(assignment_id, ROOT).uses_torch
     assert "torch" not in requirements and "numpy" in requirements
     assert f"--assignment {assignment_id}" in run and '"${AUTOGRADER_ROOT:-/autograder}"' in run
 

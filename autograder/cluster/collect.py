@@ -44,8 +44,7 @@ def grade_on_cluster(broker: str, hand_ins: list[HandIn], assignment_id: str | N
         for index, part in enumerate(hand_in.parts):
             wanted = _assignment(part, assignment_id)
             try:
-                payload = pack(part.path, course=version, assignment=part.assignment or assignment_id,
-                               student=student_of(hand_in))
+                payload = pack(part.path, course=version, assignment=wanted, student=student_of(hand_in))
             except (PayloadError, OSError) as exc:
                 graded[hand_in.name][index] = SubmissionResult(part.path.name, status=f"not sent: {exc}")
                 continue

@@ -59,15 +59,15 @@ def run(task: Any, payload: Any, *, insecure: bool, timeout: float | None) -> di
         return _answer(SubmissionResult(name[:255], status=(
             f"not graded: its grading process died in each of {MAX_TRIES} tries (the submission may be "
             f"killing its grader); not retried")), where)
-    known = list(course.all_assignments(root))
+    assignments = course.all_assignments(root)
     worker = getattr(_local, "worker", None) or Worker(insecure)
     _local.worker = worker
     with tempfile.TemporaryDirectory(prefix="grade-task-") as folder:
         try:
-            path, assignment, student = unpack(payload, known, Path(folder))
+            path, assignment, student = unpack(payload, list(assignments), Path(folder))
         except PayloadError as exc:
             return _answer(SubmissionResult(name[:255], status=f"not graded: {exc}"), where)
-        limit = timeout or sum(a.timeout for a in course.all_assignments(root).values()) + 60
+        limit = timeout or sum(a.timeout for a in assignments.values()) + 60
         result = worker.grade(path, assignment, limit, student)
     if result.status.startswith(DIED):
         raise task.retry(countdown=0)

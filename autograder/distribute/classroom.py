@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from ..assignments import Assignment, all_assignments
-from .files import TORCH_INDEX, fresh_folder, torch_requirement, uses_torch, write_text
+from .files import TORCH_INDEX, fresh_folder, torch_requirement, write_text
 from .student import assert_no_secrets, write_student_files
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
@@ -45,7 +45,7 @@ def step_id(assignment: Assignment) -> str:
 
 def workflow(assignments: list[Assignment], root: Path) -> str:
     """The `classroom.yml` text."""
-    torch = any(uses_torch(a, root) for a in assignments)
+    torch = any(a.uses_torch for a in assignments)
     install = ["python -m pip install --upgrade pip"]
     if torch:
         install.append(f"python -m pip install --index-url {TORCH_INDEX} {_quote(torch_requirement(root))}")

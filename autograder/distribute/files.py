@@ -110,16 +110,6 @@ def bundle_pyproject(root: Path, description: str) -> str:
     )
 
 
-def uses_torch(assignment: Assignment, root: Path) -> bool:
-    """Whether grading `assignment` may import torch: its `packages` say so, or (when it names none) its
-    solution or tests mention it."""
-    if assignment.packages is not None:
-        return "torch" in assignment.packages
-    files = [root / "solutions" / f"{assignment.id}.py"]
-    files += [assignment.directory / name for name in PUBLIC_FILES + SECRET_FILES]
-    return any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
-
-
 def write_zip(path: Path, folder: Path, executables: tuple[str, ...] = ()) -> Path:
     """Zip the files under `folder` into `path`, in sorted order with fixed timestamps.
 

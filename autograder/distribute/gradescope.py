@@ -39,7 +39,6 @@ from .files import (
     copy_package,
     runtime_requirements,
     torch_requirement,
-    uses_torch,
     write_text,
     write_zip,
 )
@@ -150,7 +149,7 @@ def write_source(root: Path, assignments: list[Assignment], target: Path, assign
         copy_assignment(assignment, target, hidden=True)
         (target / "solutions").mkdir(exist_ok=True)
         shutil.copy2(root / "solutions" / f"{assignment.id}.py", target / "solutions" / f"{assignment.id}.py")
-    torch = any(uses_torch(a, root) for a in assignments)
+    torch = any(a.uses_torch for a in assignments)
     write_text(target / "requirements.txt", "\n".join(runtime_requirements(root, torch=False)) + "\n")
     write_text(target / "setup.sh", setup_sh(root, torch), executable=True)
     write_text(target / "run_autograder", run_autograder(assignment_id), executable=True)

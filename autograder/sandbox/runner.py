@@ -242,8 +242,8 @@ class Sandbox:
         assert self._channel is not None
         request_id = self._next_id
         self._next_id += 1
-        deadline = _monotonic() + timeout
         started = _monotonic()
+        deadline = started + timeout
         try:
             self._channel.send(protocol.dumps({"id": request_id, **message}), deadline)
             return self._receive(request_id, deadline, doing)

@@ -218,7 +218,7 @@ class Template:
                 self._exits[int(message["exited"])] = int(message["status"])
             else:
                 self._replies.append(message)
-            timeout, deadline = 0.0, _monotonic()  # drain what is there without waiting again
+            deadline = _monotonic()  # drain what is there without waiting again
 
     def _reply(self, timeout: float, doing: str) -> dict[str, Any]:
         deadline = _monotonic() + timeout
