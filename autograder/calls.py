@@ -55,21 +55,66 @@ def builtin_name(error: RemoteError) -> str:
     return error.type if error.type in _BUILTIN_EXCEPTIONS else "an exception"
 
 
-class StudentRaised(Exception):
-    """Student code raised an exception during `call`."""
+class Called:
+    """One call into the submission as feedback shows it, `name(args...)`: written out only when a
+    failed public test shows it (most calls pass, and a hidden test shows none)."""
 
-    def __init__(self, call: str, error: RemoteError) -> None:
-        super().__init__(f"{call} raised {error.message}")
-        self.call = call
+    __slots__ = ("name", "_args", "_kwargs", "_text")
+
+    def __init__(self, name: str, args: tuple = (), kwargs: dict | None = None) -> None:
+        self.name = name
+        self._args, self._kwargs = _snapshot(args), _snapshot(kwargs or {})  # as they were when called
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = format_call(self.name, self._args, self._kwargs)
+            self._args, self._kwargs = (), {}
+        return self._text
+
+
+def _snapshot(value: Any) -> Any:
+    """`value` with its arrays copied, so that a test changing them after the call does not change its feedback."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return value
+
+
+class StudentRaised(Exception):
+    """Student code raised an exception during `called` (a `Called`, or its text)."""
+
+    def __init__(self, called: Called | str, error: RemoteError) -> None:
+        super().__init__(called, error)
+        self.called = called
         self.error = error
+
+    @property
+    def call(self) -> str:
+        return str(self.called)
+
+    @property
+    def name(self) -> str:
+        """The name of what was called."""
+        return self.called.name if isinstance(self.called, Called) else self.called.split("(")[0].strip()
+
+    def __str__(self) -> str:
+        return f"{self.call} raised {self.error.message}"
 
 
 @dataclass
 class CallRecord:
     """One call into the submission and what came back."""
 
-    call: str
+    called: Called | str
     value: Any = None
+
+    @property
+    def call(self) -> str:
+        return str(self.called)
 
 
 @dataclass
@@ -78,8 +123,8 @@ class CallLog:
 
     records: list[CallRecord] = field(default_factory=list)
 
-    def add(self, call: str, value: Any) -> None:
-        self.records.append(CallRecord(call, value))
+    def add(self, called: Called | str, value: Any) -> None:
+        self.records.append(CallRecord(called, value))
 
     def find(self, value: Any) -> CallRecord | None:
         """The call that returned `value` (or a tuple/list/dict holding it), else the latest call."""
@@ -135,7 +180,7 @@ class Student:
         return max(0.0, min(self._call_timeout, self._deadline - _monotonic()))
 
     def _invoke(self, label: str, target: Any, args: tuple, kwargs: dict, method: str | None = None) -> Any:
-        call = format_call(label, args, kwargs)
+        call = Called(label, args, kwargs)
         args, kwargs = _handles(args), _handles(kwargs)
         if label in self._timed_out:
             self._log.add(call, None)
@@ -144,12 +189,12 @@ class Student:
         try:
             value = self._transport.call(target, args, kwargs, method=method, timeout=self._timeout())
         except CallTimeout:
-            self._timed_out[label] = call
+            self._timed_out[label] = str(call)
             self._log.add(call, None)
             raise
         return self._finish(call, value)
 
-    def _finish(self, call: str, value: Any) -> Any:
+    def _finish(self, call: Called | str, value: Any) -> Any:
         if isinstance(value, RemoteError):
             self._log.add(call, None)
             raise StudentRaised(call, value)

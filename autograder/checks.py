@@ -246,7 +246,7 @@ def raises(exception: str, function: Callable[..., Any], *args: Any, **kwargs: A
             return
         if raised.error.type in ("MissingName", "NotImplementedError"):
             raise  # judged as what it is: the function is missing, or not written yet
-        name = raised.call.split("(")[0]
+        name = raised.name
         raise CheckFailed(f"{raised.call} raised {raised.error.message}; expected {exception}",
                           hidden=f"{name} raised {builtin_name(raised.error)}; expected {exception}") from None
     raise CheckFailed(f"expected {exception} to be raised, but the call returned normally", value)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assignments import CourseError
-from .calls import CallLog, StudentRaised, builtin_name, format_value
+from .calls import Called, CallLog, StudentRaised, builtin_name, format_value
 from .checks import CheckFailed
 from .integrity.forbidden import allowed_text, missing_package
 from .results import Outcome, Verdict
@@ -74,11 +74,12 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
     """
     exc, log = call.raised, call.log
 
-    def verdict(outcome: Outcome, problem: str, called: str | None = None, returned: Any = None,
+    def verdict(outcome: Outcome, problem: str, called: Called | str | None = None, returned: Any = None,
                 expected: Any = None, traceback: str = "") -> Verdict:
         if not public:
             called = returned = expected = None
-        parts = {"call": called, "returned": None if returned is None else format_value(returned),
+        parts = {"call": None if called is None else str(called),
+                 "returned": None if returned is None else format_value(returned),
                  "expected": None if expected is None else format_value(expected)}
         parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
         return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
@@ -89,7 +90,7 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
         return Verdict(Outcome.PASSED, reread=reread)
     if isinstance(exc, CheckFailed):
         record = log.find(exc.got) if exc.got is not None else log.find(None)
-        return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.call,
+        return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.called,
                        record and record.value, exc.expected if exc.has_expected else None)
     if isinstance(exc, StudentRaised):
         package = _unavailable(exc.error, packages, unavailable or {}) if exc.error.origin != GRADER else None
@@ -97,37 +98,37 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
             return _not_allowed(exc, package, packages, verdict, public)
         return _raised(exc, hidden_names or {}, verdict, public)
     if isinstance(exc, (GraderError, CourseError)):
-        return verdict(Outcome.GRADER_ERROR, grader_problem(str(exc)), latest and latest.call)
+        return verdict(Outcome.GRADER_ERROR, grader_problem(str(exc)), latest and latest.called)
     if isinstance(exc, SandboxError):
         outcome = Outcome.TIMED_OUT if isinstance(exc, CallTimeout) else Outcome.CRASHED
-        return verdict(outcome, str(exc) if public else exc.summary, latest and latest.call)
+        return verdict(outcome, str(exc) if public else exc.summary, latest and latest.called)
     if isinstance(exc, plain):
         return verdict(Outcome.WRONG, str(exc))
     # the returned value broke the test's own arithmetic
     return verdict(Outcome.WRONG, f"the result could not be checked ({type(exc).__name__}: {exc}); "
                                   f"check its type and shape against the docstring",
-                   latest and latest.call, latest and latest.value)
+                   latest and latest.called, latest and latest.value)
 
 
 def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callable[..., Verdict],
             public: bool) -> Verdict:
     """The verdict on an exception that came back from the student's process (on a hidden test, without
     its message: the student's code writes it, and could write the test's inputs into it)."""
-    error, name = raised.error, raised.call.split("(")[0].strip()
+    error, name = raised.error, raised.name
     if error.origin == GRADER:
         reason = error.message if public else "a trusted object could not be built in the student's process"
-        return verdict(Outcome.GRADER_ERROR, grader_problem(reason), raised.call)
+        return verdict(Outcome.GRADER_ERROR, grader_problem(reason), raised.called)
     if error.type == "MissingName":
         problem = error.message.split(": ", 1)[-1] if public else f"{name} is not defined in your submission"
         if name in hidden_names:
             problem += f": {hidden_names[name]}"
-        return verdict(Outcome.MISSING_NAME, problem, raised.call)
+        return verdict(Outcome.MISSING_NAME, problem, raised.called)
     if error.type == "NotImplementedError":
-        return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.call)
+        return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.called)
     if not public:  # every text of the student's process is left out: it could carry the test's inputs
         return verdict(Outcome.RAISED, f"{name} raised {builtin_name(error)} (a hidden test shows neither the "
                                        f"message nor the traceback; the public tests do)")
-    return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.call, traceback=error.traceback)
+    return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.called, traceback=error.traceback)
 
 
 _UNDEFINED = re.compile(r"^NameError: name '(\w+)' is not defined")
@@ -143,12 +144,12 @@ def _unavailable(error: Any, packages: tuple[str, ...] | None, unavailable: dict
 
 def _not_allowed(raised: StudentRaised, package: str, packages: tuple[str, ...] | None,
                  verdict: Callable[..., Verdict], public: bool) -> Verdict:
-    name, allowed = raised.call.split("(")[0].strip(), allowed_text(packages)
+    name, allowed = raised.name, allowed_text(packages)
     if not public:  # the message is the student's code's, so a hidden test does not name the package
         return verdict(Outcome.FORBIDDEN, f"{name} needs a package this assignment does not allow: it asks for "
                                           f"your own code with {allowed}")
     return verdict(Outcome.FORBIDDEN, f"{name} needs {package}: this assignment asks for your own code with "
-                                      f"{allowed}, so {package} is not available here", raised.call,
+                                      f"{allowed}, so {package} is not available here", raised.called,
                    traceback=raised.error.traceback)
 
 

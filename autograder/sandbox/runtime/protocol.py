@@ -183,8 +183,8 @@ def _encode_array(array: Any, origin: str) -> dict:
     if dtype not in ALLOWED_DTYPES:
         return {OBJECT: f"numpy.ndarray of dtype {dtype}"}
     flat = array.reshape(-1)
-    if array.dtype.kind == "f":
-        values = [_encode_float(float(v)) for v in flat.tolist()]
+    if array.dtype.kind == "f" and not np.isfinite(flat).all():
+        values = [_encode_float(v) for v in flat.tolist()]
     else:
         values = flat.tolist()
     return {ARRAY: {"dtype": dtype, "shape": list(array.shape), "values": values, "origin": origin}}
