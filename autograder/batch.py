@@ -29,6 +29,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -167,6 +168,11 @@ def _die_with_batch() -> None:
         pass
 
 
+def _die_with_batch_at_lowest_priority() -> None:
+    _die_with_batch()
+    os.nice(19)
+
+
 def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, timeout: float, insecure: bool,
                   student_of: Callable[[HandIn], str]) -> Iterator[tuple[HandIn, SubmissionResult]]:
     """Grade `hand_ins` with `jobs` long-lived workers of this machine; yield each with its result as it is done."""
@@ -252,6 +258,8 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     def student_of(hand_in: HandIn) -> str:
         return student_key(identity(hand_in, students[hand_in.name]))
 
+    similarity = start_similarity(directory, output, assignment_id) if len(found.hand_ins) > 1 else None
+    threading.Thread(target=_import_charts, daemon=True).start()
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(found.hand_ins), completed=len(found.hand_ins) - len(todo))
         if broker is not None:
@@ -273,15 +281,47 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     rows = [grades_row(r, denominator) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, [a.id for a in expected]))
     write_class_reports(ordered, output, roster, console)
-    if len(ordered) > 1:
-        from .similarity.report import write_similarity
-
-        write_similarity(directory, output / "reports" / "similarity", assignment_id=assignment_id,
-                         echo=lambda line: console.print(line, markup=False, highlight=False))
+    if similarity is not None:
+        finish_similarity(similarity, console)
     print_scores(rows, {a.id: a.number for a in expected}, console)
     _say_what_counts(ordered, expected, denominator, console)
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered
+
+
+def start_similarity(directory: Path, output: Path, assignment_id: str | None) -> subprocess.Popen:
+    """`grade similarity` on the hand-ins (into OUT/reports/similarity), started with the batch at the lowest
+    CPU priority: it reads only the sources, so it runs on what the workers leave idle and is mostly done
+    by the time the grading is."""
+    command = [sys.executable, "-m", "autograder", "similarity", str(directory), "-o",
+               str(output / "reports" / "similarity"), *(["--assignment", assignment_id] if assignment_id else [])]
+    said = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT,
+                               env={**os.environ, "GRADE_COURSE_DIR": str(course.course_dir())},
+                               preexec_fn=_die_with_batch_at_lowest_priority)
+    process.said = said  # type: ignore[attr-defined]
+    return process
+
+
+def finish_similarity(process: subprocess.Popen, console: Console) -> None:
+    """Wait for `start_similarity`'s report and print what it said."""
+    process.wait()
+    said = process.said  # type: ignore[attr-defined]
+    said.seek(0)
+    text = said.read().decode("utf-8", "replace").rstrip()
+    said.close()
+    if process.returncode == 0:
+        console.print(text, markup=False, highlight=False)
+    else:
+        console.print(f"[yellow]the similarity report failed (status {process.returncode}):[/]")
+        console.print(text[-2000:], markup=False, highlight=False)
+
+
+def _import_charts() -> None:
+    """Import matplotlib for the class reports' charts while the workers grade, not after them."""
+    with contextlib.suppress(Exception):
+        import matplotlib.backends.backend_agg  # noqa: F401
+        import matplotlib.figure  # noqa: F401
 
 
 def _say_what_counts(results: list[SubmissionResult], expected: list[course.Assignment], denominator: float,
