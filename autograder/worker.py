@@ -6,11 +6,14 @@ and the student's (the runtime, numpy, torch: `sandbox.templates`) are paid once
 not once per graded assignment. The batch hands a worker one submission at a time on its
 standard input,
 
-    {"path": "...", "name": "...", "assignment": null | "ID", "insecure": false, "student": "key or empty"}
+    {"path": "...", "name": "...", "assignment": null | "ID", "only": null | ["ID", ...], "insecure": false,
+     "student": "key or empty"}
 
 and the worker answers each with one line on its standard output: the submission's result in
-the project's JSON form (`results.to_json`). A worker that dies loses only the submission it
-was grading (see `batch`).
+the project's JSON form (`results.to_json`), for `assignment` or the assignments in `only` where
+given. A worker that dies loses only the submission it was grading (see `batch`). The templates
+a batch shares among its workers reach it as descriptors named in $GRADE_WARM_TEMPLATES
+(`Templates.inherit`); it starts its own for any other kind.
 """
 
 from __future__ import annotations
@@ -41,16 +44,17 @@ def sandbox_description(insecure: bool = False) -> dict[str, Any]:
 
 
 def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insecure: bool = False,
-               student: str = "", templates: Templates | None = None) -> SubmissionResult:
-    """Grade the submission at `path`, hidden tests included, as `grade run` does (with `student`'s own
-    hidden inputs where course.toml asks for them); never raises for a problem of the submission (its
-    result says what it was)."""
+               student: str = "", templates: Templates | None = None,
+               only: list[str] | None = None) -> SubmissionResult:
+    """Grade the submission at `path` (its `assignment_id`, or the assignments in `only`, or all), hidden
+    tests included, as `grade run` does (with `student`'s own hidden inputs where course.toml asks for
+    them); never raises for a problem of the submission (its result says what it was)."""
     known = list(course.all_assignments())
     try:
         submission = read_submission(path, known, assignment_id)
     except SubmissionError as exc:
         return SubmissionResult(name, status=str(exc))
-    only = [assignment_id] if assignment_id else None
+    only = [assignment_id] if assignment_id else only
     if not insecure and (problem := exposure([a for a in submission.sources if not only or a in only])):
         return SubmissionResult(name, status=problem)
     seeded = student if student and course_settings(course.course_dir()).per_student_inputs else ""
@@ -61,14 +65,14 @@ def grade_path(path: Path, name: str, assignment_id: str | None = None, *, insec
 def serve(requests: TextIO, replies: TextIO, assignment_ids: list[str] | None = None) -> None:
     """Grade each submission asked for on `requests`; answer each on `replies`. The templates of
     `assignment_ids` (default: every assignment's) start at once; any other on first use."""
-    with Templates() as templates:
+    with Templates.inherit() as templates:
         templates.prestart(template_kinds(assignment_ids))
         for line in requests:
             job = json.loads(line)
             _fault_for_tests(job.get("name"))
             result = grade_path(Path(job["path"]), job["name"], job.get("assignment"),
                                 insecure=bool(job.get("insecure")), student=str(job.get("student") or ""),
-                                templates=templates)
+                                templates=templates, only=job.get("only"))
             replies.write(json.dumps(to_json(result)) + "\n")
             replies.flush()
 

@@ -129,3 +129,39 @@ def test_a_result_written_before_students_seeds_and_late_policies_still_reads():
     result = from_json(old)
     assert (result.score, result.max_score, result.penalty, result.student) == (2.0, 2.0, 0.0, "")
     assert result.assignments[0].tests[0].seed is None and not result.assignments[0].missing
+
+
+def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_to_the_same_results(
+        tmp_path, monkeypatch):
+    import autograder.batch as batch
+    from autograder.sandbox.templates import Templates
+
+    submissions = tmp_path / "in"
+    for i, folder in enumerate(("solutions", "student_template")):
+        (submissions / f"student{i}").mkdir(parents=True)
+        for assignment in ("linear_regression", "xor_mlp", "parameter_counting"):
+            shutil.copy(ROOT / folder / f"{assignment}.py", submissions / f"student{i}" / f"{assignment}.py")
+    run_batch(submissions, tmp_path / "at-once", jobs=2)
+
+    merged = []
+    monkeypatch.setattr(Templates, "is_ready", lambda self, kind: "torch" not in kind.preload)  # never warm
+    merge = batch.merge_passes
+    monkeypatch.setattr(batch, "merge_passes", lambda *passes: merged.append(passes) or merge(*passes))
+    run_batch(submissions, tmp_path / "in-two-passes", jobs=2)
+
+    def graded(output):
+        found = {}
+        for path in sorted((output / "graded").glob("*.json")):
+            result = json.loads(path.read_text())
+            result["extra"].pop("seconds")
+            for assignment in result["assignments"]:
+                assignment.pop("student_seconds")
+                for test in assignment["tests"]:
+                    test.pop("duration")
+            found[path.name] = result
+        return found
+
+    assert len(merged) == 2  # each hand-in: its numpy assignments first, then the torch ones
+    assert [len(p.assignments) for passes in merged for p in passes] == [1, 2, 1, 2]
+    assert graded(tmp_path / "in-two-passes") == graded(tmp_path / "at-once")
+    assert rows(tmp_path / "in-two-passes") == rows(tmp_path / "at-once")

@@ -20,6 +20,7 @@ from autograder.loading import read_submission
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime.errors import ChildExited, RemoteError
+from autograder.sandbox.sweep import processes_of
 from autograder.sandbox.templates import Kind, Template, Templates
 
 from .conftest import ROOT
@@ -161,6 +162,45 @@ def test_a_child_that_closes_its_channel_and_lingers_is_stopped_at_once(numpy_te
         with pytest.raises(ChildExited, match="closed the grader's channel"):
             sandbox.call("vanish", timeout=60)
     assert time.monotonic() - started < 30
+
+
+def attached(template: Template) -> Template:
+    """Another grader's view of `template` (a batch's worker): a control socket of its own."""
+    other = Template(template.preload, template.packages, control=template.attach())
+    other.await_ready()
+    return other
+
+
+@pytest.mark.skipif(not LAYERS.user, reason="the children need uids of their own")
+def test_graders_sharing_a_template_see_neither_the_others_children_nor_the_template(numpy_template):
+    other = attached(numpy_template)
+    try:
+        with Sandbox("def idle():\n    return 0\n", "m", Limits(), template=numpy_template) as first:
+            first.call("idle")  # alive while the second grader's child looks around
+            source = "import os\ndef visible():\n    return [int(p) for p in os.listdir('/proc') if p.isdigit()]\n"
+            with Sandbox(source, "m", Limits(), template=other) as second:
+                seen = second.call("visible")
+                assert len(seen) == 1 and first._process.pid not in seen  # its own process, nothing else
+    finally:
+        other.close()
+
+
+@pytest.mark.skipif(not LAYERS.user, reason="the children need uids of their own")
+def test_the_children_of_a_grader_that_died_are_killed_by_the_template_it_shared(numpy_template):
+    other = attached(numpy_template)
+    sandbox = Sandbox("def wait():\n    return 0\n", "m", Limits(), template=other)
+    try:
+        sandbox.call("wait")
+        uid = sandbox.uid
+        assert processes_of(uid) == 1
+        other.close()  # its control socket closes as it would with its grading process
+        deadline = time.monotonic() + 10
+        while processes_of(uid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert processes_of(uid) == 0
+        assert call_once(numpy_template, "def f():\n    return 4\n", "f")[0] == 4  # the others carry on
+    finally:
+        sandbox.close()
 
 
 def test_a_dead_template_is_restarted_for_the_next_submission():

@@ -67,13 +67,14 @@ def _from_identity(result: SubmissionResult) -> RosterEntry:
                        sis_login_id=who.get("login", ""), email=who.get("email", ""))
 
 
-def _score(result: SubmissionResult | None, assignment: str | None = None) -> str:
-    if result is None or not result.graded:
-        return ""
-    if assignment is None:
-        return points(round(result.score, 4))
-    scores = assignment_scores(result)
-    return points(scores[assignment][0]) if assignment in scores else ""
+def _score(result: SubmissionResult | None) -> str:
+    return points(round(result.score, 4)) if result is not None and result.graded else ""
+
+
+def _scores(result: SubmissionResult | None, titles: dict[str, str]) -> list[str]:
+    """The score of each assignment in `titles` ("" where it has none)."""
+    scores = assignment_scores(result) if result is not None and result.graded else {}
+    return [points(scores[a][0]) if a in scores else "" for a in titles]
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
@@ -87,13 +88,13 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 def canvas_csv(results: list[SubmissionResult], titles: dict[str, str], roster: list[RosterEntry] | None,
                matched: dict[str, RosterEntry]) -> str:
     """Canvas's gradebook import: the five student columns, one column per assignment, a Points Possible row."""
-    maxima = {a: max((assignment_scores(r)[a][1] for r in results if a in assignment_scores(r)), default=0.0)
-              for a in titles}
+    scores = [assignment_scores(r) for r in results]
+    maxima = {a: max((s[a][1] for s in scores if a in s), default=0.0) for a in titles}
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *titles.values()]
     rows = [["Points Possible", "", "", "", "", *(points(maxima[a]) for a in titles)]]
     for entry, result in _students(results, roster, matched):
         rows.append([entry.name, entry.canvas_id, entry.student_id, entry.sis_login_id or entry.email,
-                     entry.section, *(_score(result, a) for a in titles)])
+                     entry.section, *_scores(result, titles)])
     return _csv(header, rows)
 
 
@@ -101,6 +102,6 @@ def gradescope_csv(results: list[SubmissionResult], titles: dict[str, str], rost
                    matched: dict[str, RosterEntry]) -> str:
     """Gradescope's score import: Name, SID, Email, Section, a column per assignment and Total Score."""
     header = ["Name", "SID", "Email", "Section", *titles.values(), "Total Score"]
-    rows = [[entry.name, entry.student_id, entry.email, entry.section, *(_score(result, a) for a in titles),
+    rows = [[entry.name, entry.student_id, entry.email, entry.section, *_scores(result, titles),
              _score(result)] for entry, result in _students(results, roster, matched)]
     return _csv(header, rows)

@@ -54,8 +54,9 @@ def _readable_roots() -> list[str]:
 
 
 #: What a warm template keeps of root's capabilities, for its children to make their namespaces and
-#: mounts and switch uid (`runtime/confine.py`); every child drops them all before student code runs.
-TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
+#: mounts and switch uid (`runtime/confine.py`), and for itself to kill the children of a grader that
+#: died; every child drops them all before student code runs.
+TEMPLATE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL")
 
 
 def _site_folders(roots: list[str]) -> list[str]:

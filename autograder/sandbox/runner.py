@@ -192,11 +192,13 @@ class Sandbox:
             return
         launch.kill_group(process)
         if self._cgroup is not None:
-            self._cgroup.kill()
+            self._cgroup.signal()  # the cgroup holds every process it started; without one, its uid does
         elif self.uid is not None:
-            kill_uid(self.uid)  # the cgroup holds every process it started; without one, its uid does
+            kill_uid(self.uid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=KILL_WAIT)
+        if self._cgroup is not None:
+            self._cgroup.kill()  # what was still forking when the signals went out
         if isinstance(process, TemplateChild):
             process.template.forget(process.pid)
         if self._channel is not None:

@@ -93,13 +93,16 @@ class Kind(NamedTuple):
 
 class Template:
     """A warm template with `preload` imported, in a view holding only `packages` (None: every installed
-    one); `spawn` forks a confined child from it."""
+    one); `spawn` forks a confined child from it. Given `control`, a socket from another process's
+    template (`attach`), it talks to that template instead of starting one."""
 
-    def __init__(self, preload: tuple[str, ...], packages: tuple[str, ...] | None = None) -> None:
+    def __init__(self, preload: tuple[str, ...], packages: tuple[str, ...] | None = None,
+                 control: socket.socket | None = None) -> None:
         self.preload = preload
         self.packages = packages
         self.layers = isolation.probe()
-        self._socket: socket.socket | None = None
+        self._socket: socket.socket | None = control
+        self._attached = control is not None
         self._process: subprocess.Popen | None = None
         self._log: Path | None = None
         self._replies: list[dict[str, Any]] = []
@@ -115,7 +118,7 @@ class Template:
 
     def launch(self) -> None:
         """Start the template's process without waiting for its imports (`await_ready` does)."""
-        if self._process is not None:
+        if self._process is not None or self._attached:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         runtime = isolation.runtime_for(BASE_UID if self.layers.user else None, self.layers)
@@ -149,11 +152,34 @@ class Template:
             raise TemplateError(f"the warm template runs {ready['threads']} threads after its imports")
         self._ready = True
 
+    def is_ready(self) -> bool:
+        """Whether the template has imported its packages (or failed to), without waiting."""
+        if not self._ready and not self._replies:
+            self.collect(0.0)
+        if not self._ready and (self._replies or self._socket is None):
+            with contextlib.suppress(TemplateError):
+                self.await_ready()
+            return True  # a template that failed is "ready" too: nothing is gained by waiting for it
+        return self._ready
+
+    def attach(self) -> socket.socket:
+        """A control socket of this template for another process of the same grader (a batch's worker): its
+        descriptor passed on, `Template(preload, packages, control=...)` there forks children of its own,
+        whose exits are reported to it alone and which die with it."""
+        given, kept = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.send({"op": "attach"}, [given.fileno()])
+        finally:
+            given.close()
+        return kept
+
     @property
     def launched(self) -> bool:
-        return self._process is not None
+        return self._process is not None or self._attached
 
     def alive(self) -> bool:
+        if self._attached:
+            return self._socket is not None
         return self._process is not None and self._process.poll() is None
 
     def close(self) -> None:
@@ -241,12 +267,44 @@ def template_environment() -> dict[str, str]:
     return isolation.child_environment(home="/")
 
 
+#: The environment variable through which a batch hands its workers control sockets of its templates.
+INHERITED = "GRADE_WARM_TEMPLATES"
+
+
 class Templates:
     """A grader's templates, one per kind of student process (`Kind`: what it preloads, which packages
-    its view holds), started on first use or by `prestart`."""
+    its view holds), started on first use or by `prestart`; `attached` ones (`inherit`) belong to
+    another process, shared by all its workers."""
 
-    def __init__(self) -> None:
-        self._templates: dict[Kind, Template] = {}
+    def __init__(self, attached: dict[Kind, socket.socket] | None = None) -> None:
+        self._templates: dict[Kind, Template] = {kind: Template(*kind, control=control)
+                                                 for kind, control in (attached or {}).items()}
+
+    def attach(self) -> tuple[str, list[int], list[socket.socket]]:
+        """Control sockets of every template, for one more grading process: the value of `INHERITED` that
+        names them, their descriptors to pass on, and the sockets (close them once passed)."""
+        sockets = {}
+        for kind, template in self._templates.items():
+            with contextlib.suppress(TemplateError):  # the worker starts its own of this kind instead
+                sockets[kind] = template.attach()
+        described = [{"preload": list(kind.preload), "packages": None if kind.packages is None else list(kind.packages),
+                      "fd": control.fileno()} for kind, control in sockets.items()]
+        return json.dumps(described), [s.fileno() for s in sockets.values()], list(sockets.values())
+
+    @classmethod
+    def inherit(cls) -> Templates:
+        """The templates a batch handed this process in `INHERITED` (none when it handed none)."""
+        described = json.loads(os.environ.pop(INHERITED, "[]"))
+        attached = {}
+        for item in described:
+            packages = None if item["packages"] is None else tuple(item["packages"])
+            attached[Kind(tuple(item["preload"]), packages)] = socket.socket(fileno=int(item["fd"]))
+        return cls(attached)
+
+    def is_ready(self, kind: Kind) -> bool:
+        """Whether the template of `kind` is warm (or will never be); True where there is none to wait for."""
+        template = self._templates.get(kind)
+        return template is None or template.is_ready()
 
     @staticmethod
     def usable() -> bool:

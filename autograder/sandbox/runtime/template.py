@@ -14,15 +14,20 @@ control socket (a SOCK_SEQPACKET pair, one JSON message per packet):
         with descriptors [request, response, output, source, *cgroup_procs]
         -> {"pid": PID}: a child forked, confined (`confine`) and serving on the channel (`child.run`)
     {"op": "kill", "pid"}  SIGKILL to the child's process group
-    and, unasked, {"exited": PID, "status": WAIT_STATUS} when a child ends.
+    {"op": "attach"} with one descriptor: another control socket (another grading process of the
+        same batch), answered on it with the ready message
+    and, unasked, {"exited": PID, "status": WAIT_STATUS} when a child ends, on the socket that asked for it.
 
-No student code ever runs here; the template never reads what a child sends. It ends when the
-grader closes the control socket (and, in bubblewrap, with its parent).
+No student code ever runs here; the template never reads what a child sends. The children of a
+control socket that closes (its grader died) are killed. It ends when every control socket is
+closed (and, in bubblewrap, with its parent). /proc shows each child only its own uid's processes,
+so the children of two graders sharing the template do not see each other.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib
 import json
 import os
@@ -35,7 +40,7 @@ from typing import Any
 
 from . import protocol
 from .child import apply_limits, run, warm_up
-from .confine import REQUEST_FD, RESPONSE_FD, confine, response_fd
+from .confine import MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_REMOUNT, REQUEST_FD, RESPONSE_FD, confine, response_fd
 from .errors import GRADER
 from .session import error_data
 
@@ -65,6 +70,7 @@ def main(argv: list[str]) -> None:
     preload = json.loads(argv[1])
     try:
         warm_up_template(preload)
+        _hide_other_users_processes()
     except BaseException as exc:  # noqa: BLE001 - a template that cannot start is the grader's failure
         _send(control, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
@@ -72,46 +78,78 @@ def main(argv: list[str]) -> None:
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    _send(control, {"ready": True, "threads": len(os.listdir("/proc/self/task"))
-                    if os.path.isdir("/proc/self/task") else 1})
-    children: set[int] = set()
+    _send(control, _ready())
+    controls: dict[socket.socket, set[int]] = {control: set()}  # each control socket and its children
     try:
-        while True:
-            ready, _, _ = select.select([control, wake_read], [], [])
+        while controls:
+            ready, _, _ = select.select([*controls, wake_read], [], [])
             if wake_read in ready:
                 os.read(wake_read, 4096)
-                _reap(control, children)
-            if control in ready:
-                message, fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, MAX_FDS)
+                _reap(controls)
+            for sock in [r for r in ready if r is not wake_read]:
+                message, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, MAX_FDS)
                 if not message:
-                    break
-                _answer(control, json.loads(message), fds, children, (wake_read, wake_write))
+                    _kill_all(controls.pop(sock))  # its grader is gone: so are the children it asked for
+                    sock.close()
+                    continue
+                _answer(sock, json.loads(message), fds, controls, (wake_read, wake_write))
     finally:
-        for pid in children:
+        for children in controls.values():
+            _kill_all(children)
+
+
+def _ready() -> dict[str, Any]:
+    return {"ready": True, "threads": len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1}
+
+
+def _hide_other_users_processes() -> None:
+    """Remount the view's /proc (the template's own, made by bubblewrap) so that a process sees only the
+    processes of its own uid: each child has a uid of its own."""
+    if os.getuid() == 0 and os.path.ismount("/proc"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC
+        if libc.mount(b"proc", b"/proc", b"proc", flags, b"hidepid=invisible") != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"remounting /proc with hidepid: {os.strerror(errno)}")
+
+
+def _kill_all(children: set[int]) -> None:
+    for pid in children:
+        for kill in (os.killpg, os.kill):
             with contextlib.suppress(OSError):
-                os.killpg(pid, signal.SIGKILL)
+                kill(pid, signal.SIGKILL)
 
 
-def _reap(control: socket.socket, children: set[int]) -> None:
-    while children:
+def _reap(controls: dict[socket.socket, set[int]]) -> None:
+    while any(controls.values()):
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
-        children.discard(pid)
-        _send(control, {"exited": pid, "status": status})
+        for sock, children in controls.items():
+            if pid in children:
+                children.discard(pid)
+                _send(sock, {"exited": pid, "status": status})
 
 
-def _answer(control: socket.socket, request: dict[str, Any], fds: list[int], children: set[int],
-            wake: tuple[int, int]) -> None:
+def _answer(control: socket.socket, request: dict[str, Any], fds: list[int],
+            controls: dict[socket.socket, set[int]], wake: tuple[int, int]) -> None:
+    children = controls[control]
     if request.get("op") == "kill":
         pid = int(request["pid"])
         if pid in children:
-            for kill in (os.killpg, os.kill):
-                with contextlib.suppress(OSError):
-                    kill(pid, signal.SIGKILL)
+            _kill_all({pid})
+        return
+    if request.get("op") == "attach":
+        if len(fds) == 1:
+            attached = socket.socket(fileno=fds[0])
+            controls[attached] = set()
+            _send(attached, _ready())
+        else:
+            for fd in fds:
+                os.close(fd)
         return
     try:
         pid = os.fork()
@@ -121,19 +159,20 @@ def _answer(control: socket.socket, request: dict[str, Any], fds: list[int], chi
         _send(control, {"error": f"fork failed: {exc}"})
         return
     if pid == 0:
-        _child(control, request, fds, wake)
+        _child(list(controls), request, fds, wake)
     for fd in fds:
         os.close(fd)
     children.add(pid)
     _send(control, {"pid": pid})
 
 
-def _child(control: socket.socket, request: dict[str, Any], fds: list[int], wake: tuple[int, int]) -> None:
+def _child(controls: list[socket.socket], request: dict[str, Any], fds: list[int], wake: tuple[int, int]) -> None:
     """In the forked child: confine, then serve the submission; never returns."""
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        control.close()
+        for control in controls:
+            control.close()
         for fd in wake:
             os.close(fd)
         path = confine(request, fds)
