@@ -7,11 +7,13 @@ own deadline and the whole submission's time budget.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import inspect
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -57,23 +59,36 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     readable = [a for a in chosen if submission.sources[a.id].text is not None]
     if readable and not isolation.probe().filesystem:
         _preload(readable, hidden)
-    # The first assignment's process starts now, so that its start-up overlaps the grader's own
-    # imports (numpy, the tests). Never more than one at a time: they share this worker's sandbox
-    # uid, and closing one sweeps every process of that uid.
-    first = _sandbox(readable[0], submission.sources[readable[0].id].text, templates) if readable else None
-    if first is not None:
-        first.spawn()
+    # Each assignment's process starts (forks or execs, and confines itself) while the one before it is
+    # graded, the first one's while the grader imports its tests; it imports the student's module only
+    # when its own tests begin (`Sandbox.load_report`).
     results = []
-    for assignment in chosen:
-        source = submission.sources[assignment.id]
-        if source.text is None:
-            results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
-        else:
-            sandbox = first if readable and assignment is readable[0] else _sandbox(assignment, source.text,
-                                                                                    templates)
-            results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox, student=student))
-        results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
+    following = iter(readable)
+    ahead = _started(next(following, None), submission, templates)
+    try:
+        for assignment in chosen:
+            source = submission.sources[assignment.id]
+            if source.text is None:
+                results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
+            else:
+                sandbox, ahead = ahead, None
+                ahead = _started(next(following, None), submission, templates)
+                results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox,
+                                            student=student))
+            results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
+    finally:
+        if ahead is not None:
+            ahead.close()
     return results
+
+
+def _started(assignment: Assignment | None, submission: Submission, templates: Templates | None) -> Sandbox | None:
+    """The sandbox of `assignment` in `submission`, its process started (None for no assignment)."""
+    if assignment is None:
+        return None
+    sandbox = _sandbox(assignment, submission.sources[assignment.id].text, templates)
+    sandbox.spawn()
+    return sandbox
 
 
 #: The grader's own modules that grading and reporting import after the student's process started.
@@ -171,7 +186,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
         started = _monotonic()
         reread = assignment.reread(case.question)
         seed = (seed_for(assignment.id, case.name, None if case.public else student)
-                if "rng" in inspect.signature(case.function).parameters else None)
+                if "rng" in fixture_names(case.function) else None)
         if case.question in zeroed:
             problem = cap(zeroed[case.question].sentence(assignment.packages), MAX_NOTE)
             verdict = Verdict(Outcome.FORBIDDEN, f"not run: {problem}", reread=reread)
@@ -201,11 +216,17 @@ def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline
     return TestCall.run(case.function, lambda: _fixtures(assignment, case, student, seed), log)
 
 
+@functools.cache
+def fixture_names(function: Callable[..., Any]) -> tuple[str, ...]:
+    """The fixtures a test function asks for: its parameters' names."""
+    return tuple(inspect.signature(function).parameters)
+
+
 def _fixtures(assignment: Assignment, case: TestCase, student: Student, seed: int | None) -> dict[str, Any]:
     """The arguments `case` asks for by name: `student`, `ref`, `rng` (seeded with `seed`)."""
     import numpy as np
 
-    wanted = inspect.signature(case.function).parameters
+    wanted = fixture_names(case.function)
     available = {
         "student": lambda: student,
         "ref": lambda: LazyReference(assignment),

@@ -9,6 +9,7 @@ the grader's process on twins built from the same recipes and seeds. An object k
 (the `kept` recipe) is shared between calls, and the grader reads it back as a handle.
 """
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,17 @@ def train_one_epoch_train_mode(student, ref, rng):
     check_epoch_matches(student, ref, "epoch_dropout", model, loader)
 
 
+@functools.cache
+def _sample():
+    """The shipped sample, read once per grading process (its arrays read-only: one grade cannot change the next)."""
+    from autograder.datasets import mnist
+
+    sample = mnist.load_sample()
+    for array in sample:
+        array.flags.writeable = False
+    return sample
+
+
 def mnist_setting():
     """Where the full training run happens: on the GPU with full MNIST when the grader has both (CUDA and
     the files in $MNIST_DIR, whose training files are the one data the sandbox lets your process read), else
@@ -175,7 +187,7 @@ def mnist_setting():
         images, labels = mnist.model_ready(*mnist.load_mnist("test", folder, flatten=True))
         return dict(device="cuda", data_dir=folder, epochs=20, threshold=0.975, typical=0.98, images=images,
                     labels=labels, data="full MNIST (60,000 training / 10,000 test digits)")
-    sample = mnist.load_sample()
+    sample = _sample()
     return dict(device="cuda" if cuda else "cpu", data_dir=None, epochs=10, threshold=0.85, typical=0.92,
                 images=sample.test_images, labels=sample.test_labels,
                 data="4,000 real MNIST digits (1,000 more held out)")

@@ -8,7 +8,8 @@ or forked from a warm template (`template.py`), which calls `run` once the child
 
 It knows nothing of expected values, tests, references or scores. On the response
 channel it first says that the runtime started (or why it could not: the grader's
-failure, never the student's), then reports how importing the submission went
+failure, never the student's); then, once the grader sends its first line (`LOAD`: it may
+start the process ahead of the tests), it reports how importing the submission went
 (`loader`), then answers requests (`session`) until the grader closes the channel.
 """
 
@@ -29,6 +30,8 @@ from .session import Session, error_data
 
 #: The first message: the runtime is up, before any student code runs.
 STARTED = {"runtime": "started"}
+#: The grader's first line: load the submission now.
+LOAD = {"id": 0, "op": "load"}
 
 
 def apply_limits(limits: dict[str, int]) -> None:
@@ -100,8 +103,11 @@ def main(argv: list[str]) -> None:
 
 
 def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
-    """Say the runtime started, load the submission at `path` as module `name`, then serve requests."""
+    """Say the runtime started; once the grader asks (`LOAD`), load the submission at `path` as module
+    `name`; then serve requests."""
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
+    if not requests.readline():  # the grader started this process ahead of its tests, and never needed it
+        return
     module, report = load_module(path, name)
     response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))
     serve(Session(module.__dict__), requests, response.write)

@@ -63,6 +63,10 @@ def warm_up_template(preload: list[str]) -> None:
     for module, needs_torch in RUNTIME_MODULES.items():
         if "torch" in preload or not needs_torch:
             importlib.import_module(f"{__package__}.{module}")
+    if "torch" in preload:  # the shipped MNIST sample, decompressed once for every child that trains on it
+        from .recipes import _mnist_part
+
+        _mnist_part("train", 1, None)
 
 
 def main(argv: list[str]) -> None:
