@@ -133,7 +133,7 @@ def test_a_result_written_before_students_seeds_and_late_policies_still_reads():
 
 def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_to_the_same_results(
         tmp_path, monkeypatch):
-    import autograder.batch as batch
+    import autograder.workers as workers
     from autograder.sandbox.templates import Templates
 
     submissions = tmp_path / "in"
@@ -145,8 +145,8 @@ def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_
 
     merged = []
     monkeypatch.setattr(Templates, "is_ready", lambda self, kind: "torch" not in kind.preload)  # never warm
-    merge = batch.merge_passes
-    monkeypatch.setattr(batch, "merge_passes", lambda *passes: merged.append(passes) or merge(*passes))
+    merge = workers.merge_passes
+    monkeypatch.setattr(workers, "merge_passes", lambda *passes: merged.append(passes) or merge(*passes))
     run_batch(submissions, tmp_path / "in-two-passes", jobs=2)
 
     def graded(output):

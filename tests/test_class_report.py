@@ -24,7 +24,7 @@ TITLE = f"{ASSIGNMENT.number}. {ASSIGNMENT.title}"
 
 
 def document(name: str, source: str) -> SubmissionResult:
-    """The result `grade batch` keeps for a submission (see batch.Worker)."""
+    """The result `grade batch` keeps for a submission (see workers.Worker)."""
     return SubmissionResult(name, [grade_source(ASSIGNMENT, source)])
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -201,6 +203,16 @@ def test_the_children_of_a_grader_that_died_are_killed_by_the_template_it_shared
         assert call_once(numpy_template, "def f():\n    return 4\n", "f")[0] == 4  # the others carry on
     finally:
         sandbox.close()
+
+
+def test_a_template_without_bubblewrap_leaves_the_machines_proc_as_it_is():
+    script = "from autograder.sandbox.templates import Template\nt = Template(('numpy',))\nt.start()\nt.close()\n"
+    try:
+        subprocess.run([sys.executable, "-c", script], env={**os.environ, "GRADE_NO_BWRAP": "1"}, cwd=ROOT, check=True)
+        assert "hidepid" not in open("/proc/self/mountinfo").read()  # the machine's, not a view's
+    finally:
+        if "hidepid" in open("/proc/self/mountinfo").read():
+            subprocess.run(["mount", "-o", "remount,hidepid=off", "/proc"], check=False)
 
 
 def test_a_dead_template_is_restarted_for_the_next_submission():

@@ -14,34 +14,40 @@ import socket
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import assignments as course
 from ..results import SubmissionResult, to_json
 from .app import TASK
 from .payload import PayloadError, course_version, unpack
 
+if TYPE_CHECKING:
+    from ..sandbox.templates import Templates
+
 #: Starts of one task (its first and its retries, or redeliveries after a worker died) before it is failed.
 MAX_TRIES = 3
-#: The result status of a grade whose grading process died (`batch.Worker`): the cue to try again.
+#: The result status of a grade whose grading process died (`workers.Worker`): the cue to try again.
 DIED = ("the grading process was killed", "the grading process exited")
 _local = threading.local()
 
 
-def register(app: Any, *, insecure: bool = False, timeout: float | None = None) -> Any:
-    """Register the grading task on `app`; `insecure` is this worker's own choice, never a task's."""
+def register(app: Any, *, insecure: bool = False, timeout: float | None = None,
+             templates: Templates | None = None) -> Any:
+    """Register the grading task on `app`; `insecure` is this worker's own choice, never a task's; the grading
+    processes fork their student processes from `templates` (the machine's, shared), where given."""
 
     @app.task(name=TASK, bind=True, acks_late=True, max_retries=None)
     def grade_part(self: Any, payload: Any) -> dict[str, Any]:
-        return run(self, payload, insecure=insecure, timeout=timeout)
+        return run(self, payload, insecure=insecure, timeout=timeout, templates=templates)
 
     return grade_part
 
 
-def run(task: Any, payload: Any, *, insecure: bool, timeout: float | None) -> dict[str, Any]:
+def run(task: Any, payload: Any, *, insecure: bool, timeout: float | None,
+        templates: Templates | None = None) -> dict[str, Any]:
     """Grade the payload's submission; return the result in the project's JSON form (never raises for a
     problem of the submission, of the payload or of the course version: the result says what it was)."""
-    from ..batch import Worker
+    from ..workers import Worker
 
     root = course.course_dir()
     name = payload.get("name") if isinstance(payload, dict) and isinstance(payload.get("name"), str) else "?"
@@ -60,7 +66,7 @@ def run(task: Any, payload: Any, *, insecure: bool, timeout: float | None) -> di
             f"not graded: its grading process died in each of {MAX_TRIES} tries (the submission may be "
             f"killing its grader); not retried")), where)
     assignments = course.all_assignments(root)
-    worker = getattr(_local, "worker", None) or Worker(insecure)
+    worker = getattr(_local, "worker", None) or Worker(insecure, templates=templates)
     _local.worker = worker
     with tempfile.TemporaryDirectory(prefix="grade-task-") as folder:
         try:

@@ -7,7 +7,9 @@ imports the packages, and then forks one child per sandbox on request. The fork 
 sandbox's own isolation before any student code runs (`runtime/confine.py`): its cgroup, mount,
 network, IPC and UTS namespaces, a fresh scratch folder, /tmp and /dev/shm, its channel and
 output file, its environment, its uid with no capabilities, and its rlimits. No student code
-ever runs in the template, so every child starts from the same clean state.
+ever runs in the template, so every child starts from the same clean state. A batch starts
+the templates once and hands each of its workers a control socket of its own (`attach`,
+`Templates.inherit`): one torch import for the whole batch, not one per worker.
 
 Templates are used where both the view and the uid switch can be made inside it (a root grader
 with bubblewrap) or where there is no view to make (no bubblewrap: the child then confines
@@ -123,7 +125,7 @@ class Template:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         runtime = isolation.runtime_for(BASE_UID if self.layers.user else None, self.layers)
         command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), "--template",
-                   str(theirs.fileno()), json.dumps(list(self.preload))]
+                   str(theirs.fileno()), json.dumps(list(self.preload)), "view" if self.layers.filesystem else "bare"]
         if self.layers.filesystem:
             command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, packages=self.packages,
                                      template=True)

@@ -3,10 +3,11 @@ per submission.
 
 Started by the grader's `sandbox.templates` as
 
-    python -I -B -u RUNTIME/__main__.py --template CONTROL_FD PRELOAD_JSON
+    python -I -B -u RUNTIME/__main__.py --template CONTROL_FD PRELOAD_JSON view|bare
 
-inside the same bubblewrap view a cold child gets (with the capabilities to make namespaces and
-switch uid, which every child drops before student code runs). It imports the packages in
+inside the same bubblewrap view a cold child gets ("view"; "bare" where there is no bubblewrap),
+with the capabilities to make namespaces and switch uid, which every child drops before student
+code runs. It imports the packages in
 PRELOAD_JSON and every module of the runtime, says it is ready, then answers messages on the
 control socket (a SOCK_SEQPACKET pair, one JSON message per packet):
 
@@ -74,7 +75,8 @@ def main(argv: list[str]) -> None:
     preload = json.loads(argv[1])
     try:
         warm_up_template(preload)
-        _hide_other_users_processes()
+        if argv[2:3] == ["view"]:  # its own /proc; never the machine's
+            _hide_other_users_processes()
     except BaseException as exc:  # noqa: BLE001 - a template that cannot start is the grader's failure
         _send(control, {"ready": False, "error": f"{type(exc).__name__}: {exc}"})
         return
@@ -107,8 +109,8 @@ def _ready() -> dict[str, Any]:
 
 
 def _hide_other_users_processes() -> None:
-    """Remount the view's /proc (the template's own, made by bubblewrap) so that a process sees only the
-    processes of its own uid: each child has a uid of its own."""
+    """Remount the view's /proc (the template's own, made by bubblewrap for its PID namespace) so that a
+    process sees only the processes of its own uid: each child has a uid of its own."""
     if os.getuid() == 0 and os.path.ismount("/proc"):
         libc = ctypes.CDLL(None, use_errno=True)
         flags = MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC
@@ -125,7 +127,7 @@ def _kill_all(children: set[int]) -> None:
 
 
 def _reap(controls: dict[socket.socket, set[int]]) -> None:
-    while any(controls.values()):
+    while True:  # every ended child, a closed socket's killed ones too
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
