@@ -21,7 +21,7 @@ from . import assignments as course
 from .assignments import Assignment
 from .integrity.forbidden import Integrity, allowed_text, check, missing_package
 from .results import AssignmentResult, Outcome, TestResult, Verdict
-from .sandbox import isolation
+from .sandbox import closing, isolation
 from .sandbox.runner import Limits, Sandbox
 from .sandbox.runtime.errors import GraderError, SandboxError
 from .scoring import test_points
@@ -79,6 +79,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     finally:
         if ahead is not None:
             ahead.close()
+        closing.finish()  # the last children reaped, their uids, cgroups and scratch folders released
     return results
 
 

@@ -19,9 +19,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from . import cgroups, isolation, launch, uids
+from . import cgroups, closing, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
 from .limits import Limits
+from .output import read_new
 from .runtime import protocol
 from .runtime.child import LOAD
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
@@ -75,6 +76,21 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
+        """Kill the child and everything it started; release the uid, cgroup and scratch folder (for a warm
+        child alone in its cgroup, once it has ended: `closing`, so as not to wait for its teardown)."""
+        if isinstance(self._process, TemplateChild) and self._cgroup is not None and len(self._cgroup.pids()) <= 1:
+            launch.kill_group(self._process)
+            self._cgroup.signal()
+            closing.defer(self)
+        else:
+            self.release()
+
+    def ended(self) -> bool:
+        """Whether the child has ended (or there is none)."""
+        return self._process is None or self._process.poll() is not None
+
+    def release(self) -> None:
+        """Kill what is left of the child, and release the uid, cgroup and scratch folder."""
         self._kill()
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -87,8 +103,7 @@ class Sandbox:
             self.uid = None
 
     def spawn(self) -> None:
-        """Start the child without waiting for it to import the submission, so that the
-        grader's own work (loading tests) overlaps with the child's start-up."""
+        """Start the child without waiting for it (it imports the submission when asked: `load_report`)."""
         if self._process is None and self.load_failure is None:
             with contextlib.suppress(SandboxError):  # kept as `load_failure`, reported with the first test
                 self._spawn()
@@ -331,15 +346,5 @@ class Sandbox:
         """What the student's code printed since the last call to this method (at most `limit` chars)."""
         if self._workdir is None:
             return ""
-        path = self._workdir / OUTPUT_FILE
-        try:
-            if os.stat(path).st_size == self._output_offset:  # nothing new: the usual case, one system call
-                return ""
-            with open(path, "rb") as f:
-                f.seek(self._output_offset)
-                data = f.read(limit + 1)
-                self._output_offset = f.seek(0, os.SEEK_END)
-        except OSError:
-            return ""
-        text = data.decode("utf-8", "replace")
-        return text if len(text) <= limit else text[:limit] + "… (output truncated)"
+        text, self._output_offset = read_new(self._workdir / OUTPUT_FILE, self._output_offset, limit)
+        return text

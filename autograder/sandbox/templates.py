@@ -19,6 +19,7 @@ children (`Templates.get` returns None).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -32,57 +33,18 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import isolation
+from . import closing, isolation
+from .template_child import TemplateChild
 from .uids import BASE_UID
 
 _monotonic = time.monotonic
 
 #: Seconds for a template to import its packages (torch on a cold disk is slow).
 START_TIMEOUT = 120.0
-#: Seconds for the template to answer a spawn or report an exit it was asked about.
-REPLY_TIMEOUT = 10.0
 
 
 class TemplateError(RuntimeError):
     """The template could not start or fork: the grader's failure, never the student's."""
-
-
-class TemplateChild:
-    """One child forked by a template: the `subprocess.Popen` surface the sandbox uses.
-
-    Its pid is the template's view of it (inside bubblewrap, a PID namespace of its own):
-    signals go through the template; the cgroup and the uid sweep reach it from outside too.
-    """
-
-    def __init__(self, template: Template, pid: int) -> None:
-        self.template = template
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            self.template.collect(0.0)
-            self.returncode = self.template.returncode(self.pid)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        """The exit status as `Popen.returncode` gives it (negative: killed by that signal)."""
-        deadline = None if timeout is None else _monotonic() + timeout
-        while self.poll() is None:
-            if not self.template.alive():
-                self.returncode = -signal.SIGKILL  # the template took its children with it
-                break
-            remaining = None if deadline is None else deadline - _monotonic()
-            if remaining is not None and remaining <= 0:
-                raise subprocess.TimeoutExpired(f"template child {self.pid}", timeout or 0)
-            self.template.collect(0.5 if remaining is None else min(remaining, 0.5))
-        assert self.returncode is not None
-        return self.returncode
-
-    def kill_group(self) -> None:
-        """SIGKILL the child's process group."""
-        if self.returncode is None:
-            self.template.send({"op": "kill", "pid": self.pid})
 
 
 class Kind(NamedTuple):
@@ -108,6 +70,7 @@ class Template:
         self._process: subprocess.Popen | None = None
         self._log: Path | None = None
         self._replies: list[dict[str, Any]] = []
+        self._forking: collections.deque[TemplateChild] = collections.deque()  # spawned, not yet answered
         self._exits: dict[int, int] = {}
         self._ready = False
 
@@ -200,14 +163,14 @@ class Template:
     # children ------------------------------------------------------------------
 
     def spawn(self, spec: dict[str, Any], fds: list[int]) -> TemplateChild:
-        """Fork a child confined as `spec` says, given `fds` (see `runtime/template.py`)."""
+        """Ask for a child confined as `spec` says, given `fds` (see `runtime/template.py`), without waiting
+        for the fork: the child's first message on its channel says it started."""
         if not self.alive():
             raise TemplateError(f"the warm template is not running{self._last_words()}")
         self.send({"op": "spawn", **spec}, fds)
-        reply = self._reply(REPLY_TIMEOUT, "forking")
-        if "pid" not in reply:
-            raise TemplateError(f"the warm template could not fork: {reply.get('error', reply)}")
-        return TemplateChild(self, int(reply["pid"]))
+        child = TemplateChild(self)
+        self._forking.append(child)
+        return child
 
     def send(self, message: dict[str, Any], fds: list[int] = ()) -> None:
         if self._socket is None:
@@ -244,6 +207,8 @@ class Template:
             message = json.loads(data)
             if "exited" in message:
                 self._exits[int(message["exited"])] = int(message["status"])
+            elif ("pid" in message or "error" in message) and self._forking:  # spawns are answered in order
+                self._forking.popleft().forked(message)
             else:
                 self._replies.append(message)
             deadline = _monotonic()  # drain what is there without waiting again
@@ -339,6 +304,7 @@ class Templates:
         return template
 
     def close(self) -> None:
+        closing.finish()
         for template in self._templates.values():
             template.close()
         self._templates.clear()

@@ -93,7 +93,10 @@ def main(argv: list[str]) -> None:
                 os.read(wake_read, 4096)
                 _reap(controls)
             for sock in [r for r in ready if r is not wake_read]:
-                message, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, MAX_FDS)
+                try:
+                    message, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, MAX_FDS)
+                except OSError:  # reset: its grader closed it with answers unread (it died, say)
+                    message, fds = b"", []
                 if not message:
                     _kill_all(controls.pop(sock))  # its grader is gone: so are the children it asked for
                     sock.close()
