@@ -64,7 +64,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     # when its own tests begin (`Sandbox.load_report`).
     results = []
     following = iter(readable)
-    ahead = _started(next(following, None), submission, templates)
+    ahead = _started(next(following, None), submission, templates, load=True)
     try:
         for assignment in chosen:
             source = submission.sources[assignment.id]
@@ -83,12 +83,14 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
     return results
 
 
-def _started(assignment: Assignment | None, submission: Submission, templates: Templates | None) -> Sandbox | None:
-    """The sandbox of `assignment` in `submission`, its process started (None for no assignment)."""
+def _started(assignment: Assignment | None, submission: Submission, templates: Templates | None,
+             load: bool = False) -> Sandbox | None:
+    """The sandbox of `assignment` in `submission`, its process started, importing the submission at once with
+    `load` (else when its tests begin); None for no assignment."""
     if assignment is None:
         return None
     sandbox = _sandbox(assignment, submission.sources[assignment.id].text, templates)
-    sandbox.spawn()
+    sandbox.spawn(load=load)
     return sandbox
 
 

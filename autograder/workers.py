@@ -31,6 +31,8 @@ from .layouts import HandIn, Part
 from .results import SubmissionResult, from_json
 from .sandbox.templates import INHERITED, Kind, Templates
 
+#: Seconds a worker has to end by itself once the batch is done with it.
+STOP_WAIT = 5.0
 #: The most bytes of one worker's answer: a submission's results JSON (verdicts are capped).
 MAX_ANSWER_BYTES = 64 * 1024**2
 
@@ -117,10 +119,16 @@ class Worker:
             return f"the grading process was killed by {signal.Signals(-status).name}"
         return f"the grading process exited with status {status}"
 
-    def stop(self) -> None:
+    def stop(self, *, graceful: bool = False) -> None:
+        """Kill the worker; `graceful`ly, first let it end by itself (its input closed), releasing its sandboxes."""
         process, self._process = self._process, None
         if process is None:
             return
+        if graceful and process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=STOP_WAIT)
         with contextlib.suppress(OSError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -262,7 +270,7 @@ def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, 
                 if result is not None:
                     done.put((hand_in, result))
         finally:
-            worker.stop()
+            worker.stop(graceful=True)
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(min(jobs, len(hand_ins)))]
     try:

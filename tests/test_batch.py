@@ -165,3 +165,29 @@ def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_
     assert [len(p.assignments) for passes in merged for p in passes] == [1, 2, 1, 2]
     assert graded(tmp_path / "in-two-passes") == graded(tmp_path / "at-once")
     assert rows(tmp_path / "in-two-passes") == rows(tmp_path / "at-once")
+
+
+def test_a_batch_leaves_nothing_in_the_temporary_folder_and_removes_what_killed_graders_left(tmp_path, monkeypatch):
+    import tempfile
+
+    from autograder.sandbox.sweep import remove_stale_scratch
+
+    folder = tmp_path / "tmp"  # the batch's own, so that other tests' scratch folders do not show up here
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # a pid no process has any more
+    left = [folder / f"grade-{ended.pid}-killed", folder / f"grade-template-{ended.pid}-killed.log"]
+    left[0].mkdir()
+    left[1].write_text("")
+    mine = folder / f"grade-{os.getpid()}-alive"
+    mine.mkdir()
+    try:
+        assert remove_stale_scratch.__wrapped__() >= 2
+        assert not any(path.exists() for path in left) and mine.exists()  # a live grader's folder stays
+
+        run_batch(make_class(tmp_path / "in", 2), tmp_path / "out", jobs=2, assignment_id="linear_regression")
+        assert sorted(os.listdir(folder)) == [mine.name]
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)

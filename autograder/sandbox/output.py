@@ -1,9 +1,13 @@
-"""What the student's code printed: its process's stdout and stderr go to a file the grader reads."""
+"""What the student's process left to read: what it printed (its stdout and stderr go to a file the grader
+reads), and how it ended."""
 
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
+
+from .limits import Limits
 
 
 def read_new(path: Path, offset: int, limit: int = 2000) -> tuple[str, int]:
@@ -19,3 +23,18 @@ def read_new(path: Path, offset: int, limit: int = 2000) -> tuple[str, int]:
         return "", offset
     text = data.decode("utf-8", "replace")
     return (text if len(text) <= limit else text[:limit] + "… (output truncated)"), offset
+
+
+def how_it_ended(status: int | None, out_of_memory: bool, limits: Limits) -> str:
+    """How a student's process ended, from its exit status (negative: the signal that killed it), for a
+    sentence "your code's process ... while ..."."""
+    if status is None or status >= 0:
+        return f"exited with status {status} (did your code call sys.exit() or os._exit()?)"
+    if -status == signal.SIGKILL and out_of_memory:
+        return f"was stopped for using more than {limits.cgroup_memory // 2**20} MiB of memory (shared memory included)"
+    how = f"was killed by signal {signal.Signals(-status).name}"
+    if -status == signal.SIGXCPU:
+        how += " (CPU time limit)"
+    elif -status == signal.SIGSEGV:
+        how += " (a crash: very deep recursion or memory exhaustion?)"
+    return how

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,17 +21,16 @@ from typing import Any
 from . import cgroups, closing, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
 from .limits import Limits
-from .output import read_new
+from .output import how_it_ended, read_new
 from .runtime import protocol
 from .runtime.child import LOAD
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
-from .sweep import kill_uid, processes_of, sweep
+from .sweep import kill_uid, processes_of, remove_stale_scratch, scratch_prefix, sweep
 from .templates import Template, TemplateChild, TemplateError
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
-OUTPUT_FILE = "output.txt"
-MAX_STALE_LINES = 100
+OUTPUT_FILE, MAX_STALE_LINES = "output.txt", 100
 #: Seconds to wait for a process that closed its channel to end, and for a killed one to be reaped.
 EXIT_WAIT, KILL_WAIT = 2.0, 5.0
 #: Wall-clock seconds for the runtime to start (interpreter, numpy), before any student code runs:
@@ -65,7 +63,7 @@ class Sandbox:
         self._cgroup: cgroups.Cgroup | None = None
         self._next_id = 1
         self._output_offset = 0
-        self._loaded = False
+        self._loaded = self._asked_to_load = False
 
     # lifecycle -----------------------------------------------------------------
 
@@ -102,11 +100,20 @@ class Sandbox:
             uids.release(self.uid, clean=sweep(self.uid))
             self.uid = None
 
-    def spawn(self) -> None:
-        """Start the child without waiting for it (it imports the submission when asked: `load_report`)."""
+    def spawn(self, *, load: bool = True) -> None:
+        """Start the child without waiting for it; it imports the submission at once with `load`, else when
+        `load_report` asks (a process started ahead of its tests runs no student code beside others')."""
         if self._process is None and self.load_failure is None:
             with contextlib.suppress(SandboxError):  # kept as `load_failure`, reported with the first test
                 self._spawn()
+        if load and self._channel is not None:
+            with contextlib.suppress(Closed, Timeout):  # `load_report` asks again, and says what went wrong
+                self._ask_to_load(_monotonic() + 1.0)
+
+    def _ask_to_load(self, deadline: float) -> None:
+        if not self._asked_to_load:
+            self._channel.send(protocol.dumps(LOAD), deadline)
+            self._asked_to_load = True
 
     def _prepare(self, layers: isolation.Layers) -> None:
         """What the sandbox keeps across restarts: its uid, cgroup and scratch folder."""
@@ -119,7 +126,8 @@ class Sandbox:
             self._cgroup = cgroups.Cgroup(layers.cgroup, settings)
             self._cgroup.create()
         if self._workdir is None:
-            self._workdir = Path(tempfile.mkdtemp(prefix="grade-"))
+            remove_stale_scratch()
+            self._workdir = Path(tempfile.mkdtemp(prefix=scratch_prefix()))
             if self.uid is not None and not layers.filesystem:  # the child writes its scratch files here
                 os.chown(self._workdir, self.uid, self.uid)
 
@@ -157,7 +165,7 @@ class Sandbox:
             output.close()
         self._channel = Channel(request_write, response_read)
         self.starts += 1
-        self._loaded = False
+        self._loaded = self._asked_to_load = False
 
     def _await_load(self) -> None:
         self._await_start()
@@ -166,7 +174,7 @@ class Sandbox:
             started = _monotonic()
             try:
                 try:
-                    self._channel.send(protocol.dumps(LOAD), started + self.limits.load_timeout)
+                    self._ask_to_load(started + self.limits.load_timeout)
                 except Closed:
                     raise self._exited("importing your module") from None
                 except Timeout:
@@ -329,18 +337,7 @@ class Sandbox:
                                f"descriptors it had not opened?), so its process was stopped")
         out_of_memory = self._cgroup is not None and self._cgroup.out_of_memory()
         self._kill()
-        if status is not None and status < 0:
-            how = f"was killed by signal {signal.Signals(-status).name}"
-            if -status == signal.SIGKILL and out_of_memory:
-                how = (f"was stopped for using more than {self.limits.cgroup_memory // 2**20} MiB of memory "
-                       f"(shared memory included)")
-            elif -status == signal.SIGXCPU:
-                how += " (CPU time limit)"
-            elif -status == signal.SIGSEGV:
-                how += " (a crash: very deep recursion or memory exhaustion?)"
-        else:
-            how = f"exited with status {status} (did your code call sys.exit() or os._exit()?)"
-        return ChildExited(f"your code's process {how} while {doing}")
+        return ChildExited(f"your code's process {how_it_ended(status, out_of_memory, self.limits)} while {doing}")
 
     def take_output(self, limit: int = 2000) -> str:
         """What the student's code printed since the last call to this method (at most `limit` chars)."""

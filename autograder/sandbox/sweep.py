@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
+import re
+import shutil
 import signal
+import tempfile
 import time
 
 IPC_RMID = 0
@@ -93,3 +97,32 @@ def sweep(uid: int) -> bool:
     with contextlib.suppress(OSError, AttributeError):
         remove_ipc(uid)
     return clean
+
+
+#: The scratch folders and template logs a grader leaves in the temporary folder, named after its pid.
+_LEFT = re.compile(r"^grade-(?:template-)?(\d+)-")
+
+
+def scratch_prefix(kind: str = "") -> str:
+    """The name prefix of this grader's scratch folders (`kind` "template-": its templates' logs), which
+    `remove_stale_scratch` finds again once this process is gone."""
+    return f"grade-{kind}{os.getpid()}-"
+
+
+@functools.cache
+def remove_stale_scratch() -> int:
+    """Remove, once per process, what graders no longer running left in the temporary folder (a killed
+    worker's sandbox folders and template logs); return how many were removed."""
+    folder = tempfile.gettempdir()
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            found = _LEFT.match(entry.name)
+            if found and not os.path.exists(f"/proc/{found.group(1)}"):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+                removed += 1
+    return removed

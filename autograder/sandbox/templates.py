@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import closing, isolation
+from .sweep import remove_stale_scratch, scratch_prefix
 from .template_child import TemplateChild
 from .uids import BASE_UID
 
@@ -92,7 +93,8 @@ class Template:
         if self.layers.filesystem:
             command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, packages=self.packages,
                                      template=True)
-        fd, log = tempfile.mkstemp(prefix="grade-template-", suffix=".log")
+        remove_stale_scratch()
+        fd, log = tempfile.mkstemp(prefix=scratch_prefix("template-"), suffix=".log")
         self._log = Path(log)
         try:
             self._process = subprocess.Popen(command, env=template_environment(), stdin=subprocess.DEVNULL,
