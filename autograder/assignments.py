@@ -77,7 +77,7 @@ class Assignment:
     def points(self) -> float:
         return sum(q.points for q in self.questions)
 
-    @property
+    @functools.cached_property
     def uses_torch(self) -> bool:
         """Whether the student's code may import torch: `packages` says so, or (where it names none) the
         solution or one of the assignment's test files mentions it."""

@@ -71,7 +71,7 @@ def grade_submission(submission: Submission, *, hidden: bool = True, only: list[
             if source.text is None:
                 results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
             else:
-                sandbox, ahead = ahead, None
+                sandbox = ahead  # closed by `finally` should the next one fail to start
                 ahead = _started(next(following, None), submission, templates)
                 results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox,
                                             student=student))

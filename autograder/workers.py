@@ -166,15 +166,13 @@ def grade_parts(worker: Worker, hand_in: HandIn, assignment_id: str | None, time
 
 
 def merge_passes(first: SubmissionResult, second: SubmissionResult) -> SubmissionResult:
-    """One part's result from two passes over different assignments (see `WarmingUp`), in course order."""
+    """One part's result from two passes over different assignments (see `WarmingUp`); `hand_ins.finish`
+    puts the assignments in course order."""
     if not first.graded:
         return first
     if not second.graded:
         return second
-    order = {assignment_id: i for i, assignment_id in enumerate(course.all_assignments())}
-    merged = replace(first, assignments=sorted(first.assignments + second.assignments,
-                                               key=lambda a: order.get(a.assignment, len(order))),
-                     notes=first.notes + second.notes)
+    merged = replace(first, assignments=first.assignments + second.assignments, notes=first.notes + second.notes)
     merged.extra = {**first.extra, "seconds": round(first.extra.get("seconds", 0) + second.extra.get("seconds", 0), 2)}
     return merged
 
@@ -187,6 +185,7 @@ class WarmingUp:
     def __init__(self, templates: Templates, assignment_id: str | None) -> None:
         self.templates = templates
         chosen = [a for a in course.all_assignments().values() if assignment_id in (None, a.id)]
+        self._chosen = [a.id for a in chosen]
         by_kind: dict[Kind, list[str]] = {}
         for assignment in chosen:
             by_kind.setdefault(student_process(assignment), []).append(assignment.id)
@@ -200,6 +199,11 @@ class WarmingUp:
             for kind in [k for k in self._waiting if self.templates.is_ready(k)]:
                 del self._waiting[kind]
             return [assignment_id for ids in self._waiting.values() for assignment_id in ids]
+
+    def split(self) -> tuple[list[str], list[str]]:
+        """The assignments whose template is warm, and those whose template is not yet."""
+        cold = self.cold()
+        return [a for a in self._chosen if a not in cold], cold
 
 
 def die_with_batch() -> None:
@@ -230,8 +234,7 @@ def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, 
         student = student_of(hand_in)
         if not hand_in.parts:
             return grade_hand_in(worker, hand_in, assignment_id, timeout, student)
-        cold = warming.cold()
-        warm = [a for a in course.all_assignments() if a not in cold and assignment_id in (None, a)]
+        warm, cold = warming.split()
         if cold and warm:
             halfway.put((hand_in, grade_parts(worker, hand_in, assignment_id, timeout, student, warm), cold))
             return None

@@ -101,11 +101,13 @@ class Cgroup:
     def pids(self) -> list[int]:
         return sorted({int(p) for folder in self.folders for p in _read(folder / "cgroup.procs").split()})
 
-    def signal(self) -> None:
-        """SIGKILL every process of the cgroup now, without waiting for them to end."""
-        for pid in self.pids():
+    def signal(self) -> list[int]:
+        """SIGKILL every process of the cgroup now, without waiting for them to end; return their pids."""
+        pids = self.pids()
+        for pid in pids:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        return pids
 
     def kill(self, patience: float = 2.0) -> None:
         """SIGKILL every process of the cgroup until none is left."""

@@ -76,12 +76,12 @@ class Sandbox:
     def close(self) -> None:
         """Kill the child and everything it started; release the uid, cgroup and scratch folder (for a warm
         child alone in its cgroup, once it has ended: `closing`, so as not to wait for its teardown)."""
-        if isinstance(self._process, TemplateChild) and self._cgroup is not None and len(self._cgroup.pids()) <= 1:
+        if isinstance(self._process, TemplateChild) and self._cgroup is not None:
             launch.kill_group(self._process)
-            self._cgroup.signal()
-            closing.defer(self)
-        else:
-            self.release()
+            if len(self._cgroup.signal()) <= 1:  # the child alone: nothing else can still be forking
+                closing.defer(self)
+                return
+        self.release()
 
     def ended(self) -> bool:
         """Whether the child has ended (or there is none)."""
