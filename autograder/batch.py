@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -36,19 +38,33 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import assignments as course
 from .hand_ins import PLATFORMS, finish, identity, keep_parts_for, student_key
 from .layouts import HandIn, read_layout
+from .names import capped, file_key, shown
 from .reports.class_reports import write_class_reports
-from .reports.files import write_atomic, write_json
+from .reports.files import MAX_RESULTS_BYTES, write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
 from .reports.gradescope import submission_document
 from .reports.roster import find_student, read_roster
 from .reports.terminal import print_scores
 from .results import SubmissionResult, from_json, to_json
 from .settings import course_settings
-from .submission import submission_key
 from .workers import die_with_batch, grade_locally
 
 GRADED_DIR = "graded"
 RESULTS_DIR = "results"
+#: The most layout notes the terminal prints (the rest are counted).
+MAX_PRINTED_NOTES = 10
+T = TypeVar("T")
+
+
+def guarded(name: str, doing: str, work: Callable[[], T], failed: Callable[[str], T]) -> T:
+    """`work()`; should it fail, `failed(reason)`: whatever goes wrong with one hand-in is that hand-in's
+    status, with a short reason, and never stops the class."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - one hand-in's failure is that hand-in's status only
+        return failed(f"the grader failed while {doing} '{shown(name)}': {shown(repr(exc))}")
+
+
 def _read(path: Path) -> SubmissionResult | None:
     """A result written by an earlier run, or None when there is none (or only a damaged one)."""
     try:
@@ -72,19 +88,27 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     found = read_layout(directory, list(assignments), layout)
     found.hand_ins = [keep_parts_for(h, assignment_id) for h in found.hand_ins]
     console.print(f"layout: {found.layout} ({found.reason}); {len(found.hand_ins)} students")
-    for note in found.notes:
-        console.print(f"[yellow]layout: {note}[/]")
+    for note in capped(found.notes, MAX_PRINTED_NOTES):
+        console.print(f"layout: {note}", style="yellow", markup=False)
     entries = read_roster(roster) if roster is not None else []
-    students = {h.name: find_student(entries, h.identity, [h.name, *(p.path.name for p in h.parts)])
-                for h in found.hand_ins}
+    students = {h.name: guarded(h.name, "matching the roster to", lambda h=h: find_student(
+        entries, h.identity, [h.name, *(p.path.name for p in h.parts)]), lambda _: None) for h in found.hand_ins}
     timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
     platform = PLATFORMS[found.layout]
     for leftover in [*output.glob(f"{GRADED_DIR}/.*.tmp"), *output.glob(f"{RESULTS_DIR}/.*.tmp")]:
         leftover.unlink(missing_ok=True)  # half-written by a batch that was killed: never read as a result
     results: dict[str, SubmissionResult] = {}
     todo = []
+    def finished(hand_in: HandIn, result: SubmissionResult) -> SubmissionResult:
+        return guarded(hand_in.name, "finishing the result of", lambda: save(finish(
+            result, hand_in, expected, settings, students[hand_in.name], platform), output),
+            lambda reason: save(SubmissionResult(hand_in.name, status=reason, identity=hand_in.identity), output))
+
     for hand_in in found.hand_ins:
-        kept = _read(output / GRADED_DIR / f"{submission_key(hand_in.name)}.json") if resume else None
+        if hand_in.problem:  # its entry could not even be read: nothing to grade
+            results[hand_in.name] = finished(hand_in, SubmissionResult(hand_in.name, status=hand_in.problem))
+            continue
+        kept = _read(output / GRADED_DIR / f"{file_key(hand_in.name)}.json") if resume else None
         # a graded result of this very hand-in, no other; one that failed, or any of whose parts did, is graded again
         parts = [p.path.name for p in hand_in.parts]
         if kept is not None and kept.submission == hand_in.name and kept.graded and \
@@ -111,16 +135,16 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
         else:
             graded = grade_locally(todo, jobs, assignment_id, timeout, insecure, student_of)
         for hand_in, result in graded:
-            result = finish(result, hand_in, expected, settings, students[hand_in.name], platform)
-            results[hand_in.name] = save(result, output)
+            results[hand_in.name] = finished(hand_in, result)
             progress.update(task, advance=1, description=hand_in.name)
     ordered = [results[h.name] for h in found.hand_ins]
     for result in ordered:  # a resumed batch may have been killed between a result's two files
-        path = output / RESULTS_DIR / f"{submission_key(result.submission)}.json"
+        path = output / RESULTS_DIR / f"{file_key(result.submission)}.json"
         if not path.exists():
-            write_json(path, submission_document(result))
+            write_json(path, submission_document(result), MAX_RESULTS_BYTES)
     denominator = round(sum(a.points for a in expected), 6)
-    rows = [grades_row(r, denominator) for r in ordered]
+    rows = [guarded(r.submission, "writing the grades of", lambda r=r: grades_row(r, denominator),
+                    lambda reason, r=r: {"submission": r.submission, "status": reason}) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, [a.id for a in expected]))
     write_class_reports(ordered, output, roster, console)
     if similarity is not None:
@@ -186,7 +210,7 @@ def _say_what_counts(results: list[SubmissionResult], expected: list[course.Assi
 
 def save(result: SubmissionResult, output: Path) -> SubmissionResult:
     """Write one result: the project's own JSON first (what --resume reads), then Gradescope's form."""
-    key = submission_key(result.submission)
-    write_json(output / GRADED_DIR / f"{key}.json", to_json(result))
-    write_json(output / RESULTS_DIR / f"{key}.json", submission_document(result))
+    key = file_key(result.submission)
+    write_json(output / GRADED_DIR / f"{key}.json", to_json(result), MAX_RESULTS_BYTES)
+    write_json(output / RESULTS_DIR / f"{key}.json", submission_document(result), MAX_RESULTS_BYTES)
     return result

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 @click.version_option(package_name="nn-course-autograder")
 def main() -> None:
     """Autograder for the neural-networks course: grade, check and build assignments."""
+    for stream in (sys.stdout, sys.stderr):  # a byte of a file name that is not UTF-8 is printed escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _console() -> Console:
@@ -111,15 +114,14 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
     from .worker import sandbox_description
 
     sandbox = sandbox_description(insecure)
-    if output_format == "json":
+    if output_format in ("json", "results"):
+        from .reports.files import MAX_RESULTS_BYTES, cut_strings, within
         from .reports.gradescope import gradescope_json
-
-        click.echo(json.dumps(gradescope_json(results, {"sandbox": sandbox}), indent=2))
-    elif output_format == "results":
         from .results import SubmissionResult, to_json
 
-        result = SubmissionResult(submission.name, results, extra={"sandbox": sandbox}, student=student)
-        click.echo(json.dumps(to_json(result), indent=2))
+        document = gradescope_json(results, {"sandbox": sandbox}) if output_format == "json" else to_json(
+            SubmissionResult(submission.name, results, extra={"sandbox": sandbox}, student=student))
+        click.echo(within(lambda cap: json.dumps(cut_strings(document, cap), indent=2), MAX_RESULTS_BYTES))
     else:
         from .reports.terminal import print_results
 

@@ -10,12 +10,15 @@ from datetime import timedelta
 from . import assignments as course
 from . import late
 from .layouts import HandIn, Part
+from .names import capped, shown
 from .reports.roster import RosterEntry
 from .results import AssignmentResult, SubmissionResult
 from .settings import CourseSettings
 
 PLATFORMS = {"canvas": "Canvas", "gradescope": "Gradescope", "classroom": "GitHub Classroom", "moodle": "Moodle",
              "plain": "the folder"}
+#: The most notes one hand-in's result keeps (the rest are counted in the last).
+MAX_NOTES = 20
 #: Whose hidden inputs a hand-in gets: the first of these its identity has (see `student_key`).
 KEY_FIELDS = ("email", "student_id", "login", "github", "canvas_id", "name")
 
@@ -24,7 +27,7 @@ def keep_parts_for(hand_in: HandIn, assignment_id: str | None) -> HandIn:
     """Leave out the parts named for another assignment than the one this batch grades (with a note)."""
     if assignment_id is not None:
         other = [p for p in hand_in.parts if p.assignment not in (None, assignment_id)]
-        hand_in.notes += [f"{p.path.name} is for {p.assignment}; this batch grades {assignment_id} only"
+        hand_in.notes += [f"{shown(p.path.name)} is for {p.assignment}; this batch grades {assignment_id} only"
                           for p in other]
         hand_in.parts = [p for p in hand_in.parts if p not in other]
     return hand_in
@@ -43,7 +46,7 @@ def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionRe
 
     for _, (part, result) in sorted(enumerate(graded), key=handed_in):
         if not result.graded:
-            joined.notes.append(f"{part.path.name} could not be graded: {result.status}")
+            joined.notes.append(f"{shown(part.path.name)} could not be graded: {result.status}")
             failed.append(part.path.name)
             continue
         joined.extra = {**result.extra, "seconds": round(joined.extra.get("seconds", 0) + result.extra.get(
@@ -53,8 +56,8 @@ def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionRe
             assignment.marked_late = part.marked_late
             if assignment.assignment in by_assignment:
                 earlier = by_assignment[assignment.assignment][0]
-                joined.notes.append(f"{assignment.assignment}: graded {part.path.name}, handed in after "
-                                    f"{earlier.path.name}")
+                joined.notes.append(f"{assignment.assignment}: graded {shown(part.path.name)}, handed in after "
+                                    f"{shown(earlier.path.name)}")
             by_assignment[assignment.assignment] = (part, assignment)
     joined.assignments = [a for _, a in by_assignment.values()]
     if not by_assignment and joined.notes:
@@ -84,7 +87,7 @@ def finish(result: SubmissionResult, hand_in: HandIn, expected: list[course.Assi
     result.submission = hand_in.name
     result.identity = identity(hand_in, entry)
     result.student = student_key(result.identity) if settings.per_student_inputs else ""
-    result.notes = hand_in.notes + [n for n in result.notes if n not in hand_in.notes]
+    result.notes = capped(hand_in.notes + [n for n in result.notes if n not in hand_in.notes], MAX_NOTES)
     if not result.graded:
         return result
     found = {a.assignment: a for a in result.assignments if not a.missing}

@@ -13,12 +13,15 @@ is capped: each file, a folder's entries, and what a whole submission may hold.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .names import listing, shown
 from .submission import Source, Submission
 
 MAX_SOURCE_BYTES = 2 * 1024**2
@@ -27,6 +30,8 @@ MAX_ZIP_MEMBERS = 2000
 MAX_FOLDER_ENTRIES = 10_000
 #: What one submission (a folder or a zip) may hold in all, read.
 MAX_SUBMISSION_BYTES = 64 * 1024**2
+#: The largest zip file whose entry names are read again when they are not what their flags say.
+MAX_ZIP_BYTES = 2 * MAX_SUBMISSION_BYTES
 CHECK_CELL_TAG = "grader-check"
 SUFFIXES = (".py", ".ipynb")
 
@@ -76,7 +81,7 @@ def read_submission(path: Path, known: list[str], assignment: str | None = None,
     path = Path(path)
     submission = Submission(name=name or path.stem, path=path)
     if not path.exists():
-        raise SubmissionError(f"{str(path)!r} does not exist")
+        raise SubmissionError(f"'{shown(str(path))}' does not exist")
     if path.is_dir():
         budget = [MAX_SUBMISSION_BYTES]
         files = {str(p.relative_to(path)): p for p in _folder_files(path, submission)}
@@ -86,14 +91,14 @@ def read_submission(path: Path, known: list[str], assignment: str | None = None,
     elif path.suffix in SUFFIXES:
         assignment_id = assignment or assignment_of(path.name, known)
         if assignment_id not in known:
-            raise SubmissionError(f"cannot tell which assignment {path.name!r} is for: name the file "
+            raise SubmissionError(f"cannot tell which assignment '{shown(path.name)}' is for: name the file "
                                   f"<id>{path.suffix} (a prefix such as yours is fine: ada_<id>{path.suffix}) or "
                                   f"pass --assignment; ids: {', '.join(known)}")
         submission.sources[assignment_id] = to_source(assignment_id, path.name, _read_capped(path))
     else:
-        raise SubmissionError(f"{path.name!r} is not a .py, .ipynb, .zip or a folder")
+        raise SubmissionError(f"'{shown(path.name)}' is not a .py, .ipynb, .zip or a folder")
     if not submission.sources:
-        raise SubmissionError(f"no assignment files found in {path.name!r}: expected files named "
+        raise SubmissionError(f"no assignment files found in '{shown(path.name)}': expected files named "
                               f"<id>.py or <id>.ipynb with an id among {', '.join(known)}")
     return submission
 
@@ -115,7 +120,7 @@ def _folder_files(folder: Path, submission: Submission) -> list[Path]:
         for name in sorted(names):
             seen += 1
             if seen > MAX_FOLDER_ENTRIES:
-                submission.notes.append(f"only the first {MAX_FOLDER_ENTRIES:,} files of {folder.name!r} "
+                submission.notes.append(f"only the first {MAX_FOLDER_ENTRIES:,} files of '{shown(folder.name)}' "
                                         f"were looked at")
                 return found
             path = Path(directory) / name
@@ -167,39 +172,83 @@ def _add_files(submission: Submission, files: dict, known: list[str], assignment
         tied = [c for c in candidates[1:] if rank(c) == rank(chosen)]
         if tied and rank(chosen)[0]:
             submission.notes.append(f"{assignment_id}: {len(tied) + 1} files could be this assignment "
-                                    f"({', '.join([chosen, *tied])}); graded {chosen}, the first by name: hand in "
-                                    f"one file named {assignment_id}.py or {assignment_id}.ipynb")
+                                    f"({listing([chosen, *tied])}); graded {shown(chosen)}, the first by name: hand "
+                                    f"in one file named {assignment_id}.py or {assignment_id}.ipynb")
         elif len(candidates) > 1:
-            submission.notes.append(f"{assignment_id}: graded {chosen}; ignored {', '.join(candidates[1:])}")
+            submission.notes.append(f"{assignment_id}: graded {shown(chosen)}; ignored {listing(candidates[1:])}")
         try:
             submission.sources[assignment_id] = to_source(assignment_id, chosen, files[chosen]())
         except _OverBudget:
             submission.sources[assignment_id] = Source(assignment_id, chosen, problem=(
-                f"{chosen} was not read: the submission holds more than {MAX_SUBMISSION_BYTES // 1024**2} MiB "
+                f"{shown(chosen)} was not read: the submission holds more than {MAX_SUBMISSION_BYTES // 1024**2} MiB "
                 f"in all; hand in only your own .py or .ipynb files"))
 
 
-def _zip_members(path: Path, submission: Submission) -> dict:
+def open_zip(path: Path) -> tuple[zipfile.ZipFile, dict[int, str]]:
+    """The zip at `path` and each entry's name (by the entry's index): the bytes of the name decoded as UTF-8,
+    those that are not UTF-8 kept as surrogates (as file names are), whatever the entry's flags claim.
+    `SubmissionError` for a file that is not a readable zip."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SubmissionError(f"{path.name!r} is not a readable zip file ({exc})") from None
+        try:
+            archive = zipfile.ZipFile(path)
+        except UnicodeDecodeError:  # an entry flagged UTF-8 whose name is not: read the names as bytes
+            if path.stat().st_size > MAX_ZIP_BYTES:
+                raise zipfile.BadZipFile(f"larger than {MAX_ZIP_BYTES // 1024**2} MiB") from None
+            archive = zipfile.ZipFile(io.BytesIO(_without_utf8_flags(path.read_bytes())))
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError, NotImplementedError) as exc:
+        raise SubmissionError(f"'{shown(path.name)}' is not a readable zip file ({shown(str(exc))})") from None
+    names = {}
+    for index, info in enumerate(archive.infolist()):
+        raw = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
+        names[index] = raw.decode("utf-8", "surrogateescape")
+    return archive, names
+
+
+def _without_utf8_flags(data: bytes) -> bytes:
+    """The zip `data` with the UTF-8 flag of each entry cleared (in the central directory and in the entry's own
+    header), so that zipfile reads every name as cp437, which decodes any bytes, rather than fail on one that
+    is not UTF-8."""
+    data = bytearray(data)
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        raise zipfile.BadZipFile("no end of central directory")
+    count, _, start = struct.unpack_from("<HII", data, end + 10)
+    at = start
+    for _ in range(count):
+        if data[at:at + 4] != b"PK\x01\x02":
+            raise zipfile.BadZipFile("a damaged central directory")
+        flags, = struct.unpack_from("<H", data, at + 8)
+        struct.pack_into("<H", data, at + 8, flags & ~0x800)
+        name, extra, comment = struct.unpack_from("<HHH", data, at + 28)
+        local, = struct.unpack_from("<I", data, at + 42)
+        if data[local:local + 4] == b"PK\x03\x04":
+            flags, = struct.unpack_from("<H", data, local + 6)
+            struct.pack_into("<H", data, local + 6, flags & ~0x800)
+        at += 46 + name + extra + comment
+    return bytes(data)
+
+
+def _zip_members(path: Path, submission: Submission) -> dict:
+    archive, names = open_zip(path)
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise SubmissionError(f"{path.name!r} has {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are read")
+        raise SubmissionError(f"'{shown(path.name)}' has {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are read")
     members = {}
     budget = [MAX_SUBMISSION_BYTES]
-    for info in infos:
-        name = info.filename
+    outside = []
+    for index, info in enumerate(infos):
+        name = names[index]
         pure = PurePosixPath(name.replace("\\", "/"))
         if info.is_dir() or pure.suffix not in SUFFIXES:
             continue
         if pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
-            submission.notes.append(f"ignored zip entry {name!r}: paths outside the archive are not allowed")
+            outside.append(name)
             continue
         if _ignored(pure):
             continue
         members[str(pure)] = lambda info=info, pure=pure: _read_member(archive, info, pure, budget)
+    if outside:
+        submission.notes.append(f"ignored zip entries {listing(outside)}: paths outside the archive are not allowed")
     return members
 
 
@@ -209,14 +258,15 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pure: PurePosi
     try:
         with archive.open(info) as member:
             return _spend(budget, member.read(_limit(pure.name) + 1))
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-        raise SubmissionError(f"zip entry {info.filename!r} could not be read ({exc})") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
+        raise SubmissionError(f"zip entry '{shown(str(pure))}' could not be read ({exc})") from None
 
 
 def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
     """Decode a file's bytes into Python source; problems become `Source.problem`, never exceptions."""
+    limit, notebook = _limit(origin), origin.endswith(".ipynb")
+    origin = shown(origin)
     source = Source(assignment_id, origin)
-    limit = _limit(origin)
     if len(data) > limit:
         source.problem = f"{origin} is larger than {limit // 1024**2} MiB; is it the right file?"
         return source
@@ -229,7 +279,7 @@ def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
         source.problem = (f"{origin} is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
                           f"(in most editors: File › Save with Encoding › UTF-8)")
         return source
-    if origin.endswith(".ipynb"):
+    if notebook:
         try:
             source.text = notebook_to_source(text)
         except ValueError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,15 +24,3 @@ class Submission:
     path: Path
     sources: dict[str, Source] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def submission_key(name: str) -> str:
-    """A file-name-safe key for the submission handed in as `name`, never shared with another name.
-
-    A safe name is its own key; any other gets its unsafe characters replaced and a digest of
-    the exact name appended ("a b.py" -> "a_b.py-3f1c2a9e"), so it cannot meet "a_b.py".
-    """
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    if safe == name and not name.startswith("."):
-        return name
-    return f"{safe.lstrip('.')}-{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"

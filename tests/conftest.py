@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +35,31 @@ def sample_mnist_only(no_network, monkeypatch, tmp_path):
 def _course_root(monkeypatch):
     """Every test sees this repository as the course, wherever pytest was started."""
     monkeypatch.setenv("GRADE_COURSE_DIR", str(ROOT))
+
+
+@pytest.fixture
+def inject(monkeypatch):
+    """`inject("module:function", needle, action)` breaks the grader's `module.function` for one hand-in (calls
+    whose arguments mention `needle`): in this process, and in every grader process it starts (the batch's
+    workers, `grade worker`, the similarity report: tests/fault_plugin). Returns nothing; undone after the test."""
+    from .fault_plugin.sitecustomize import broken
+
+    faults: list[str] = []
+
+    def inject(target: str, needle: str, action: str = "raise") -> None:
+        module_name, function_name = target.split(":")
+        module = importlib.import_module(module_name)
+        if action != "kill":  # a kill is for the grader's other processes, never the test's own
+            monkeypatch.setattr(module, function_name, broken(getattr(module, function_name), needle, action))
+        faults.append(f"{target}:{needle}:{action}")
+        monkeypatch.setenv("GRADE_TEST_FAULTS", ";".join(faults))
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(FAULT_PLUGIN),
+                                                                       os.environ.get("PYTHONPATH")])))
+
+    return inject
+
+
+FAULT_PLUGIN = ROOT / "tests" / "fault_plugin"
 
 
 def solution_source(assignment_id: str) -> str:

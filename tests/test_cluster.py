@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import os
 import shutil
 import socket
 import threading
@@ -24,7 +25,7 @@ from autograder.cluster.payload import PayloadError, course_version, pack, unpac
 from autograder.results import SubmissionResult, from_untrusted_json, to_json
 
 from .cluster import REDIS, Redis, Workers
-from .conftest import ROOT
+from .conftest import FAULT_PLUGIN, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
                                                                         "(sh scripts/install.sh installs it as root)")]
@@ -42,7 +43,8 @@ def redis(tmp_path):
 
 @pytest.fixture
 def workers(redis):
-    started = Workers(redis.url, {"GRADE_TEST_KILL_GRADER": "killer"})
+    started = Workers(redis.url, {"PYTHONPATH": str(FAULT_PLUGIN),  # the grader dies grading "killer", each time
+                                  "GRADE_TEST_FAULTS": "autograder.loading:read_submission:killer:kill"})
     started.start(2)
     yield started
     started.stop()
@@ -121,7 +123,7 @@ def test_a_worker_killed_mid_grade_loses_nothing_and_grades_nothing_twice(tmp_pa
 
 def test_a_submission_that_kills_its_grader_every_time_is_failed_after_three_tries(tmp_path, redis, workers):
     submissions = make_class(tmp_path / "in", 2)
-    (submissions / "killer").mkdir()  # $GRADE_TEST_KILL_GRADER: its grader dies each time
+    (submissions / "killer").mkdir()  # its grader dies each time: see `workers`
     shutil.copy(SOLUTION, submissions / "killer" / "linear_regression.py")
     output = tmp_path / "out"
 
@@ -187,6 +189,23 @@ def test_without_gpu_workers_mnist_training_falls_back_to_the_cpu_queue_and_the_
     result = next(iter(graded(output).values()))
     assert result["status"] == "graded" and result["extra"]["queue"] == "cpu"
     assert any("no GPU worker" in note for note in result["notes"])
+
+
+def test_odd_names_cross_the_broker_and_an_answer_the_batch_cannot_read_costs_only_its_student(
+        tmp_path, redis, workers, inject):
+    submissions = make_class(tmp_path / "in", 2)
+    for name in (os.fsdecode(b"b\xffob"), "victimanswer"):
+        (submissions / name).mkdir()
+        shutil.copy(SOLUTION, submissions / name / "linear_regression.py")
+    inject("autograder.cluster.collect:_result", "victimanswer")
+    output = tmp_path / "out"
+
+    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+
+    table = rows(output)
+    assert (table["b_ob"]["student"], table["b_ob"]["total"]) == ("b\\xffob", "8")
+    assert table["victimanswer"]["status"].startswith("the batch could not read the worker's answer: RuntimeError")
+    assert table["student00"]["total"] == "8" and table["student01"]["status"] == "graded"
 
 
 # ------------------------------------------------------------------ the broker is untrusted transport

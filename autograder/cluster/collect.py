@@ -15,6 +15,7 @@ from typing import Any
 from .. import assignments as course
 from ..hand_ins import join
 from ..layouts import HandIn, Part
+from ..names import shown
 from ..results import SubmissionResult, from_untrusted_json
 from .app import CPU_QUEUE, GPU_QUEUE, TASK, make_app
 from .payload import PayloadError, course_version, pack
@@ -45,8 +46,9 @@ def grade_on_cluster(broker: str, hand_ins: list[HandIn], assignment_id: str | N
             wanted = _assignment(part, assignment_id)
             try:
                 payload = pack(part.path, course=version, assignment=wanted, student=student_of(hand_in))
-            except (PayloadError, OSError) as exc:
-                graded[hand_in.name][index] = SubmissionResult(part.path.name, status=f"not sent: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a part that cannot be packed is that part's status only
+                reason = str(exc) if isinstance(exc, (PayloadError, OSError)) else repr(exc)
+                graded[hand_in.name][index] = SubmissionResult(part.path.name, status=f"not sent: {shown(reason)}")
                 continue
             queue = GPU_QUEUE if wanted in GPU_ASSIGNMENTS and gpu else CPU_QUEUE
             task = _retrying(app.send_task, TASK, args=[payload], queue=queue)
@@ -55,7 +57,11 @@ def grade_on_cluster(broker: str, hand_ins: list[HandIn], assignment_id: str | N
             yield hand_in, _joined(hand_in, graded[hand_in.name], gpu)
     for task_id, meta in _results(app, set(waiting)):
         hand_in, index = waiting.pop(task_id)
-        graded[hand_in.name][index] = _result(hand_in.parts[index], meta)
+        try:
+            graded[hand_in.name][index] = _result(hand_in.parts[index], meta)
+        except Exception as exc:  # noqa: BLE001 - one answer the batch cannot read costs that part only
+            graded[hand_in.name][index] = SubmissionResult(hand_in.parts[index].path.name, status=(
+                f"the batch could not read the worker's answer: {shown(repr(exc))}"))
         if all(r is not None for r in graded[hand_in.name]):
             yield hand_in, _joined(hand_in, graded[hand_in.name], gpu)
 
@@ -65,7 +71,10 @@ def _assignment(part: Part, assignment_id: str | None) -> str | None:
 
 
 def _joined(hand_in: HandIn, results: list[SubmissionResult | None], gpu: bool) -> SubmissionResult:
-    joined = join(hand_in.name, [(p, r) for p, r in zip(hand_in.parts, results) if r is not None])
+    try:
+        joined = join(hand_in.name, [(p, r) for p, r in zip(hand_in.parts, results) if r is not None])
+    except Exception as exc:  # noqa: BLE001 - this hand-in's failure, never the batch's
+        return SubmissionResult(hand_in.name, status=f"the batch could not join its parts: {shown(repr(exc))}")
     if not gpu and any(a.assignment in GPU_ASSIGNMENTS for a in joined.assignments):
         joined.notes.append(f"{', '.join(GPU_ASSIGNMENTS)}: no GPU worker was available; graded on a CPU worker")
     return joined
@@ -74,7 +83,7 @@ def _joined(hand_in: HandIn, results: list[SubmissionResult | None], gpu: bool) 
 def _result(part: Part, meta: dict[str, Any]) -> SubmissionResult:
     """A task's result as the batch uses it, or a failed part that says why it is not one."""
     if meta.get("status") != "SUCCESS":
-        return SubmissionResult(part.path.name, status=f"the worker failed: {str(meta.get('result'))[:300]}")
+        return SubmissionResult(part.path.name, status=f"the worker failed: {shown(str(meta.get('result')), 300)}")
     try:
         result = from_untrusted_json(meta.get("result"))
     except (ValueError, TypeError) as exc:

@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 
 from ..loading import SUFFIXES
-from .handins import HandIn, Layout, Part, entries, modified
+from ..names import shown
+from .handins import HandIn, Layout, Part, each, entries, modified
 
 PATTERN = re.compile(r"^(?P<name>[^_].*?)_(?:(?P<late>late)_)?(?P<user>\d+)_(?:(?P<attachment>\d+)_)?(?P<file>.+)$",
                      re.IGNORECASE)
@@ -30,28 +31,34 @@ _EXTRACTED, _SAME_TIME = 3, 2.0
 def read(directory: Path, known: list[str]) -> Layout:
     students: dict[str, HandIn] = {}
     latest: dict[tuple[str, str], tuple[int, Path]] = {}
-    notes = []
-    for entry in entries(directory):
+    notes: list[str] = []
+    failed: list[HandIn] = []
+
+    def add(entry: Path) -> None:
         match = PATTERN.match(entry.name)
         if match is None or not entry.is_file():
-            notes.append(f"{entry.name}: not named as Canvas names a submission's file; left out")
-            continue
+            notes.append(f"{shown(entry.name)}: not named as Canvas names a submission's file; left out")
+            return
         user, file = match["user"], match["file"]
-        hand_in = students.setdefault(user, HandIn(match["name"], identity={"name": match["name"],
+        hand_in = students.setdefault(user, HandIn(match["name"], identity={"name": shown(match["name"]),
                                                                                   "canvas_id": user}))
         if not file.endswith(SUFFIXES + (".zip",)):
-            hand_in.notes.append(f"{file}: not a .py, .ipynb or .zip; left out")
-            continue
+            hand_in.notes.append(f"{shown(file)}: not a .py, .ipynb or .zip; left out")
+            return
         number, base = _resubmission(file)
         earlier = latest.get((user, base))
         if earlier is not None and earlier[0] >= number:
-            hand_in.notes.append(f"{entry.name}: an earlier submission of {base}; graded the latest")
-            continue
+            hand_in.notes.append(f"{shown(entry.name)}: an earlier submission of {shown(base)}; graded the latest")
+            return
+        submitted_at = modified(entry)
         if earlier is not None:
-            hand_in.notes.append(f"{earlier[1].name}: an earlier submission of {base}; graded the latest")
+            hand_in.notes.append(f"{shown(earlier[1].name)}: an earlier submission of {shown(base)}; graded the "
+                                 f"latest")
             hand_in.parts = [p for p in hand_in.parts if p.path != earlier[1]]
         latest[(user, base)] = (number, entry)
-        hand_in.parts.append(Part(entry, modified(entry), marked_late=bool(match["late"])))
+        hand_in.parts.append(Part(entry, submitted_at, marked_late=bool(match["late"])))
+
+    each(entries(directory, notes), add, failed)
     parts = [p for h in students.values() for p in h.parts]
     times = [p.submitted_at.timestamp() for p in parts if p.submitted_at]
     if len(times) >= _EXTRACTED and max(times) - min(times) <= _SAME_TIME:
@@ -59,7 +66,7 @@ def read(directory: Path, known: list[str]) -> Layout:
                      "no submission times; Canvas's late tags still count")
         for part in parts:
             part.submitted_at = None
-    return Layout("canvas", "", list(students.values()), notes)
+    return Layout("canvas", "", list(students.values()) + failed, notes)
 
 
 def _resubmission(file: str) -> tuple[int, str]:

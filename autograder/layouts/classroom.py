@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..late import parse_time
-from .handins import HandIn, Layout, Part, entries
+from ..names import shown
+from .handins import HandIn, Layout, Part, each, entries
 
 _GIT_TIMEOUT = 30
 
@@ -29,20 +30,27 @@ def is_repository(folder: Path) -> bool:
 
 
 def read(directory: Path, known: list[str]) -> Layout:
-    folders = [e for e in entries(directory) if e.is_dir()]
-    notes = [f"{e.name}: not a folder; left out" for e in entries(directory) if not e.is_dir()]
+    notes: list[str] = []
+    found = entries(directory, notes)
+    folders = [e for e in found if e.is_dir()]
+    notes += [f"{shown(e.name)}: not a folder; left out" for e in found if not e.is_dir()]
     shared = _shared_prefix([f.name for f in folders])
     students: dict[str, HandIn] = {}
-    for folder in folders:
+    failed: list[HandIn] = []
+
+    def add(folder: Path) -> None:
         login = login_of(folder.name, known, shared)
-        hand_in = students.setdefault(login.lower(), HandIn(login, identity={"login": login, "github": login}))
-        if not is_repository(folder):
-            hand_in.notes.append(f"{folder.name}: not a git repository, so no commit time")
         submitted, problem = last_commit(folder) if is_repository(folder) else (None, "")
+        hand_in = students.setdefault(login.lower(), HandIn(login, identity={"login": shown(login),
+                                                                                   "github": shown(login)}))
+        if not is_repository(folder):
+            hand_in.notes.append(f"{shown(folder.name)}: not a git repository, so no commit time")
         if problem:
-            hand_in.notes.append(f"{folder.name}: {problem}")
+            hand_in.notes.append(f"{shown(folder.name)}: {problem}")
         hand_in.parts.append(Part(folder, submitted, assignment=assignment_in(folder.name, known)))
-    return Layout("classroom", "", list(students.values()), notes)
+
+    each(folders, add, failed)
+    return Layout("classroom", "", list(students.values()) + failed, notes)
 
 
 def _named(repository: str, known: list[str]) -> tuple[str, str] | None:
@@ -87,11 +95,15 @@ def last_commit(repository: Path) -> tuple[datetime | None, str]:
     command = ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "log.showSignature=false",
                "--no-pager", "-C", str(repository), "log", "-1", "--no-show-signature", "--format=%cI"]
     try:
-        process = subprocess.run(command, capture_output=True, text=True, timeout=_GIT_TIMEOUT, env=env,
+        process = subprocess.run(command, capture_output=True, timeout=_GIT_TIMEOUT, env=env,
                                  stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, f"git could not read its last commit ({exc}), so no commit time"
-    if process.returncode != 0 or not process.stdout.strip():
-        reason = (process.stderr.strip().splitlines() or ["no commits"])[-1]
-        return None, f"no last commit ({reason[:200]}), so no commit time"
-    return parse_time(process.stdout.strip()), ""
+        return None, f"git could not read its last commit ({shown(str(exc))}), so no commit time"
+    said = process.stdout.decode("utf-8", "replace").strip()
+    if process.returncode != 0 or not said:
+        reason = (process.stderr.decode("utf-8", "replace").strip().splitlines() or ["no commits"])[-1]
+        return None, f"no last commit ({shown(reason)}), so no commit time"
+    try:
+        return parse_time(said), ""
+    except ValueError:  # a commit's time zone can be anything git accepts (+9959): the time is unknown
+        return None, f"its last commit's time {shown(said[:60])!r} is not a time, so the time is unknown"

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 
 from .. import late
 from ..late import parse_time
-from .handins import HandIn, Layout, LayoutError, Part, entries
+from ..names import shown
+from .handins import HandIn, Layout, Part, entries
 
 if TYPE_CHECKING:
     from ..results import AssignmentResult
@@ -46,43 +47,75 @@ def exports(directory: Path) -> list[Path]:
     return [e for e in entries(directory) if e.is_dir() and (e / METADATA).is_file()]
 
 
-def read(directory: Path, known: list[str]) -> Layout:
-    import yaml
+#: The most characters of a submitter's name, id or email kept from the metadata.
+MAX_FIELD = 500
 
+
+def read(directory: Path, known: list[str]) -> Layout:
     students: dict[str, HandIn] = {}
     notes: list[str] = []
     for export in exports(directory):
-        try:
-            metadata = yaml.safe_load((export / METADATA).read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise LayoutError(f"{export / METADATA} could not be read: {exc}") from None
+        metadata, problem = _metadata(export / METADATA)
         listed = set()
-        for key, record in metadata.items() if isinstance(metadata, dict) else ():
+        if problem:
+            notes.append(f"{shown(export.name)}/{METADATA} could not be read ({problem}): each of its folders is "
+                         f"graded as a hand-in of its own, without names or times")
+        for key, record in metadata.items():
             folder = export / str(key)
             listed.add(folder.name)
-            if not folder.is_dir():
-                notes.append(f"{export.name}/{key}: in {METADATA}, but no such folder; left out")
+            if not folder.is_dir() or folder.is_symlink():
+                notes.append(f"{shown(export.name)}/{shown(str(key))}: in {METADATA}, but no such folder; left out")
                 continue
-            record = record if isinstance(record, dict) else {}
-            submitted = _time(record.get(":created_at"))
-            submitters = [s for s in record.get(":submitters") or [] if isinstance(s, dict)]
-            for submitter in submitters or [{":name": folder.name}]:
-                identity = {field: str(submitter.get(f":{key_}", "") or "")
-                            for field, key_ in (("name", "name"), ("student_id", "sid"), ("email", "email"))}
-                identity = {k: v for k, v in identity.items() if v}
-                identity["gradescope_submission"] = folder.name
-                who = (identity.get("student_id") or identity.get("email") or identity.get("name", "")).lower()
-                hand_in = students.setdefault(who, HandIn(identity.get("name") or who, identity=identity))
-                hand_in.parts.append(Part(folder, submitted))
-        notes += [f"{export.name}/{e.name}: not in {METADATA}; left out"
-                  for e in entries(export) if e.name != METADATA and e.name not in listed]
+            try:
+                _add(students, folder, record)
+            except Exception as exc:  # noqa: BLE001 - one damaged record is its own hand-in's problem only
+                students[f"/{folder}"] = HandIn(folder.name, identity={"gradescope_submission": shown(folder.name)},
+                                                problem=f"its metadata could not be read ({shown(repr(exc))})")
+        for entry in entries(export, notes):
+            if entry.name == METADATA or entry.name in listed:
+                continue
+            if problem and entry.is_dir():
+                students[f"/{entry}"] = HandIn(entry.name, [Part(entry)],
+                                               identity={"gradescope_submission": shown(entry.name)})
+            else:
+                notes.append(f"{shown(export.name)}/{shown(entry.name)}: not in {METADATA}; left out")
     return Layout("gradescope", "", list(students.values()), notes)
 
 
+def _metadata(path: Path) -> tuple[dict, str]:
+    """The export's metadata, keyed by submission folder, and "" (or `{}` and why it could not be read)."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="backslashreplace")  # odd bytes in a name stay visible
+        metadata = yaml.safe_load(text) or {}
+    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
+        return {}, shown(str(exc).splitlines()[0] if str(exc) else repr(exc))
+    if not isinstance(metadata, dict):
+        return {}, "it is not a mapping of submissions"
+    return metadata, ""
+
+
+def _add(students: dict[str, HandIn], folder: Path, record: object) -> None:
+    """The submission in `folder`, as its metadata `record` describes it, added to each of its submitters."""
+    record = record if isinstance(record, dict) else {}
+    submitted = _time(record.get(":created_at"))
+    submitters = [s for s in record.get(":submitters") or [] if isinstance(s, dict)]
+    for submitter in submitters or [{":name": folder.name}]:
+        identity = {field: shown(str(submitter.get(f":{key_}", "") or ""), MAX_FIELD)
+                    for field, key_ in (("name", "name"), ("student_id", "sid"), ("email", "email"))}
+        identity = {k: v for k, v in identity.items() if v}
+        identity["gradescope_submission"] = shown(folder.name)
+        who = (identity.get("student_id") or identity.get("email") or identity.get("name", "")).lower()
+        hand_in = students.setdefault(who, HandIn(identity.get("name") or who, identity=identity))
+        hand_in.parts.append(Part(folder, submitted))
+
+
 def _time(value: object) -> datetime | None:
+    """A metadata time, or None where it is missing or not a time (the time is then unknown)."""
     try:
         return parse_time(value) if isinstance(value, (str, datetime)) else None
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from ..names import MAX_KEY, digest, shown
 
 
 class LayoutError(ValueError):
@@ -35,6 +37,7 @@ class HandIn:
     parts: list[Part] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problem: str = ""  # why this hand-in cannot be graded at all (its entry could not be read)
 
 
 @dataclass
@@ -47,15 +50,33 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
-def entries(directory: Path) -> list[Path]:
-    """The visible entries directly under `directory`, sorted (no dot-files, no __MACOSX)."""
-    return sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
+def entries(directory: Path, notes: list[str] | None = None) -> list[Path]:
+    """The visible entries directly under `directory`, sorted (no dot-files, no __MACOSX). Symbolic links are
+    left out (with a note in `notes`): an export never holds one, and one could point at the course's secrets."""
+    found = sorted(p for p in directory.iterdir() if not p.name.startswith((".", "__")))
+    links = [p for p in found if p.is_symlink()]
+    if notes is not None:
+        notes += [f"{shown(p.name)}: a symbolic link; left out" for p in links]
+    return [p for p in found if p not in links]
+
+
+def each(items: list[Path], read: Callable[[Path], None], hand_ins: list[HandIn]) -> None:
+    """`read(item)` for each of `items`; one whose reading fails becomes a hand-in of its own that says why,
+    never the end of the layout (one student's odd entry must not stop the class)."""
+    for item in items:
+        try:
+            read(item)
+        except Exception as exc:  # noqa: BLE001 - whatever it was, it is this entry's problem only
+            hand_ins.append(HandIn(item.name, identity={"name": shown(item.name)},
+                                   problem=f"its entry could not be read ({shown(repr(exc))})"))
 
 
 def slug(text: str) -> str:
-    """`text` as a file-name-safe name ("Zoë O'Neil" -> "Zoe_O_Neil"), never empty."""
+    """`text` as a file-name-safe name ("Zoë O'Neil" -> "Zoe_O_Neil"), never empty, never hidden, at most
+    MAX_KEY bytes (a longer one is cut and gets a digest of the whole)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._-") or "student"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._-") or "student"
+    return safe if len(safe) <= MAX_KEY else f"{safe[:MAX_KEY - 9]}-{digest(text)}"
 
 
 def modified(path: Path) -> datetime:
@@ -78,8 +99,7 @@ def make_unique(hand_ins: list[HandIn]) -> None:
             if exact == [i]:
                 continue
             ids = [v for k, v in hand_ins[i].identity.items() if k.endswith("_id") or k in ("login", "email")]
-            digest = hashlib.sha256(originals[i].encode("utf-8", "surrogateescape")).hexdigest()[:8]
-            names[i] = slug(f"{names[i]}_{ids[0]}") if ids else f"{names[i]}-{digest}"
+            names[i] = slug(f"{names[i]}_{ids[0]}") if ids else f"{names[i]}-{digest(originals[i])}"
     taken: set[str] = set()
     for hand_in, name in zip(hand_ins, names):  # what is left of a clash (the same name and id twice): a count
         unique, count = name, 1

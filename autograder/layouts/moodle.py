@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .handins import HandIn, Layout, Part, entries
+from ..names import shown
+from .handins import HandIn, Layout, Part, each, entries
 
 PATTERN = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_"
                      r"(?P<file>.*)$")
@@ -22,17 +23,21 @@ PATTERN = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission|f
 
 def read(directory: Path, known: list[str]) -> Layout:
     students: dict[str, HandIn] = {}
-    notes = []
-    for entry in entries(directory):
+    notes: list[str] = []
+    failed: list[HandIn] = []
+
+    def add(entry: Path) -> None:
         match = PATTERN.match(entry.name)
         if match is None:
-            notes.append(f"{entry.name}: not named as Moodle names a submission; left out")
-            continue
+            notes.append(f"{shown(entry.name)}: not named as Moodle names a submission; left out")
+            return
         name = match["name"]
-        hand_in = students.setdefault(name.lower(), HandIn(name, identity={"name": name,
+        hand_in = students.setdefault(name.lower(), HandIn(name, identity={"name": shown(name),
                                                                                  "moodle_id": match["participant"]}))
         if match["plugin"] != "file":
-            hand_in.notes.append(f"{entry.name}: Moodle's {match['plugin']} submission, not a file; left out")
-            continue
+            hand_in.notes.append(f"{shown(entry.name)}: Moodle's {match['plugin']} submission, not a file; left out")
+            return
         hand_in.parts.append(Part(entry))
-    return Layout("moodle", "", list(students.values()), notes)
+
+    each(entries(directory, notes), add, failed)
+    return Layout("moodle", "", list(students.values()) + failed, notes)

@@ -12,21 +12,27 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..loading import SUFFIXES, assignment_of
-from .handins import HandIn, Layout, Part, entries
+from ..names import shown
+from .handins import HandIn, Layout, Part, each, entries
 
 _SEPARATORS = "_- ."
 
 
 def read(directory: Path, known: list[str]) -> Layout:
     by_student: dict[str, HandIn] = {}
-    for entry in entries(directory):
+    notes: list[str] = []
+    failed: list[HandIn] = []
+
+    def add(entry: Path) -> None:
         if entry.is_file() and entry.suffix in SUFFIXES:
             student = student_of(entry.name, known)
         else:
             student = entry.stem if entry.is_file() else entry.name
-        hand_in = by_student.setdefault(student, HandIn(student, identity={"name": student}))
+        hand_in = by_student.setdefault(student, HandIn(student, identity={"name": shown(student)}))
         hand_in.parts.append(Part(entry))
-    return Layout("plain", "", list(by_student.values()))
+
+    each(entries(directory, notes), add, failed)
+    return Layout("plain", "", list(by_student.values()) + failed, notes)
 
 
 def student_of(file_name: str, known: list[str]) -> str:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..results import SubmissionResult
-from ..submission import submission_key
+from ..names import file_key, listing, shown
+from ..results import SubmissionResult, from_json, to_json
 from .charts import write_charts
 from .feedback import feedback_html, feedback_markdown
-from .files import write_atomic
+from .files import MAX_PAGE_BYTES, cut_strings, within, write_atomic
 from .grade_files import canvas_csv, gradescope_csv
-from .roster import match_roster, read_roster
+from .roster import RosterEntry, match_roster, read_roster
 from .statistics import assignment_ids, assignment_titles, distribution, question_stats
 from .summary import Summary, summary_html, summary_markdown
 from .terminal import print_summary
@@ -40,13 +40,15 @@ def write_class_reports(results: list[SubmissionResult], output: Path, roster: P
     matched = match_roster(results, entries) if entries is not None else {}
     titles = assignment_titles(assignment_ids(results))
 
+    failed: list[str] = []
     for result in results:
-        student = matched.get(result.submission)
-        stem = folder / "feedback" / submission_key(result.submission)
-        for suffix, text in ((".md", feedback_markdown(result, student, titles)),
-                             (".html", feedback_html(result, student, titles))):
-            write_atomic(stem.with_name(stem.name + suffix), text)
-            written.append(stem.with_name(stem.name + suffix))
+        try:
+            written += write_feedback(result, matched.get(result.submission), titles, folder / "feedback")
+        except Exception as exc:  # noqa: BLE001 - one student's page never stops the others'
+            failed.append(f"{shown(result.submission)} ({shown(repr(exc), 100)})")
+    if failed:
+        console.print(f"no feedback page for {listing(failed, other='others')}: write it again with --resume",
+                      style="yellow", markup=False)
 
     summary = Summary(results, titles, question_stats(results), distribution(results))
     charts = write_charts(summary, folder / "charts") if results else {}
@@ -74,3 +76,17 @@ def write_class_reports(results: list[SubmissionResult], output: Path, roster: P
         console.print(f"[yellow]{len(summary.errors)} submission(s) not graded: blank in the grade files[/]")
     console.print(f"wrote {len(written)} report files in {folder}")
     return written
+
+
+def write_feedback(result: SubmissionResult, student: RosterEntry | None, titles: dict[str, str],
+                   folder: Path) -> list[Path]:
+    """One student's feedback pages, Markdown and HTML, each at most MAX_PAGE_BYTES whatever the hand-in."""
+    data = to_json(result)
+    written = []
+    for suffix, render in ((".md", feedback_markdown), (".html", feedback_html)):
+        path = folder / f"{file_key(result.submission)}{suffix}"
+        write_atomic(path, within(lambda cap, render=render: render(from_json(cut_strings(data, cap)), student,
+                                                                    titles), MAX_PAGE_BYTES))
+        written.append(path)
+    return written
+

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ..names import csv_cell
 from ..results import SubmissionResult
 from .roster import RosterEntry
 from .statistics import assignment_scores
@@ -39,12 +40,8 @@ def grades_row(result: SubmissionResult, max_total: float | None = None) -> dict
 def grades_csv(rows: list[dict[str, Any]], assignment_ids: list[str]) -> str:
     """One row per hand-in: its name, a column per assignment, the totals and its maximum."""
     fields = [*LEADING, *assignment_ids, *TRAILING]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (points(v) if isinstance(v, float) else v) for k, v in row.items()})
-    return buffer.getvalue()
+    return csv_text(fields, [[points(v) if isinstance(v, float) else v for v in (row.get(f, "") for f in fields)]
+                             for row in rows])
 
 
 def _students(results: list[SubmissionResult], roster: list[RosterEntry] | None,
@@ -77,11 +74,13 @@ def _scores(result: SubmissionResult | None, titles: dict[str, str]) -> list[str
     return [points(scores[a][0]) if a in scores else "" for a in titles]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    """A CSV file's text: `header`, then `rows`; every text cell neutralised (`names.csv_cell`): a name from a
+    hand-in, a platform or a roster never becomes a formula in the spreadsheet it is imported into."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -95,7 +94,7 @@ def canvas_csv(results: list[SubmissionResult], titles: dict[str, str], roster: 
     for entry, result in _students(results, roster, matched):
         rows.append([entry.name, entry.canvas_id, entry.student_id, entry.sis_login_id or entry.email,
                      entry.section, *_scores(result, titles)])
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def gradescope_csv(results: list[SubmissionResult], titles: dict[str, str], roster: list[RosterEntry] | None,
@@ -104,4 +103,4 @@ def gradescope_csv(results: list[SubmissionResult], titles: dict[str, str], rost
     header = ["Name", "SID", "Email", "Section", *titles.values(), "Total Score"]
     rows = [[entry.name, entry.student_id, entry.email, entry.section, *_scores(result, titles),
              _score(result)] for entry, result in _students(results, roster, matched)]
-    return _csv(header, rows)
+    return csv_text(header, rows)

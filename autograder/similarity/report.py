@@ -17,9 +17,9 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from ..names import file_key
 from ..reports.files import write_atomic
 from ..reports.html import markdown_table, page, table
-from ..submission import submission_key
 from .compare import Comparison, Entry, Pair, compare_class
 from .normalise import Unit
 
@@ -46,7 +46,7 @@ def per_function(pair: Pair) -> str:
 
 
 def pair_page_path(pair: Pair) -> str:
-    return f"pairs/{pair.assignment}/{submission_key(pair.a.name)}--{submission_key(pair.b.name)}.html"
+    return f"pairs/{pair.assignment}/{file_key(pair.a.name)}--{file_key(pair.b.name)}.html"
 
 
 def shown(comparison: Comparison, threshold: float) -> list[Pair]:
