@@ -161,7 +161,8 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
     """Enter the isolation `spec` describes; return the path of the submission's module.
 
     `fds` are `[request, response, output, source, *cgroup_procs]`; `spec` holds `module`,
-    `scratch`, `namespaces`, `uid` and `env` (see the grader's `sandbox.templates`).
+    `scratch`, `source`, `namespaces`, `uid` and `env` (see the grader's `sandbox.launch`). Without
+    `namespaces` the module is loaded from `source`, the grader's read-only copy outside `scratch`.
     """
     request_fd, response_fd, output_fd, source_fd, *cgroup_fds = fds
     os.setsid()
@@ -169,8 +170,9 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
         os.write(procs, b"0")
         os.close(procs)
     scratch = spec["scratch"]
-    path = os.path.join(scratch, f"{spec['module']}.py")
+    path = spec["source"]
     if spec["namespaces"]:
+        path = os.path.join(scratch, f"{spec['module']}.py")
         enter_namespaces(scratch)
         copy_source(source_fd, path)
     os.close(source_fd)
