@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cgroups, isolation
+from .runtime.keyrings import join_session_keyring
 from .templates import Template, TemplateChild
 
 
@@ -38,7 +39,8 @@ class Launch:
 
 
 def start_cold(start: Launch) -> subprocess.Popen:
-    """A new interpreter, in a new bubblewrap view (or, without one, dropped to its uid by setpriv)."""
+    """A new interpreter, in a new bubblewrap view (or, without one, dropped to its uid by setpriv), in a
+    session keyring of its own."""
     runtime = isolation.runtime_for(start.uid, start.layers)
     source = start.source.name if start.layers.filesystem else str(start.source)  # in a view: in /sandbox
     command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(start.request_read),
@@ -52,9 +54,15 @@ def start_cold(start: Launch) -> subprocess.Popen:
     return subprocess.Popen(
         command, cwd=start.scratch or start.workdir, env=start.env, stdin=subprocess.DEVNULL, stdout=start.output,
         stderr=subprocess.STDOUT, pass_fds=(start.request_read, start.response_write),
-        start_new_session=True, close_fds=True,
-        preexec_fn=start.cgroup.enter if start.cgroup is not None else None,
+        start_new_session=True, close_fds=True, preexec_fn=lambda: _before_exec(start.cgroup),
     )
+
+
+def _before_exec(cgroup: cgroups.Cgroup | None) -> None:
+    """In the cold child, still the grader's user: a session keyring of its own (root's), its cgroup."""
+    join_session_keyring()
+    if cgroup is not None:
+        cgroup.enter()
 
 
 def fork_warm(start: Launch, template: Template) -> TemplateChild:

@@ -115,10 +115,13 @@ class Sandbox:
 
     def _prepare(self, layers: isolation.Layers) -> None:
         """What the sandbox keeps across restarts: its uid, cgroup and folder (the source written once)."""
-        if self.uid is None and layers.user:
-            self.uid = uids.allocate()
-            if not uids.is_clean(self.uid):
-                sweep(self.uid)  # whatever a killed grader left running under it
+        while self.uid is None and layers.user:
+            uid = uids.allocate()
+            # a sweep removes whatever a killed grader left under it, and burns it if its keys cannot go
+            if not uids.is_clean(uid) and not sweep(uid) and uids.is_burned(uid):
+                uids.release(uid)
+                continue
+            self.uid = uid
         if self._cgroup is None and layers.cgroup:
             settings = cgroups.Settings(self.limits.cgroup_memory, self.limits.processes, self.limits.cpus)
             self._cgroup = cgroups.Cgroup(layers.cgroup, settings)
@@ -148,7 +151,7 @@ class Sandbox:
                 self._process = launch.fork_warm(start, self.template)
             else:
                 self._process = launch.start_cold(start)
-        except (TemplateError, OSError) as exc:
+        except (TemplateError, OSError, subprocess.SubprocessError) as exc:
             self._kill()
             self.load_failure = GraderError(f"the student's process could not start: {exc}")
             raise self.load_failure from None

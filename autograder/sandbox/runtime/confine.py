@@ -11,9 +11,10 @@ ever runs in it. Each child it forks enters the submission's own isolation here,
 3. standard output and error to the sandbox's output file, standard input from
    /dev/null, and every other inherited descriptor closed but the two channel ends;
 4. the submission's environment, in place of the template's;
-5. its own uid, with no groups, no capabilities (bounding set included) and
+5. a session keyring of its own (`keyrings`), still root's;
+6. its own uid, with no groups, no capabilities (bounding set included) and
    `no_new_privs`, and the parent-death signal (it dies with the template);
-6. the rlimits (`child.apply_limits`).
+7. the rlimits (`child.apply_limits`).
 
 Only then does `child.run` load the submission.
 """
@@ -25,6 +26,8 @@ import os
 import re
 import signal
 from typing import Any
+
+from .keyrings import join_session_keyring
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -180,5 +183,6 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update(spec["env"])
+    join_session_keyring()
     drop_privileges(spec["uid"])
     return path
