@@ -117,6 +117,7 @@ def test_no_key_reaches_the_next_submission_under_the_same_uid_nor_outlives_the_
 
 @pytest.mark.parametrize("mode", MODES[:1])
 def test_a_uid_whose_keyring_a_submission_locked_is_never_handed_out_again(request, mode: Mode):
+    """No one can unlock it, so each run burns one sandbox uid of this machine until it restarts."""
     report = run_sandboxes(request, mode, [(KEYS, [("lock", [])]), (KEYS, [("look", [])])])
     first, second = report["sandboxes"]
     assert first["answers"][0][0] == 0  # the lock took
