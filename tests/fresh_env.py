@@ -7,12 +7,15 @@ named by what made it: the same script and requirements give the same environmen
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 #: Debian's own python3 (externally managed, PEP 668), as on a fresh machine.
@@ -49,3 +52,23 @@ def run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 
     assert process.returncode == 0, f"{' '.join(command)} failed ({process.returncode}):\n" \
                                     f"{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
     return process
+
+
+@contextlib.contextmanager
+def public_gradescope(course: Path, assignment_id: str) -> Iterator[Path]:
+    """Gradescope's /autograder for `assignment_id`: source/ unzipped from its zip, venv/ made by its setup.sh, in a
+    folder every uid may read (pytest's own folders are root's alone). Without bubblewrap a sandbox's uid runs
+    that interpreter and its packages, as on Gradescope. Removed afterwards."""
+    from autograder.distribute import gradescope
+
+    public = Path(tempfile.mkdtemp(prefix="grade-tests-"))
+    try:
+        public.chmod(0o755)
+        gradescope.build(course, public / "build")
+        root = public / "autograder"
+        with zipfile.ZipFile(public / "build" / "gradescope" / assignment_id / "autograder.zip") as zipped:
+            zipped.extractall(root / "source")
+        run(["bash", str(root / "source" / "setup.sh")], cwd=root, env=bare_env(AUTOGRADER_ROOT=str(root)))
+        yield root
+    finally:
+        shutil.rmtree(public, ignore_errors=True)

@@ -74,7 +74,10 @@ RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
 # Gradescope runs this for every submission: grade it and write results.json.
 # The folders come from the environment, with Gradescope's as defaults.
+# All of it is one function, read whole before any of it runs: bash reads a script as it runs it, so
+# nothing written to this file while a submission is graded can run (SECURITY.md).
 set -uo pipefail
+main() {{
 AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 SOURCE="${{AUTOGRADER_SOURCE:-$AUTOGRADER_ROOT/source}}"
 SUBMISSION="${{AUTOGRADER_SUBMISSION:-$AUTOGRADER_ROOT/submission}}"
@@ -87,7 +90,8 @@ fi
 mkdir -p "$RESULTS"
 # The student's code runs as a uid of its own: without bubblewrap's view, only these permissions
 # keep the references and hidden tests out of its reach (the grader copies its runtime where it can read it).
-if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$SOURCE"; fi
+# Nor may it change what this script writes afterwards: results/ is root's alone to write.
+if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$SOURCE"; chmod go-w "$RESULTS"; fi
 export GRADE_COURSE_DIR="$SOURCE"
 export PYTHONPATH="$SOURCE${{PYTHONPATH:+:$PYTHONPATH}}"
 cd "$SOURCE"
@@ -123,6 +127,8 @@ then
 fi
 rm -f "$RESULTS/results.json.partial"
 exit 0
+}}
+main "$@"; exit
 """
 
 

@@ -1,24 +1,23 @@
 """What the student's process left to read: what it printed (its stdout and stderr go to a file the grader
-reads), and how it ended."""
+reads through its own descriptor, `workdir`), and how it ended."""
 
 from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
 
 from .limits import Limits
 
 
-def read_new(path: Path, offset: int, limit: int = 2000) -> tuple[str, int]:
-    """The text written to `path` after byte `offset` (at most `limit` characters), and the new offset."""
+def read_new(fd: int, offset: int, limit: int = 2000) -> tuple[str, int]:
+    """The text written to the file open as `fd` after byte `offset` (at most `limit` characters), and the new
+    offset. Reads at an offset (pread), so the file position the child shares is left as it is."""
     try:
-        if os.stat(path).st_size == offset:  # nothing new: the usual case, one system call
+        size = os.fstat(fd).st_size
+        if size == offset:  # nothing new: the usual case, one system call
             return "", offset
-        with open(path, "rb") as f:
-            f.seek(offset)
-            data = f.read(limit + 1)
-            offset = f.seek(0, os.SEEK_END)
+        data = os.pread(fd, limit + 1, offset)
+        offset = os.fstat(fd).st_size
     except OSError:
         return "", offset
     text = data.decode("utf-8", "replace")

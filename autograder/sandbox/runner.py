@@ -3,34 +3,33 @@
 One `Sandbox` serves one submission module. The child process is started on first use
 and restarted after it dies or times out, so one runaway function costs only the tests
 that call it. A sandbox holds, for its whole life, a uid of its own (as root), a cgroup
-(where the machine has one) and a scratch folder; closing it kills every process of them.
+(where the machine has one) and a folder (`workdir`: the source, written once, and the child's
+scratch folder); closing it kills every process of them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from . import cgroups, closing, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
 from .limits import Limits
-from .output import how_it_ended, read_new
+from .output import how_it_ended
 from .runtime import protocol
 from .runtime.child import LOAD
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
-from .sweep import kill_uid, processes_of, remove_stale_scratch, scratch_prefix, sweep
+from .sweep import kill_uid, processes_of, sweep
 from .templates import Template, TemplateChild, TemplateError
+from .workdir import Workdir
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
 
-OUTPUT_FILE, MAX_STALE_LINES = "output.txt", 100
+MAX_STALE_LINES = 100
 #: Seconds to wait for a process that closed its channel to end, and for a killed one to be reaped.
 EXIT_WAIT, KILL_WAIT = 2.0, 5.0
 #: Wall-clock seconds for the runtime to start (interpreter, numpy), before any student code runs:
@@ -59,10 +58,9 @@ class Sandbox:
         self._report: dict | None = None
         self._process: subprocess.Popen | TemplateChild | None = None
         self._channel: Channel | None = None
-        self._workdir: Path | None = None
+        self._workdir: Workdir | None = None
         self._cgroup: cgroups.Cgroup | None = None
         self._next_id = 1
-        self._output_offset = 0
         self._loaded = self._asked_to_load = False
 
     # lifecycle -----------------------------------------------------------------
@@ -91,7 +89,7 @@ class Sandbox:
         """Kill what is left of the child, and release the uid, cgroup and scratch folder."""
         self._kill()
         if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir.remove()
             self._workdir = None
         if self._cgroup is not None:
             self._cgroup.remove()
@@ -116,53 +114,50 @@ class Sandbox:
             self._asked_to_load = True
 
     def _prepare(self, layers: isolation.Layers) -> None:
-        """What the sandbox keeps across restarts: its uid, cgroup and scratch folder."""
-        if self.uid is None and layers.user:
-            self.uid = uids.allocate()
-            if not uids.is_clean(self.uid):
-                sweep(self.uid)  # whatever a killed grader left running under it
+        """What the sandbox keeps across restarts: its uid, cgroup and folder (the source written once)."""
+        while self.uid is None and layers.user:
+            uid = uids.allocate()
+            # a sweep removes whatever a killed grader left under it, and burns it if its keys cannot go
+            if not uids.is_clean(uid) and not sweep(uid) and uids.is_burned(uid):
+                uids.release(uid)
+                continue
+            self.uid = uid
         if self._cgroup is None and layers.cgroup:
             settings = cgroups.Settings(self.limits.cgroup_memory, self.limits.processes, self.limits.cpus)
             self._cgroup = cgroups.Cgroup(layers.cgroup, settings)
             self._cgroup.create()
         if self._workdir is None:
-            remove_stale_scratch()
-            self._workdir = Path(tempfile.mkdtemp(prefix=scratch_prefix()))
-            if self.uid is not None and not layers.filesystem:  # the child writes its scratch files here
-                os.chown(self._workdir, self.uid, self.uid)
+            self._workdir = Workdir(self.source, self.module_name, self.uid, layers.filesystem)
 
     def _spawn(self) -> None:
         layers = isolation.probe()
         self._prepare(layers)
-        assert self._workdir is not None
-        source_path = self._workdir / f"{self.module_name}.py"
-        source_path.write_text(self.source, encoding="utf-8")
-        output = open(self._workdir / OUTPUT_FILE, "wb")
-        self._output_offset = 0
+        workdir = self._workdir
+        assert workdir is not None
+        output = workdir.new_output()  # no path: nothing the child left can take its place
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
         limits: dict[str, Any] = {k: v for k, v in asdict(self.limits).items() if k not in ("load_timeout", "cpus")}
         if self.uid is None:
             # RLIMIT_NPROC counts every process of the user (root is exempt): allow the grader's own on top
             limits["processes"] = 0 if os.geteuid() == 0 else processes_of(os.geteuid()) + limits["processes"]
-        home = isolation.SCRATCH if layers.filesystem else str(self._workdir)
+        home = isolation.SCRATCH if layers.filesystem else str(workdir.scratch)
         env = isolation.child_environment(home, self.extra_env)
-        start = launch.Launch(layers, self.module_name, source_path, self._workdir, self.uid, self._cgroup, env,
-                              limits, self.preload, self.packages, request_read, response_write,
-                              output.fileno())
+        start = launch.Launch(layers, self.module_name, workdir.source, workdir.path, workdir.scratch, self.uid,
+                              self._cgroup, env, limits, self.preload, self.packages, request_read,
+                              response_write, output)
         try:
             if self.template is not None:
                 self._process = launch.fork_warm(start, self.template)
             else:
                 self._process = launch.start_cold(start)
-        except (TemplateError, OSError) as exc:
+        except (TemplateError, OSError, subprocess.SubprocessError) as exc:
             self._kill()
             self.load_failure = GraderError(f"the student's process could not start: {exc}")
             raise self.load_failure from None
         finally:
             os.close(request_read)
             os.close(response_write)
-            output.close()
         self._channel = Channel(request_write, response_read)
         self.starts += 1
         self._loaded = self._asked_to_load = False
@@ -341,7 +336,4 @@ class Sandbox:
 
     def take_output(self, limit: int = 2000) -> str:
         """What the student's code printed since the last call to this method (at most `limit` chars)."""
-        if self._workdir is None:
-            return ""
-        text, self._output_offset = read_new(self._workdir / OUTPUT_FILE, self._output_offset, limit)
-        return text
+        return self._workdir.take_output(limit) if self._workdir is not None else ""

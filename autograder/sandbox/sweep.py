@@ -1,9 +1,10 @@
-"""What a sandbox leaves behind, found by its uid and removed: processes, and System V IPC objects.
+"""What a sandbox leaves behind, found by its uid and removed: processes, System V IPC objects and keys.
 
 The process group, the PID namespace and the cgroup catch what a sandbox starts; the uid
 catches the rest (a process that escaped all three), and, without bubblewrap's own IPC
 namespace, the shared memory segments, semaphores and message queues that would otherwise
-outlive the grader.
+outlive the grader. No namespace separates the kernel's keyrings: the keys a uid's keyrings hold
+would reach the next submission graded under it (`runtime/keyrings.py`), so they go too.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
+
+from . import uids
+from .runtime.keyrings import invalidate_user_keyrings
 
 IPC_RMID = 0
+#: Seconds for the kernel to free a uid's keys once no keyring of it holds them: a session keyring can outlive its
+#: last process by seconds (credentials are freed after an RCU grace period, which kernels may batch lazily).
+KEY_PATIENCE = 10.0
 _IPC = (("shm", "shmctl"), ("sem", "semctl"), ("msg", "msgctl"))
 
 
@@ -91,11 +99,75 @@ def remove_ipc(uid: int) -> int:
     return removed
 
 
+def keys_of(uid: int) -> int:
+    """How many keys `uid` owns, by the kernel's count (0 where there are no keyrings)."""
+    try:
+        with open("/proc/key-users") as f:
+            for line in f:
+                owner, _, counts = line.partition(":")
+                if owner.strip() == str(uid):
+                    return int(counts.split()[1].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def remove_keys(uid: int, patience: float = KEY_PATIENCE) -> bool:
+    """Invalidate the keyrings the kernel keeps for `uid` (user, user-session, persistent), from a process of
+    that uid, and wait until the uid owns no key; return whether none is left.
+
+    The child's session keyring is root's (`runtime/keyrings.py`), so a submission that added no key
+    leaves its uid owning none and costs one read of /proc/key-users; one that did costs the wait.
+    """
+    if not keys_of(uid):
+        return True
+    if not _as_uid(uid, invalidate_user_keyrings, patience):
+        return False
+    deadline = time.monotonic() + patience
+    while keys_of(uid):  # what only its dead processes' session keyrings held goes when the kernel frees them
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _as_uid(uid: int, task: Callable[[], bool], patience: float) -> bool:
+    """Whether `task` returned True in a forked process that became `uid` (no groups), within `patience` s."""
+    pid = os.fork()
+    if pid == 0:  # only the kernel's calls run here, never anything of the student's
+        done = False
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            done = task()
+        finally:
+            os._exit(0 if done else 1)
+    deadline = time.monotonic() + patience
+    while True:
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return os.waitstatus_to_exitcode(status) == 0
+        if time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return False
+        time.sleep(0.001)
+
+
 def sweep(uid: int) -> bool:
-    """Kill every process of `uid` and remove its IPC objects; return whether nothing is left running."""
+    """Kill every process of `uid`, remove its IPC objects and its keys; return whether nothing is left.
+
+    A uid whose keys cannot be removed (a submission took away its own uid's right to change its
+    keyrings), or that still owns keys `KEY_PATIENCE` seconds later, is burned: no sandbox gets it
+    again until the machine restarts (`uids.burn`).
+    """
     clean = kill_uid(uid)
     with contextlib.suppress(OSError, AttributeError):
         remove_ipc(uid)
+    if not remove_keys(uid):
+        uids.burn(uid)
+        return False
     return clean
 
 

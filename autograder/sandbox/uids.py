@@ -9,6 +9,9 @@ Only a root grader gives its children uids of their own.
 A long-lived grader (a batch or cluster worker) keeps the uids it released clean, lock held,
 and hands them out again: one that nothing runs under since its last sweep needs no sweep
 before its next sandbox.
+
+A uid whose keys a sweep could not remove (`sweep.remove_keys`) is burned: never handed out
+again until the machine restarts, which is when the kernel drops those keys.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 BASE_UID = 61000
 COUNT = 20000
 LOCK_DIR = Path("/run/grade-sandbox-uids")
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
 _held: dict[int, int] = {}  # uid -> the descriptor whose lock holds it
 _dirty: set[int] = set()  # held uids not swept since they were locked
@@ -41,6 +45,9 @@ def allocate() -> int:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
+            continue
+        if is_burned(uid):
             os.close(fd)
             continue
         _held[uid] = fd
@@ -65,3 +72,24 @@ def release(uid: int, *, clean: bool = False) -> None:
     _dirty.discard(uid)
     if fd is not None:
         os.close(fd)  # closing the descriptor releases its lock
+
+
+def burn(uid: int) -> None:
+    """Never hand `uid` out again on this machine until it restarts (it keeps keys no sweep can remove)."""
+    LOCK_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (LOCK_DIR / f"{uid}.burned").write_text(_boot())
+
+
+def is_burned(uid: int) -> bool:
+    """Whether `uid` was burned since the machine last started."""
+    try:
+        return (LOCK_DIR / f"{uid}.burned").read_text() == _boot()
+    except OSError:
+        return False
+
+
+def _boot() -> str:
+    try:
+        return BOOT_ID.read_text().strip()
+    except OSError:
+        return "unknown"

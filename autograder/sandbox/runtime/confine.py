@@ -11,9 +11,10 @@ ever runs in it. Each child it forks enters the submission's own isolation here,
 3. standard output and error to the sandbox's output file, standard input from
    /dev/null, and every other inherited descriptor closed but the two channel ends;
 4. the submission's environment, in place of the template's;
-5. its own uid, with no groups, no capabilities (bounding set included) and
+5. a session keyring of its own (`keyrings`), still root's;
+6. its own uid, with no groups, no capabilities (bounding set included) and
    `no_new_privs`, and the parent-death signal (it dies with the template);
-6. the rlimits (`child.apply_limits`).
+7. the rlimits (`child.apply_limits`).
 
 Only then does `child.run` load the submission.
 """
@@ -25,6 +26,8 @@ import os
 import re
 import signal
 from typing import Any
+
+from .keyrings import join_session_keyring
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -161,7 +164,8 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
     """Enter the isolation `spec` describes; return the path of the submission's module.
 
     `fds` are `[request, response, output, source, *cgroup_procs]`; `spec` holds `module`,
-    `scratch`, `namespaces`, `uid` and `env` (see the grader's `sandbox.templates`).
+    `scratch`, `source`, `namespaces`, `uid` and `env` (see the grader's `sandbox.launch`). Without
+    `namespaces` the module is loaded from `source`, the grader's read-only copy outside `scratch`.
     """
     request_fd, response_fd, output_fd, source_fd, *cgroup_fds = fds
     os.setsid()
@@ -169,8 +173,9 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
         os.write(procs, b"0")
         os.close(procs)
     scratch = spec["scratch"]
-    path = os.path.join(scratch, f"{spec['module']}.py")
+    path = spec["source"]
     if spec["namespaces"]:
+        path = os.path.join(scratch, f"{spec['module']}.py")
         enter_namespaces(scratch)
         copy_source(source_fd, path)
     os.close(source_fd)
@@ -178,5 +183,6 @@ def confine(spec: dict[str, Any], fds: list[int]) -> str:
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update(spec["env"])
+    join_session_keyring()
     drop_privileges(spec["uid"])
     return path

@@ -11,7 +11,7 @@ code runs. It imports the packages in
 PRELOAD_JSON and every module of the runtime, says it is ready, then answers messages on the
 control socket (a SOCK_SEQPACKET pair, one JSON message per packet):
 
-    {"op": "spawn", "module", "scratch", "namespaces", "uid", "env", "limits"}
+    {"op": "spawn", "module", "scratch", "source", "namespaces", "uid", "env", "limits"}
         with descriptors [request, response, output, source, *cgroup_procs]
         -> {"pid": PID}: a child forked, confined (`confine`) and serving on the channel (`child.run`)
     {"op": "kill", "pid"}  SIGKILL to the child's process group
