@@ -180,9 +180,8 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     points = test_points(assignment, cases)
     result = AssignmentResult(assignment.id, assignment.title, forbidden=integrity.records(assignment.packages))
     hidden_names = _load_notes(transport, result, assignment.packages)
-    result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES] + (
-        [integrity.problem] if integrity.problem else [])
-    zeroed = integrity.zeroed()
+    result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES]
+    zeroed = integrity.zeroed(tuple(q.name for q in assignment.questions))
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
     timed_out: dict[str, str] = {}
     for case in cases:
