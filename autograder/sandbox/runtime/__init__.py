@@ -12,6 +12,7 @@ twins from); in the student's process they are loaded as the package
     session.py        the request loop's handler: the grader's requests -> replies (also used in notebooks)
     loader.py         import a submission one top-level statement at a time
     child.py          the process: limits, start-up report, serve requests until the channel closes
+    guard.py          forbidden library functions guarded where they run, for the questions that forbid them
     recipes.py        trusted objects built on request (callables, models, loaders)
     loaders.py        the course's mini-batch loaders (GPU-resident, DataLoader)
     mnist_sample.py   the IDX format and the shipped MNIST sample in data/
