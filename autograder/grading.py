@@ -200,7 +200,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
             call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out, seed)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
                             packages=assignment.packages, unavailable=integrity.unavailable)
-            for finding in reported(integrity, assignment, case.question, call.log.forbidden):
+            for finding in reported(integrity, assignment, case.question, call.log.forbidden, case.public):
                 if finding.policy == "zero":  # the guard raised instead of running it
                     zeroed.setdefault(finding.question, finding)
                     problem = cap(finding.sentence(assignment.packages), MAX_NOTE)

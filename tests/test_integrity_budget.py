@@ -173,6 +173,13 @@ def test_a_definition_too_deep_to_analyse_is_reported_and_the_others_are_still_c
     assert dataclasses.replace(result).zeroed(("fit_closed_form",)) == {}  # no question calls it
 
 
+def test_many_definitions_too_deep_to_analyse_cannot_push_a_use_out_of_the_report():
+    deep = "".join(f"\n\ndef deep_{i}():\n    return g" + "(0)" * 2000 + "\n" for i in range(30))
+    records = check(LINEAR, with_lstsq(deep)).records(LINEAR.packages)
+    assert len(records) <= 20 and [r["rule"] for r in records].count("unchecked") == 5
+    assert any(r["rule"] == "numpy.linalg.lstsq" for r in records)
+
+
 def test_a_too_deep_helper_makes_the_questions_that_call_it_unchecked_and_only_those():
     helper = "\n\ndef deep():\n    return g" + "(0)" * 2000 + "\n"
     source = replace_definition(solution_source("linear_regression"), "residuals",

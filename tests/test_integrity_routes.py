@@ -18,7 +18,7 @@ import pytest
 
 from autograder import assignments as course
 from autograder.grading import _sandbox, grade_source, run_tests
-from autograder.integrity.enforce import guard_request
+from autograder.integrity.enforce import guard_request, reported
 from autograder.integrity.forbidden import Integrity, check
 from autograder.reports.wording import explain
 from autograder.results import Outcome
@@ -226,3 +226,20 @@ def test_autograd_reached_at_run_time_is_reported_in_the_backward_pass_by_hand()
     ran = [f for f in result.forbidden if f["ran"]]
     assert [(f["question"], f["rule"]) for f in ran] == [("forward_backward_1_1_1", "torch.autograd")]
     assert result.question_scores()["forward_backward_1_1_1"][0] > 0  # backpropagation flags: points kept
+
+
+def test_a_use_first_reported_on_a_hidden_test_carries_nothing_the_students_code_chose():
+    """The line, the function it was in and the name come from the student's process: they could encode
+    a hidden test's inputs, so a hidden test keeps only the rule and the function it called."""
+    use = {"rule": LSTSQ, "name": f"{LSTSQ}.x4f2a", "line": 1234, "where": "inputs_were_3_1_4"}
+    (hidden,) = reported(Integrity(), LINEAR, "fit_closed_form", [("fit_closed_form", use)], public=False)
+    assert (hidden.used, hidden.line, hidden.where) == (LSTSQ, 0, "fit_closed_form")
+    assert not any(text in hidden.sentence() for text in ("1234", "inputs_were", "x4f2a"))
+    (public,) = reported(Integrity(), LINEAR, "fit_closed_form", [("fit_closed_form", use)], public=True)
+    assert (public.line, public.where) == (1234, "inputs_were_3_1_4")  # a public test's inputs are no secret
+
+
+def test_a_use_of_a_rule_the_question_does_not_have_is_not_believed():
+    use = {"rule": "numpy.sum", "name": "numpy.sum", "line": 3, "where": "fit_closed_form"}
+    assert reported(Integrity(), LINEAR, "fit_closed_form", [("fit_closed_form", use)], public=True) == []
+    assert reported(Integrity(), LINEAR, "predict", [("predict", {**use, "rule": LSTSQ})], public=True) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..assignments import Assignment
-from .forbidden import Finding, Integrity
+from .forbidden import Finding, Integrity, matches
 
 
 def guard_request(assignment: Assignment) -> dict[str, Any]:
@@ -29,19 +29,23 @@ def guard_request(assignment: Assignment) -> dict[str, Any]:
 
 
 def reported(integrity: Integrity, assignment: Assignment, question: str,
-             uses: list[tuple[str, dict[str, Any]]]) -> list[Finding]:
+             uses: list[tuple[str, dict[str, Any]]], public: bool) -> list[Finding]:
     """Add to `integrity` the uses the student's process reported during a test of `question` (`(function
     called, use)` pairs, `CallLog.forbidden`); return the new findings. A use counts against the question
     whose function was called (else the test's own), only for a rule that question has, and once per
-    question and rule: a use the source check already found is not repeated."""
+    question and rule: a use the source check already found is not repeated. The line, the function it
+    was in and the name used come from the student's process, which could make them carry a hidden
+    test's inputs: they are kept from a `public` test only (else the rule and the function called)."""
     new = []
     for called, use in uses:
         owner = next((q for q in assignment.questions if called in q.functions), assignment.question(question))
-        if use["rule"] not in owner.forbidden or any(f.question == owner.name and f.rule == use["rule"]
-                                                     for f in integrity.findings):
+        rule = use["rule"]
+        if rule not in owner.forbidden or any(f.question == owner.name and f.rule == rule
+                                              for f in integrity.findings):
             continue
-        finding = Finding(owner.name, called, use["rule"], use["name"] or use["rule"], use["line"],
-                          use["where"] or called, assignment.policy, ran=True)
+        used = use["name"] if public and matches(use["name"], rule) else rule
+        line, where = (use["line"], use["where"] or called) if public else (0, called)
+        finding = Finding(owner.name, called, rule, used, line, where, assignment.policy, ran=True)
         integrity.findings.append(finding)
         new.append(finding)
     return new

@@ -35,8 +35,9 @@ from .uses import MODULE, Analysis, Use, analyse
 
 #: Top-level names that are no third-party package.
 STANDARD = frozenset(sys.stdlib_module_names) | {"__future__", "builtins"}
-#: The most findings one submission's results keep (the policy still applies to every one).
-MAX_FINDINGS = 20
+#: The most findings one submission's results keep (the policy still applies to every one), and the most of
+#: them that say what could not be checked.
+MAX_FINDINGS, MAX_UNCHECKED = 20, 5
 #: The largest source the check parses, in bytes (a finished module is a few KiB; a notebook's code rarely 50).
 MAX_CHECKED_BYTES = 256 * 1024
 #: The rule of a finding that says the check could not cover some code, and its `used` for the whole module.
@@ -82,9 +83,9 @@ class Finding:
         if self.package:
             what = (f"{subject} uses {self.used} ({place}): this assignment asks for your own code with "
                     f"{allowed_text(packages)}, so {self.rule.split()[1]} is not available here")
-        elif self.ran:
-            what = (f"{subject} called {self.used} when the grader ran it ({place}), {rule}: the lecture asks "
-                    f"you to write this part yourself")
+        elif self.ran:  # on a hidden test, without a line: the student's code chose it, and could say anything
+            what = (f"{subject} called {self.used} when the grader ran it{f' ({place})' if self.line else ''}, "
+                    f"{rule}: the lecture asks you to write this part yourself")
         else:
             what = f"{subject} uses {self.used} ({place}), {rule}: the lecture asks you to write this part yourself"
         cost = {"flag": "reported to your instructor", "zero": "so this question scores zero"}[self.policy]
@@ -128,9 +129,12 @@ class Integrity:
         return found
 
     def records(self, packages: tuple[str, ...] | None) -> list[dict]:
-        """The findings as the results keep them (plain data, with their sentence), at most MAX_FINDINGS."""
-        return [{**asdict(f), "sentence": f.sentence(packages)}
-                for f in (self.unchecked + self.findings)[:MAX_FINDINGS]]
+        """The findings as the results keep them (plain data, with their sentence), at most MAX_FINDINGS, of
+        which at most MAX_UNCHECKED say what could not be checked (so that many too-deep definitions cannot
+        push a use out of the report)."""
+        unchecked = self.unchecked[:MAX_UNCHECKED]
+        kept = unchecked + self.findings[:MAX_FINDINGS - len(unchecked)]
+        return [{**asdict(f), "sentence": f.sentence(packages)} for f in kept]
 
     def plain(self) -> dict:
         """As plain data, to cross from the budgeted check (`from_plain`)."""
