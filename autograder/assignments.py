@@ -37,7 +37,8 @@ else:  # pragma: no cover
 
 #: The parent of every assignment's test package (see `_test_package`).
 TEST_PACKAGES = "_grade_tests"
-#: `[integrity] forbidden = ...`: a forbidden use is reported only, or costs its question's points.
+#: `[integrity] forbidden = ...` and `unchecked = ...`: a forbidden use (code the check could not cover) is
+#: reported only, or costs its question's points.
 POLICIES = ("flag", "zero")
 
 
@@ -72,6 +73,9 @@ class Assignment:
     packages: tuple[str, ...] | None = None
     #: What a forbidden use costs: "flag" (reported, points kept) or "zero" (its question's tests fail).
     policy: str = "flag"
+    #: What code the source check could not fully check costs (`[integrity] unchecked`): "flag" (reported for
+    #: review) or "zero" (the questions it may hide a use in fail: all of them, when the whole module is unchecked).
+    unchecked: str = "flag"
 
     @property
     def points(self) -> float:
@@ -143,15 +147,16 @@ def _load_all(root: Path) -> dict[str, Assignment]:
                                    q["section"], q.get("context", ""), q.get("lecture", ""),
                                    tuple(q.get("forbidden", ())))
                           for q in data["questions"])
-        policy = data.get("integrity", {}).get("forbidden", "flag")
-        if policy not in POLICIES:
-            raise CourseError(f"{toml}: [integrity] forbidden = {policy!r}; expected one of {', '.join(POLICIES)}")
+        policy, unchecked = (data.get("integrity", {}).get(key, "flag") for key in ("forbidden", "unchecked"))
+        for key, value in (("forbidden", policy), ("unchecked", unchecked)):
+            if value not in POLICIES:
+                raise CourseError(f"{toml}: [integrity] {key} = {value!r}; expected one of {', '.join(POLICIES)}")
         packages = data.get("packages")
         found[toml.parent.name] = Assignment(
             id=toml.parent.name, number=int(data["number"]), title=data["title"], lecture=data["lecture"],
             questions=questions, directory=toml.parent, intro=data.get("intro", ""),
             timeout=float(data.get("timeout", 120.0)), limits=data.get("limits", {}),
-            packages=None if packages is None else tuple(packages), policy=policy,
+            packages=None if packages is None else tuple(packages), policy=policy, unchecked=unchecked,
         )
     return dict(sorted(found.items(), key=lambda item: item[1].number))
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .sandbox.runtime.errors import CallTimeout, RemoteError
+from .sandbox.runtime.guard import Guarded
 from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
 _monotonic = time.monotonic
@@ -120,9 +121,11 @@ class CallRecord:
 
 @dataclass
 class CallLog:
-    """Calls made by one test, newest last."""
+    """Calls made by one test, newest last, and the forbidden uses the student's process reported during
+    them (`(function called, use)`: see `sandbox.runtime.guard`)."""
 
     records: list[CallRecord] = field(default_factory=list)
+    forbidden: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, called: Called | str, value: Any) -> None:
         self.records.append(CallRecord(called, value))
@@ -196,6 +199,10 @@ class Student:
         return self._finish(call, value)
 
     def _finish(self, call: Called | str, value: Any) -> Any:
+        if isinstance(value, Guarded):  # what it used that its question forbids, whatever it answered
+            name = call.name if isinstance(call, Called) else call
+            self._log.forbidden += [(name, use) for use in value.uses]
+            value = value.value
         if isinstance(value, RemoteError):
             self._log.add(call, None)
             raise StudentRaised(call, value)

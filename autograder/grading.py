@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import assignments as course
 from .assignments import Assignment
+from .integrity.enforce import guard_request, reported
 from .integrity.forbidden import Integrity, allowed_text, check, missing_package
 from .results import AssignmentResult, Outcome, TestResult, Verdict
 from .sandbox import closing, isolation
@@ -132,7 +133,7 @@ def _sandbox(assignment: Assignment, source: str, templates: Templates | None = 
     except TemplateError:  # started cold instead: slower, as safe
         template = None
     return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=kind.preload,
-                   packages=kind.packages, template=template)
+                   packages=kind.packages, template=template, guard=guard_request(assignment))
 
 
 def student_process(assignment: Assignment) -> Kind:
@@ -178,11 +179,9 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     integrity = integrity or Integrity()
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
     points = test_points(assignment, cases)
-    result = AssignmentResult(assignment.id, assignment.title, forbidden=integrity.records(assignment.packages))
+    result = AssignmentResult(assignment.id, assignment.title)
     hidden_names = _load_notes(transport, result, assignment.packages)
-    result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES] + (
-        [integrity.problem] if integrity.problem else [])
-    zeroed = integrity.zeroed()
+    zeroed = integrity.zeroed(tuple(q.name for q in assignment.questions))
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
     timed_out: dict[str, str] = {}
     for case in cases:
@@ -201,12 +200,32 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
             call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out, seed)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
                             packages=assignment.packages, unavailable=integrity.unavailable)
+            for finding in reported(integrity, assignment, case.question, call.log.forbidden, case.public):
+                if finding.policy == "zero":  # the guard raised instead of running it
+                    zeroed.setdefault(finding.question, finding)
+                    problem = cap(finding.sentence(assignment.packages), MAX_NOTE)
+                    verdict = Verdict(Outcome.FORBIDDEN, problem, reread=reread)
         output = transport.take_output()
         if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
                                        points[case.name], verdict, round(_monotonic() - started, 4), seed))
+    _report_integrity(result, integrity, zeroed, assignment)
     return result
+
+
+def _report_integrity(result: AssignmentResult, integrity: Integrity, zeroed: dict[str, Any],
+                      assignment: Assignment) -> None:
+    """The findings (the source check's, then what the student's process reported) in the result and its
+    notes; under "zero", a question a use was reported in fails every test, those run before it too."""
+    from .verdicts import cap
+
+    result.forbidden = integrity.records(assignment.packages)
+    result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES]
+    for test in result.tests:
+        if test.question in zeroed and test.verdict.outcome is not Outcome.FORBIDDEN:
+            problem = cap(zeroed[test.question].sentence(assignment.packages), MAX_NOTE)
+            test.verdict = Verdict(Outcome.FORBIDDEN, problem, reread=test.verdict.reread)
 
 
 def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,

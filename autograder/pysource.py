@@ -15,16 +15,26 @@ def statements(source: str) -> list[ast.stmt]:
     """The top-level statements of `source`; where it does not parse, those of the rest once each top-level
     block holding a syntax error is blanked out (as the sandbox's loader imports it), so that one broken
     definition hides only itself. Line numbers are those of `source`."""
+    return parse(source)[0]
+
+
+def parse(source: str) -> tuple[list[ast.stmt], str]:
+    """`statements(source)`, and why the parser gave up on it ("" when it did not): nesting too deep for
+    it, or more than it could hold in memory. A file of null bytes has no statements, and no problem."""
     lines = source.splitlines(keepends=True)
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            return ast.parse("".join(lines)).body
+            return ast.parse("".join(lines)).body, ""
         except SyntaxError as exc:
             start, end = block_around(lines, min(max((exc.lineno or 1) - 1, 0), max(len(lines) - 1, 0)))
             lines[start:end] = ["\n"] * (end - start)
-        except (ValueError, RecursionError, MemoryError):
-            return []
-    return []
+        except ValueError:
+            return [], ""
+        except RecursionError:
+            return [], "it is nested too deeply for Python's parser"
+        except MemoryError:
+            return [], "parsing it needs more memory than the grader allows"
+    return [], ""
 
 
 def defined_names(node: ast.stmt) -> list[str]:

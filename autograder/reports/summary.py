@@ -16,9 +16,9 @@ ASSIGNMENT_HEADERS = ["assignment", "submissions", "missing", "late", "mean", "m
 QUESTION_HEADERS = ["assignment", "question", "points", "submissions", "full marks", "mean points"]
 DISTRIBUTION_HEADERS = ["total score", "submissions", ""]
 FORBIDDEN_HEADERS = ["submission", "assignment", "question", "uses", "line", "rule", "policy"]
-FORBIDDEN_NOTE = ("Found in the source by a static check (assignment.toml `forbidden` and `packages`): evidence for "
-                  "a person to review. It cannot see names built at run time (getattr with a built string, exec, "
-                  "importlib); see SECURITY.md.")
+FORBIDDEN_NOTE = ("Found in the source by a static check (assignment.toml `forbidden` and `packages`), or reported by "
+                  "the student's process when a forbidden function ran, and code the check could not cover (rule "
+                  "\"unchecked\"): evidence for a person to review. See SECURITY.md for what neither can see.")
 
 
 @dataclass

@@ -43,8 +43,10 @@ class Sandbox:
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
                  extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",),
-                 packages: tuple[str, ...] | None = None, template: Template | None = None) -> None:
+                 packages: tuple[str, ...] | None = None, template: Template | None = None,
+                 guard: dict[str, Any] | None = None) -> None:
         self.source = source
+        self.guard = guard or {}  # what `LOAD` asks the child to guard: {"forbid": {function: [rule]}, "policy"}
         self.module_name = module_name
         self.limits = limits
         self.packages = template.packages if template is not None else packages
@@ -110,7 +112,7 @@ class Sandbox:
 
     def _ask_to_load(self, deadline: float) -> None:
         if not self._asked_to_load:
-            self._channel.send(protocol.dumps(LOAD), deadline)
+            self._channel.send(protocol.dumps({**LOAD, **self.guard}), deadline)
             self._asked_to_load = True
 
     def _prepare(self, layers: isolation.Layers) -> None:

@@ -55,7 +55,7 @@ def normalise(source: str, functions: set[str], removed: dict[str, set[str]] | N
     (units left empty are left out). `removed` holds the canonical statements to leave out, per unit name."""
     removed = removed or {}
     body = statements(source)
-    aliases = {name: target for name, target in analyse(source).aliases.items() if not name.startswith("*")}
+    aliases = {name: target for name, target in analyse(body).aliases.items() if not name.startswith("*")}
     helpers = {node.name for node in body if isinstance(node, _DEFINITIONS)} - functions
     units: dict[str, Unit] = {}
     for node in body:

@@ -13,6 +13,7 @@ twins from); in the student's process they are loaded as the package
     loader.py         import a submission one top-level statement at a time
     child.py          the process: limits, start-up report, serve requests until the channel closes
     keyrings.py       a session keyring of its own for each child; the per-uid keyrings the grader invalidates
+    guard.py          forbidden library functions guarded where they run, for the questions that forbid them
     recipes.py        trusted objects built on request (callables, models, loaders)
     loaders.py        the course's mini-batch loaders (GPU-resident, DataLoader)
     mnist_sample.py   the IDX format and the shipped MNIST sample in data/

@@ -9,8 +9,9 @@ or forked from a warm template (`template.py`), which calls `run` once the child
 It knows nothing of expected values, tests, references or scores. On the response
 channel it first says that the runtime started (or why it could not: the grader's
 failure, never the student's); then, once the grader sends its first line (`LOAD`: it may
-start the process ahead of the tests), it reports how importing the submission went
-(`loader`), then answers requests (`session`) until the grader closes the channel.
+start the process ahead of the tests), it guards what the submission's functions must not call
+(`guard`, as `LOAD` says), reports how importing the submission went (`loader`), then answers
+requests (`session`) until the grader closes the channel.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ import signal
 from collections.abc import Callable
 from typing import BinaryIO
 
-from . import protocol
+from . import guard, protocol
 from .errors import GRADER
 from .loader import load_module
 from .session import Session, error_data
 
 #: The first message: the runtime is up, before any student code runs.
 STARTED = {"runtime": "started"}
-#: The grader's first line: load the submission now.
+#: The grader's first line: load the submission now (with "forbid": `{function: [rule, ...]}` and "policy"
+#: where the assignment forbids library calls: `guard.install`).
 LOAD = {"id": 0, "op": "load"}
 
 
@@ -103,11 +105,14 @@ def main(argv: list[str]) -> None:
 
 
 def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
-    """Say the runtime started; once the grader asks (`LOAD`), load the submission at `path` as module
-    `name`; then serve requests."""
+    """Say the runtime started; once the grader asks (`LOAD`), guard what it forbids and load the submission
+    at `path` as module `name`; then serve requests."""
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
-    if not requests.readline():  # the grader started this process ahead of its tests, and never needed it
+    load = requests.readline()
+    if not load:  # the grader started this process ahead of its tests, and never needed it
         return
+    request = protocol.loads(load)
+    forbidden = guard.install(request.get("forbid"), request.get("policy"), os.path.basename(path))
     module, report = load_module(path, name)
     response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))
-    serve(Session(module.__dict__), requests, response.write)
+    serve(Session(module.__dict__, forbidden=forbidden), requests, response.write)

@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 from .errors import GRADER, STUDENT, RemoteError
+from .guard import Guarded, read_uses
 
 _monotonic = time.monotonic  # bound at import: code that patches time later changes nothing here
 
@@ -314,7 +315,9 @@ def build_request(recipe: Recipe) -> dict:
 
 def read_reply(reply: dict, budget: Budget | None = None) -> Any:
     """The value a reply carries (decoded within `budget`), or the `RemoteError` it reports, its texts
-    cut to their limits; `ProtocolError` when malformed."""
+    cut to their limits; `ProtocolError` when malformed. A reply that reports forbidden uses is `guard.Guarded`."""
+    if reply.get("forbidden"):  # kept whatever the student's code did with the guard's exception
+        return Guarded(read_reply({**reply, "forbidden": None}, budget), read_uses(reply["forbidden"]))
     if reply.get("ok") is True:
         return decode(reply.get("value"), budget)
     error = _expect(reply.get("error"), dict)

@@ -8,8 +8,9 @@ grader see the same replies, errors, warnings and tracebacks. Requests are
     {"id", "op": "build", "recipe"}                          a trusted object (see `recipes`)
     {"id", "op": "call", "target", "method", "args", "kwargs"}
 
-and each reply is `{"id", "ok", "value" | "error"}` (see `protocol`).
-Objects that are not plain data stay here behind handles.
+and each reply is `{"id", "ok", "value" | "error"}` (see `protocol`), with `"forbidden"` when the call
+used what its function must not (`guard`). Objects that are not plain data stay here behind handles,
+each guarded as the call that made it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import traceback
 from typing import Any
 
-from . import protocol
+from . import guard, protocol
 from .errors import GRADER, STUDENT
 
 MAX_TRACEBACK_CHARS = 4000
@@ -35,20 +36,28 @@ class RecipeFailed(Exception):
 
 
 class Session:
-    """Answers requests on `namespace`; `where` names it in messages ("your submission", "this notebook")."""
+    """Answers requests on `namespace`; `where` names it in messages ("your submission", "this notebook");
+    `forbidden` holds the rules each function's calls are guarded by (`guard.install`)."""
 
-    def __init__(self, namespace: dict[str, Any], where: str = "your submission") -> None:
+    def __init__(self, namespace: dict[str, Any], where: str = "your submission",
+                 forbidden: dict[str, frozenset[str]] | None = None) -> None:
         self.namespace = namespace
         self.where = where
+        self.forbidden = forbidden or {}
         self._objects: dict[int, Any] = {}
+        self._rules: dict[int, frozenset[str]] = {}  # handle -> the rules of the call that made its object
+        self._making: frozenset[str] = frozenset()
 
     def answer(self, request: dict) -> dict:
         """The reply to one decoded request; never raises."""
+        self._making = frozenset()
         try:
             value = self._handle(request)
-            return {"id": request["id"], "ok": True, "value": protocol.encode(value, self._store)}
+            reply = {"id": request["id"], "ok": True, "value": protocol.encode(value, self._store)}
         except BaseException as exc:  # noqa: BLE001 - every failure is reported as data
-            return {"id": request["id"], "ok": False, "error": error_data(exc)}
+            reply = {"id": request["id"], "ok": False, "error": error_data(exc)}
+        uses = guard.take_uses()
+        return {**reply, "forbidden": uses} if uses else reply
 
     def _handle(self, request: dict) -> Any:
         op = request["op"]
@@ -63,7 +72,12 @@ class Session:
                 function = getattr(function, request["method"])
             args = self._live(protocol.decode(request["args"]))
             kwargs = self._live(protocol.decode(request["kwargs"]))
-            return function(*args, **kwargs)
+            self._making = (self._rules.get(target.id, frozenset()) if isinstance(target, protocol.Handle)
+                            else self.forbidden.get(target, frozenset()) if isinstance(target, str) else frozenset())
+            if not self._making:
+                return function(*args, **kwargs)
+            with guard.forbidding(self._making):
+                return function(*args, **kwargs)
         raise ValueError(f"unknown operation {op!r}")
 
     def _lookup(self, name: str) -> Any:
@@ -73,6 +87,7 @@ class Session:
 
     def _store(self, value: Any) -> protocol.Handle:
         self._objects[len(self._objects) + 1] = value
+        self._rules[len(self._objects)] = self._making
         return protocol.Handle(len(self._objects), f"{type(value).__module__}.{type(value).__qualname__}")
 
     def _object(self, handle: protocol.Handle) -> Any:
