@@ -1,14 +1,16 @@
-"""Assignment definitions: `assignments/<id>/assignment.toml` plus its public and hidden tests.
+"""An assignment: `assignments/<id>/` read into a typed, checked `Assignment`, and its tests.
 
-    assignments/<id>/assignment.toml   title, lecture, packages, questions (name, points, functions, section,
-                                       context, forbidden) and the [integrity] policy
+    assignments/<id>/assignment.toml   number, title, lecture, packages, timeout, [limits], gpu, [sandbox],
+                                       [[questions]] (name, points, functions, section, context, lecture,
+                                       forbidden) and the [integrity] policies
     assignments/<id>/public.py         the lecture's worked examples; shown to students
     assignments/<id>/hidden.py         random inputs vs the reference, edge cases; grader only
     assignments/<id>/helpers.py        optional: what both share (`from .helpers import ...`); public
+    assignments/<id>/recipes.py        optional: the trusted objects its tests have the student's process build
 
-The course directory holds `assignments/` (and, for instructors, `solutions/`).
-It is `$GRADE_COURSE_DIR`, else the nearest folder at or above the working
-directory that has `assignments/`, else the one beside this package.
+An assignment.toml is checked as it is read (`read_assignment`): an unknown key, a value of the
+wrong type or a limit that does not exist is one sentence naming the file and the key
+(`CourseError`). The course as a whole is `course.Course`.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ import contextlib
 import functools
 import importlib.machinery
 import importlib.util
-import os
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .errors import CourseError
+from .sandbox.limits import Limits
 
 if TYPE_CHECKING:
     from .testing import TestCase
@@ -40,6 +44,10 @@ TEST_PACKAGES = "_grade_tests"
 #: `[integrity] forbidden = ...` and `unchecked = ...`: a forbidden use (code the check could not cover) is
 #: reported only, or costs its question's points.
 POLICIES = ("flag", "zero")
+_KEYS = {"number", "title", "lecture", "intro", "timeout", "packages", "limits", "gpu", "sandbox", "integrity",
+         "questions"}
+_QUESTION_KEYS = {"name", "points", "functions", "section", "context", "lecture", "forbidden"}
+_SANDBOX_KEYS = {"mounts", "recipes"}
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,11 @@ class Assignment:
     lecture: str
     questions: tuple[Question, ...]
     directory: Path
+    #: The reference solution (instructors only: absent from the student bundle).
+    solution: Path
     intro: str = ""
     timeout: float = 120.0
-    limits: dict = field(default_factory=dict)
+    limits: Limits = Limits()
     #: The third-party packages the student's code may import (None: every installed one); the
     #: sandbox's filesystem view holds only these and what they depend on.
     packages: tuple[str, ...] | None = None
@@ -76,6 +86,13 @@ class Assignment:
     #: What code the source check could not fully check costs (`[integrity] unchecked`): "flag" (reported for
     #: review) or "zero" (the questions it may hide a use in fail: all of them, when the whole module is unchecked).
     unchecked: str = "flag"
+    #: Whether grading it wants a GPU (`gpu = true`): a cluster sends it to workers that have one.
+    gpu: bool = False
+    #: `[sandbox] mounts`: files the student's process may read besides its code ($VARIABLES expanded, globs
+    #: matched when a sandbox starts; a pattern that matches nothing mounts nothing).
+    mounts: tuple[str, ...] = ()
+    #: `[sandbox] recipes`: the module of trusted objects its tests have the student's process build.
+    recipes: Path | None = None
 
     @property
     def points(self) -> float:
@@ -87,9 +104,13 @@ class Assignment:
         solution or one of the assignment's test files mentions it."""
         if self.packages is not None:
             return "torch" in self.packages
-        files = [self.directory.parent.parent / "solutions" / f"{self.id}.py"]
-        files += [self.directory / name for name in ("public.py", "helpers.py", "hidden.py")]
+        files = [self.solution] + [self.directory / name for name in ("public.py", "helpers.py", "hidden.py")]
         return any("torch" in path.read_text(encoding="utf-8") for path in files if path.exists())
+
+    @property
+    def has_hidden_tests(self) -> bool:
+        """Whether this copy of the course holds the assignment's hidden tests (the student bundle does not)."""
+        return (self.directory / "hidden.py").exists()
 
     def question(self, name: str) -> Question:
         for q in self.questions:
@@ -104,7 +125,8 @@ class Assignment:
         return f"{q.lecture or self.lecture} › {q.section}"
 
     def tests(self, hidden: bool = True) -> list[TestCase]:
-        """The public tests, then (with `hidden`) the hidden ones, in file order."""
+        """The public tests, then (with `hidden`) the hidden ones, in file order. `CourseError` when a test
+        file cannot be imported or names a question the assignment does not have."""
         files = [("public", True)] + ([("hidden", False)] if hidden else [])
         cases: list[TestCase] = []
         for stem, public in files:
@@ -114,78 +136,125 @@ class Assignment:
         seen: set[str] = set()
         for case in cases:
             if case.question not in names:
-                raise ValueError(f"test {case.name} of {self.id} names unknown question {case.question!r}")
+                raise CourseError(f"test {case.name} of {self.id} names unknown question {case.question!r}; "
+                                  f"expected one of {', '.join(sorted(names))}")
             if case.name in seen:  # a test's name is its id in results and in the Otter export
-                raise ValueError(f"two tests of {self.id} are named {case.name}: rename one")
+                raise CourseError(f"two tests of {self.id} are named {case.name}: rename one")
             seen.add(case.name)
         return cases
 
-
-class CourseError(Exception):
-    """The course directory or an assignment cannot be found."""
-
-
-def course_dir() -> Path:
-    if "GRADE_COURSE_DIR" in os.environ:
-        return Path(os.environ["GRADE_COURSE_DIR"]).resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "assignments").is_dir():
-            return folder
-    beside = Path(__file__).resolve().parent.parent
-    if (beside / "assignments").is_dir():
-        return beside
-    raise CourseError("no assignments/ folder found: run from the course folder or set GRADE_COURSE_DIR")
+    def reference(self) -> ModuleType:
+        """The reference solution, imported in the grader's process only."""
+        if not self.solution.exists():
+            raise CourseError(f"no reference solution at {self.solution}: hidden tests need the instructor's "
+                              f"repository")
+        return _import_file(self.solution, f"_grade_solutions.{self.id}_{zlib.crc32(str(self.solution).encode())}")
 
 
-@functools.cache
-def _load_all(root: Path) -> dict[str, Assignment]:
-    found = {}
-    for toml in sorted((root / "assignments").glob("*/assignment.toml")):
+def read_assignment(toml: Path, solutions: Path) -> Assignment:
+    """The assignment that `toml` (an assignment.toml) describes, its reference in `solutions/`. `CourseError`
+    names the file and the key of the first thing that is wrong."""
+    where = _Where(toml)
+    try:
         data = tomllib.loads(toml.read_text(encoding="utf-8"))
-        questions = tuple(Question(q["name"], float(q["points"]), tuple(q.get("functions", [q["name"]])),
-                                   q["section"], q.get("context", ""), q.get("lecture", ""),
-                                   tuple(q.get("forbidden", ())))
-                          for q in data["questions"])
-        policy, unchecked = (data.get("integrity", {}).get(key, "flag") for key in ("forbidden", "unchecked"))
-        for key, value in (("forbidden", policy), ("unchecked", unchecked)):
-            if value not in POLICIES:
-                raise CourseError(f"{toml}: [integrity] {key} = {value!r}; expected one of {', '.join(POLICIES)}")
-        packages = data.get("packages")
-        found[toml.parent.name] = Assignment(
-            id=toml.parent.name, number=int(data["number"]), title=data["title"], lecture=data["lecture"],
-            questions=questions, directory=toml.parent, intro=data.get("intro", ""),
-            timeout=float(data.get("timeout", 120.0)), limits=data.get("limits", {}),
-            packages=None if packages is None else tuple(packages), policy=policy, unchecked=unchecked,
-        )
-    return dict(sorted(found.items(), key=lambda item: item[1].number))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CourseError(f"{toml} could not be read: {exc}") from None
+    where.keys(data, _KEYS, "")
+    questions = where.required(data, "questions", list)
+    if not questions:
+        raise where.error("questions", "an assignment needs at least one [[questions]] table")
+    integrity = where.table(data, "integrity", {"forbidden", "unchecked"})
+    policies = {key: where.choice(integrity, key, POLICIES, f"[integrity] {key}") for key in ("forbidden", "unchecked")}
+    sandbox = where.table(data, "sandbox", _SANDBOX_KEYS)
+    recipes = where.optional(sandbox, "recipes", str, "[sandbox] recipes")
+    if recipes is not None and not (toml.parent / recipes).is_file():
+        raise where.error("[sandbox] recipes", f"{recipes!r} is not a file of {toml.parent.name}/")
+    packages = where.optional(data, "packages", list)
+    return Assignment(
+        id=toml.parent.name, number=where.required(data, "number", int), title=where.required(data, "title", str),
+        lecture=where.required(data, "lecture", str), questions=tuple(where.question(q, i) for i, q in
+                                                                       enumerate(questions, start=1)),
+        directory=toml.parent, solution=solutions / f"{toml.parent.name}.py",
+        intro=where.optional(data, "intro", str) or "", timeout=where.positive(data, "timeout", 120.0),
+        limits=where.limits(where.table(data, "limits", {f.name for f in fields(Limits)})),
+        packages=None if packages is None else tuple(where.strings(packages, "packages")),
+        policy=policies["forbidden"], unchecked=policies["unchecked"],
+        gpu=bool(where.optional(data, "gpu", bool)),
+        mounts=tuple(where.strings(where.optional(sandbox, "mounts", list, "[sandbox] mounts") or [],
+                                   "[sandbox] mounts")),
+        recipes=None if recipes is None else toml.parent / recipes,
+    )
 
 
-def all_assignments(root: Path | None = None) -> dict[str, Assignment]:
-    """Every assignment of the course, in course order."""
-    return _load_all(root or course_dir())
+class _Where:
+    """Reading one assignment.toml: each value's type checked, each error a sentence naming the file and key."""
+
+    def __init__(self, toml: Path) -> None:
+        self.toml = toml
+
+    def error(self, key: str, problem: str) -> CourseError:
+        return CourseError(f"{self.toml}: {key}: {problem}")
+
+    def keys(self, table: dict, allowed: set[str], where: str) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self.error(f"{where}{unknown[0]}".strip(), f"no such setting; expected one of "
+                                                             f"{', '.join(sorted(allowed))}")
+
+    def required(self, table: dict, key: str, kind: type, name: str | None = None) -> Any:
+        if key not in table:
+            raise self.error(name or key, f"missing; every assignment.toml sets {key}")
+        return self.optional(table, key, kind, name)
+
+    def optional(self, table: dict, key: str, kind: type, name: str | None = None) -> Any:
+        value = table.get(key)
+        if value is not None and (not isinstance(value, kind) or kind is int and isinstance(value, bool)):
+            raise self.error(name or key, f"{value!r} is not {_KINDS[kind]}")
+        return value
+
+    def table(self, data: dict, key: str, allowed: set[str]) -> dict:
+        table = self.optional(data, key, dict, f"[{key}]") or {}
+        self.keys(table, allowed, f"[{key}] ")
+        return table
+
+    def choice(self, table: dict, key: str, options: tuple[str, ...], name: str) -> str:
+        value = table.get(key, options[0])
+        if value not in options:
+            raise self.error(name, f"{value!r}; expected one of {', '.join(options)}")
+        return value
+
+    def positive(self, table: dict, key: str, default: float, name: str | None = None) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise self.error(name or key, f"{value!r} is not a number of 0 or more")
+        return float(value)
+
+    def strings(self, values: list, name: str) -> list[str]:
+        if not all(isinstance(v, str) for v in values):
+            raise self.error(name, "should be a list of strings")
+        return values
+
+    def limits(self, table: dict) -> Limits:
+        defaults = {f.name: f.default for f in fields(Limits)}
+        return Limits(**{key: type(defaults[key])(self.positive(table, key, 0, f"[limits] {key}"))
+                         for key in table})
+
+    def question(self, table: object, index: int) -> Question:
+        name = f"[[questions]] {index}"
+        if not isinstance(table, dict):
+            raise self.error(name, "should be a table")
+        self.keys(table, _QUESTION_KEYS, f"{name} ")
+        title = self.required(table, "name", str, f"{name} name")
+        if "points" not in table:
+            raise self.error(f"{name} points", "missing; every question has its points")
+        return Question(title, self.positive(table, "points", 0, f"{name} points"),
+                        tuple(self.strings(self.optional(table, "functions", list) or [title], f"{name} functions")),
+                        self.required(table, "section", str, f"{name} section"),
+                        self.optional(table, "context", str) or "", self.optional(table, "lecture", str) or "",
+                        tuple(self.strings(self.optional(table, "forbidden", list) or [], f"{name} forbidden")))
 
 
-def get(assignment_id: str, root: Path | None = None) -> Assignment:
-    assignments = all_assignments(root)
-    if assignment_id not in assignments:
-        raise CourseError(f"unknown assignment {assignment_id!r}; expected one of: {', '.join(assignments)}")
-    return assignments[assignment_id]
-
-
-def has_hidden_tests(assignment_ids: list[str], root: Path | None = None) -> bool:
-    """Whether this copy of the course holds the hidden tests of these assignments (the student
-    bundle does not); True when none is named."""
-    assignments = [a for a in all_assignments(root).values() if a.id in assignment_ids]
-    return not assignments or any((a.directory / "hidden.py").exists() for a in assignments)
-
-
-def reference(assignment_id: str, root: Path | None = None) -> ModuleType:
-    """The reference solution, imported in the grader's process only."""
-    path = (root or course_dir()) / "solutions" / f"{assignment_id}.py"
-    if not path.exists():
-        raise CourseError(f"no reference solution at {path}: hidden tests need the instructor's repository")
-    return _import_file(path, f"_grade_solutions.{assignment_id}")
+_KINDS = {int: "a whole number", str: "text", list: "a list", dict: "a table", bool: "true or false"}
 
 
 @functools.cache
@@ -201,9 +270,13 @@ def _test_package(directory: Path, assignment_id: str) -> str:
 
 
 def _test_module(directory: Path, assignment_id: str, stem: str) -> ModuleType:
-    """`directory/<stem>.py` imported as a module of the assignment's test package."""
-    with _no_bytecode():
-        return importlib.import_module(f"{_test_package(directory, assignment_id)}.{stem}")
+    """`directory/<stem>.py` imported as a module of the assignment's test package; `CourseError` naming the file
+    when it cannot be (a test file's own bug is the course's, never a student's)."""
+    try:
+        with _no_bytecode():
+            return importlib.import_module(f"{_test_package(directory, assignment_id)}.{stem}")
+    except Exception as exc:  # noqa: BLE001 - whatever the test file's bug, it is the course's
+        raise CourseError(f"{directory / stem}.py could not be imported: {type(exc).__name__}: {exc}") from exc
 
 
 @functools.cache

@@ -35,19 +35,19 @@ from typing import TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import assignments as course
-from .hand_ins import PLATFORMS, finish, identity, keep_parts_for, student_key
+from .assignments import Assignment
+from .course import COURSE_DIR, Course
+from .joining import PLATFORMS, finish, identity, keep_parts_for, student_key
 from .layouts import HandIn, read_layout
+from .layouts.roster import find_student, read_roster
 from .names import capped, file_key, shown
+from .pool import die_with_batch, grade_locally
 from .reports.class_reports import write_class_reports
 from .reports.files import MAX_RESULTS_BYTES, write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
 from .reports.gradescope import submission_document
-from .reports.roster import find_student, read_roster
 from .reports.terminal import print_scores
-from .results import SubmissionResult, from_json, to_json
-from .settings import course_settings
-from .workers import die_with_batch, grade_locally
+from .results import Status, SubmissionResult, from_json, to_json
 
 GRADED_DIR = "graded"
 RESULTS_DIR = "results"
@@ -65,6 +65,11 @@ def guarded(name: str, doing: str, work: Callable[[], T], failed: Callable[[str]
         return failed(f"the grader failed while {doing} '{shown(name)}': {shown(repr(exc))}")
 
 
+def failure(name: str, reason: str, identity: dict[str, str] | None = None) -> SubmissionResult:
+    """The result of a hand-in that the grader failed on, saying why."""
+    return SubmissionResult(name, status=Status.FAILED, reason=reason, identity=identity or {})
+
+
 def _read(path: Path) -> SubmissionResult | None:
     """A result written by an earlier run, or None when there is none (or only a damaged one)."""
     try:
@@ -73,7 +78,7 @@ def _read(path: Path) -> SubmissionResult | None:
         return None
 
 
-def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
+def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resume: bool = False,
               assignment_id: str | None = None, console: Console | None = None, timeout: float | None = None,
               roster: Path | None = None, insecure: bool = False, layout: str = "auto",
               broker: str | None = None, backend: str | None = None) -> list[SubmissionResult]:
@@ -82,10 +87,11 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     each part's grading (default: the sum of the assignments' budgets); `insecure` grades where the course's
     secrets are within the student's reach (`grade run --insecure`)."""
     console = console or Console()
-    assignments = course.all_assignments()
-    expected = [assignments[assignment_id]] if assignment_id else list(assignments.values())
-    settings = course_settings(course.course_dir())
-    found = read_layout(directory, list(assignments), layout)
+    expected = course.chosen([assignment_id] if assignment_id else None)
+    for assignment in expected:
+        assignment.tests(hidden=True)  # a test file the course cannot import stops the batch here, not each hand-in
+    settings = course.settings
+    found = read_layout(directory, course.ids, layout)
     found.hand_ins = [keep_parts_for(h, assignment_id) for h in found.hand_ins]
     console.print(f"layout: {found.layout} ({found.reason}); {len(found.hand_ins)} students")
     for note in capped(found.notes, MAX_PRINTED_NOTES):
@@ -93,7 +99,7 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     entries = read_roster(roster) if roster is not None else []
     students = {h.name: guarded(h.name, "matching the roster to", lambda h=h: find_student(
         entries, h.identity, [h.name, *(p.path.name for p in h.parts)]), lambda _: None) for h in found.hand_ins}
-    timeout = timeout or sum(a.timeout for a in assignments.values()) + 60
+    timeout = timeout or sum(a.timeout for a in course.assignments.values()) + 60
     platform = PLATFORMS[found.layout]
     for leftover in [*output.glob(f"{GRADED_DIR}/.*.tmp"), *output.glob(f"{RESULTS_DIR}/.*.tmp")]:
         leftover.unlink(missing_ok=True)  # half-written by a batch that was killed: never read as a result
@@ -102,17 +108,18 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     def finished(hand_in: HandIn, result: SubmissionResult) -> SubmissionResult:
         return guarded(hand_in.name, "finishing the result of", lambda: save(finish(
             result, hand_in, expected, settings, students[hand_in.name], platform), output),
-            lambda reason: save(SubmissionResult(hand_in.name, status=reason, identity=hand_in.identity), output))
+            lambda reason: save(failure(hand_in.name, reason, hand_in.identity), output))
 
     for hand_in in found.hand_ins:
         if hand_in.problem:  # its entry could not even be read: nothing to grade
-            results[hand_in.name] = finished(hand_in, SubmissionResult(hand_in.name, status=hand_in.problem))
+            results[hand_in.name] = finished(hand_in, SubmissionResult(hand_in.name, status=Status.UNREADABLE,
+                                                                       reason=hand_in.problem))
             continue
         kept = _read(output / GRADED_DIR / f"{file_key(hand_in.name)}.json") if resume else None
         # a graded result of this very hand-in, no other; one that failed, or any of whose parts did, is graded again
         parts = [p.path.name for p in hand_in.parts]
-        if kept is not None and kept.submission == hand_in.name and kept.graded and \
-                not kept.extra.get("failed_parts") and kept.extra.get("parts", []) == parts:
+        if kept is not None and kept.submission == hand_in.name and kept.graded and not kept.failed_parts \
+                and kept.parts == parts:
             before = to_json(kept)
             results[hand_in.name] = finish(kept, hand_in, expected, settings, students[hand_in.name], platform)
             if to_json(results[hand_in.name]) != before:  # the late policy or the roster changed
@@ -124,16 +131,16 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     def student_of(hand_in: HandIn) -> str:
         return student_key(identity(hand_in, students[hand_in.name]))
 
-    similarity = start_similarity(directory, output, assignment_id) if len(found.hand_ins) > 1 else None
+    similarity = start_similarity(course, directory, output, assignment_id) if len(found.hand_ins) > 1 else None
     threading.Thread(target=_import_charts, daemon=True).start()
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("", total=len(found.hand_ins), completed=len(found.hand_ins) - len(todo))
         if broker is not None:
             from .cluster.collect import grade_on_cluster
 
-            graded = grade_on_cluster(broker, todo, assignment_id, student_of, console.print, backend)
+            graded = grade_on_cluster(course, broker, todo, assignment_id, student_of, console.print, backend)
         else:
-            graded = grade_locally(todo, jobs, assignment_id, timeout, insecure, student_of)
+            graded = grade_locally(course, todo, jobs, assignment_id, timeout, insecure, student_of)
         for hand_in, result in graded:
             results[hand_in.name] = finished(hand_in, result)
             progress.update(task, advance=1, description=hand_in.name)
@@ -146,7 +153,7 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     rows = [guarded(r.submission, "writing the grades of", lambda r=r: grades_row(r, denominator),
                     lambda reason, r=r: {"submission": r.submission, "status": reason}) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, [a.id for a in expected]))
-    write_class_reports(ordered, output, roster, console)
+    write_class_reports(ordered, output, roster, console, course)
     if similarity is not None:
         finish_similarity(similarity, console)
     print_scores(rows, {a.id: a.number for a in expected}, console)
@@ -155,7 +162,7 @@ def run_batch(directory: Path, output: Path, *, jobs: int, resume: bool = False,
     return ordered
 
 
-def start_similarity(directory: Path, output: Path, assignment_id: str | None) -> subprocess.Popen:
+def start_similarity(course: Course, directory: Path, output: Path, assignment_id: str | None) -> subprocess.Popen:
     """`grade similarity` on the hand-ins (into OUT/reports/similarity), started with the batch at the lowest
     CPU priority: it reads only the sources, so it runs on what the workers leave idle and is mostly done
     by the time the grading is."""
@@ -163,7 +170,7 @@ def start_similarity(directory: Path, output: Path, assignment_id: str | None) -
                str(output / "reports" / "similarity"), *(["--assignment", assignment_id] if assignment_id else [])]
     said = tempfile.TemporaryFile()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=subprocess.STDOUT,
-                               env={**os.environ, "GRADE_COURSE_DIR": str(course.course_dir())},
+                               env={**os.environ, COURSE_DIR: str(course.root)},
                                preexec_fn=_die_with_batch_at_lowest_priority)
     process.said = said  # type: ignore[attr-defined]
     return process
@@ -195,7 +202,7 @@ def _import_charts() -> None:
         import matplotlib.figure  # noqa: F401
 
 
-def _say_what_counts(results: list[SubmissionResult], expected: list[course.Assignment], denominator: float,
+def _say_what_counts(results: list[SubmissionResult], expected: list[Assignment], denominator: float,
                      console: Console) -> None:
     """Name the assignments nobody handed in: they still count, 0 points, in every total."""
     graded = [r for r in results if r.graded]

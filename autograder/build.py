@@ -21,12 +21,16 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
-from .assignments import Assignment, all_assignments
+from .assignments import Assignment
 from .loading import CHECK_CELL_TAG
 from .pysource import defined_names, first_line, is_docstring
+
+if TYPE_CHECKING:
+    from .course import Course
 
 BEGIN, END, HINT = "# BEGIN SOLUTION", "# END SOLUTION", "# HINT:"
 
@@ -164,13 +168,11 @@ def _check_cell(code: str) -> nbformat.NotebookNode:
     return cell
 
 
-def generated_files(root: Path, only: list[str] | None = None) -> dict[Path, str]:
+def generated_files(course: Course, only: list[str] | None = None) -> dict[Path, str]:
     """Every generated file under `student_template/` (of the assignments in `only`) and its content."""
-    files = {}
-    for assignment in all_assignments(root).values():
-        if only and assignment.id not in only:
-            continue
-        solution = (root / "solutions" / f"{assignment.id}.py").read_text(encoding="utf-8")
+    files, root = {}, course.root
+    for assignment in course.chosen(only or None):
+        solution = assignment.solution.read_text(encoding="utf-8")
         template = strip_solutions(solution)
         files[root / "student_template" / f"{assignment.id}.py"] = template
         notebook = make_notebook(assignment, template)
@@ -178,10 +180,10 @@ def generated_files(root: Path, only: list[str] | None = None) -> dict[Path, str
     return files
 
 
-def write_templates(root: Path, only: list[str] | None = None) -> list[Path]:
+def write_templates(course: Course, only: list[str] | None = None) -> list[Path]:
     """Write `student_template/`; return the files that changed."""
     changed = []
-    for path, content in generated_files(root, only).items():
+    for path, content in generated_files(course, only).items():
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
@@ -189,7 +191,7 @@ def write_templates(root: Path, only: list[str] | None = None) -> list[Path]:
     return changed
 
 
-def stale_templates(root: Path, only: list[str] | None = None) -> list[Path]:
+def stale_templates(course: Course, only: list[str] | None = None) -> list[Path]:
     """Generated files that differ from what `write_templates` would write."""
-    return [path for path, content in generated_files(root, only).items()
+    return [path for path, content in generated_files(course, only).items()
             if not path.exists() or path.read_text(encoding="utf-8") != content]

@@ -1,27 +1,42 @@
-"""The `grade` command: a thin click group; each command calls one function."""
+"""The `grade` command: a thin click group; each command loads the course once and calls one function.
+
+Every error the package raises for the user (`errors.GradeError`: a broken course, an unknown assignment,
+an unreadable submission or roster) is printed as its one sentence and exits with its class's status,
+here and nowhere else (`_Grade.invoke`), as click maps its own exceptions.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
-from . import assignments as course
-from .loading import SubmissionError, read_submission
+from .course import Course
+from .errors import GradeError, UsageError
 
 if TYPE_CHECKING:
-    from .results import AssignmentResult
-    from .settings import CourseSettings
+    from .results import SubmissionResult
 
 # numpy, the checks and the reports are imported inside the commands, after the student's
 # process has been started, so that the two start-ups overlap (see benchmarks/check_speed.py)
 
 
-@click.group()
+class _Grade(click.Group):
+    """The group that turns the package's errors into one sentence and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GradeError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Grade, context_settings={"max_content_width": 120})
 @click.version_option(package_name="nn-course-autograder")
 def main() -> None:
     """Autograder for the neural-networks course: grade, check and build assignments."""
@@ -45,7 +60,7 @@ def list_command() -> None:
     table = Table(title="Assignments")
     for column in ("#", "id", "question", "functions", "points"):
         table.add_column(column, justify="right" if column in ("#", "points") else "left")
-    for a in course.all_assignments().values():
+    for a in Course.load().chosen():
         for i, q in enumerate(a.questions):
             table.add_row(str(a.number) if i == 0 else "", a.id if i == 0 else "", q.name,
                           ", ".join(q.functions), f"{q.points:g}")
@@ -72,64 +87,41 @@ _insecure = click.option("--insecure", is_flag=True,
                               "(no bubblewrap, no uid of its own); the results say so.")
 
 
-def _grade(submission_path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False,
-           student: str = "") -> list[AssignmentResult]:
-    known = list(course.all_assignments())
-    if assignment_id is not None and assignment_id not in known:
-        raise click.BadParameter(f"{assignment_id!r} is not an assignment; expected one of: {', '.join(known)}",
-                                 param_hint="--assignment")
-    try:
-        submission = read_submission(submission_path, known, assignment_id)
-    except SubmissionError as exc:
-        raise click.UsageError(str(exc)) from None
-    only = [assignment_id] if assignment_id else None
-    if hidden and not insecure:
-        _refuse_if_exposed([a for a in submission.sources if not only or a in only])
-    from .grading import grade_submission
+def _grade(course: Course, path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False,
+           student: str = "") -> SubmissionResult:
+    """`path` graded by the one owner of grading (`grader.grade`); a hand-in that cannot be read, or may not be
+    graded here, is the command's usage error (exit 2), as it names what to do."""
+    from .grader import Context, grade
+    from .results import Status
 
-    seeded = student if student and _settings().per_student_inputs else None
-    return grade_submission(submission, hidden=hidden, only=only, student=seeded)
+    if assignment_id is not None:
+        course.get(assignment_id)
+    result = grade(course, path, Context(hidden=hidden, assignment=assignment_id, insecure=insecure,
+                                         student=student))
+    if result.status in (Status.UNREADABLE, Status.REFUSED, Status.FAILED):
+        raise UsageError(result.reason) if result.status is not Status.FAILED else GradeError(result.reason)
+    return result
 
 
-def _settings() -> CourseSettings:
-    from .settings import SettingsError, course_settings
-
-    try:
-        return course_settings(course.course_dir())
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _refuse_if_exposed(assignment_ids: list[str]) -> None:
-    """Refuse to grade where the student's code could read the secrets it is graded against."""
-    from .grading import exposure
-
-    if problem := exposure(assignment_ids):
-        raise click.UsageError(problem)
-
-
-def _report(results: list[AssignmentResult], submission: Path, output_format: str, min_score: float | None,
-            insecure: bool = False, public_only: bool = False, student: str = "") -> None:
+def _report(result: SubmissionResult, output_format: str, min_score: float | None, public_only: bool = False) -> None:
     from .scoring import total
-    from .worker import sandbox_description
 
-    sandbox = sandbox_description(insecure)
     if output_format in ("json", "results"):
         from .reports.files import MAX_RESULTS_BYTES, cut_strings, within
         from .reports.gradescope import gradescope_json
-        from .results import SubmissionResult, to_json
+        from .results import to_json
 
-        document = gradescope_json(results, {"sandbox": sandbox}) if output_format == "json" else to_json(
-            SubmissionResult(submission.name, results, extra={"sandbox": sandbox}, student=student))
+        document = (gradescope_json(result.assignments, result.extra) if output_format == "json"
+                    else to_json(result))
         click.echo(within(lambda cap: json.dumps(cut_strings(document, cap), indent=2), MAX_RESULTS_BYTES))
     else:
         from .reports.terminal import print_results
 
         console = _console()
-        print_results(results, console, public_only=public_only)
-        for note in sandbox["notes"]:
+        print_results(result.assignments, console, public_only=public_only)
+        for note in result.extra["sandbox"]["notes"]:
             console.print(f"[dim]sandbox: {note}[/]")
-    score, _ = total(results)
+    score, _ = total(result.assignments)
     if min_score is not None and score < min_score:
         sys.exit(1)
 
@@ -141,7 +133,7 @@ def _report(results: list[AssignmentResult], submission: Path, output_format: st
 @_min_score
 def check(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None) -> None:
     """Run the public tests on SUBMISSION, with feedback (for students)."""
-    _report(_grade(submission, assignment_id, hidden=False), submission, output_format, min_score,
+    _report(_grade(Course.load(), submission, assignment_id, hidden=False), output_format, min_score,
             public_only=True)
 
 
@@ -159,6 +151,7 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
 def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None,
         insecure: bool, student: str, metadata: Path | None) -> None:
     """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
+    course = Course.load()
     facts = None
     if metadata is not None:
         from .layouts.gradescope import metadata_json
@@ -169,17 +162,16 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
             click.echo(f"warning: {metadata} is not Gradescope's submission metadata ({exc}): graded with the "
                        f"course's inputs and no late policy", err=True)
         student = student or (facts["student"] if facts else "")
-    results = _grade(submission, assignment_id, hidden=True, insecure=insecure, student=student)
-    if not course.has_hidden_tests([r.assignment for r in results]):
+    result = _grade(course, submission, assignment_id, hidden=True, insecure=insecure, student=student)
+    if not course.has_hidden_tests([r.assignment for r in result.assignments]):
         click.echo("note: this copy of the course has no hidden tests (they stay with the instructor), so "
                    "`grade run` ran the public tests only, like `grade check`; your submission is graded with "
                    "more cases.", err=True)
     if facts is not None:
         from .layouts.gradescope import apply_late_policy
 
-        apply_late_policy(results, _settings(), facts)
-    _report(results, submission, output_format, min_score, insecure,
-            student=student if student and _settings().per_student_inputs else "")
+        apply_late_policy(result.assignments, course.settings, facts)
+    _report(result, output_format, min_score)
 
 
 @main.command()
@@ -205,20 +197,15 @@ def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path |
     if broker and insecure:
         raise click.UsageError("--insecure is each worker's own choice: pass it to `grade worker`, not to the batch")
     from .batch import run_batch
-    from .layouts import LayoutError
-    from .reports.roster import read_roster
+    from .layouts.roster import read_roster
 
+    course = Course.load()
+    if assignment_id is not None:
+        course.get(assignment_id)
     if roster is not None:
-        try:
-            read_roster(roster)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--roster") from None
-    _settings()
-    try:
-        run_batch(directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
-                  roster=roster, insecure=insecure, layout=layout, broker=broker, backend=backend)
-    except LayoutError as exc:  # an export whose metadata cannot be read
-        raise click.UsageError(str(exc)) from None
+        read_roster(roster)
+    run_batch(course, directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
+              roster=roster, insecure=insecure, layout=layout, broker=broker, backend=backend)
 
 
 @main.command()
@@ -236,11 +223,14 @@ def worker(broker: str, concurrency: int, queues: str | None, visibility_timeout
     """Grade the tasks of `grade batch --broker` on this machine, with warm workers (a Celery worker)."""
     from .cluster.app import VISIBILITY_TIMEOUT
     from .cluster.serve import serve
+    from .processes import exposure
 
-    if not insecure:
-        _refuse_if_exposed(list(course.all_assignments()))
-    serve(broker, backend=backend, concurrency=concurrency, queues=[q for q in (queues or "").split(",") if q] or None,
-          insecure=insecure, visibility_timeout=visibility_timeout or VISIBILITY_TIMEOUT, echo=click.echo)
+    course = Course.load()
+    if not insecure and (problem := exposure(course, course.ids)):
+        raise UsageError(problem)
+    serve(course, broker, backend=backend, concurrency=concurrency,
+          queues=[q for q in (queues or "").split(",") if q] or None, insecure=insecure,
+          visibility_timeout=visibility_timeout or VISIBILITY_TIMEOUT, echo=click.echo)
 
 
 @main.command()
@@ -259,8 +249,11 @@ def similarity(directory: Path, output: Path, archives: tuple[Path, ...], thresh
     """Pairs of submissions under DIRECTORY whose code is suspiciously alike, per assignment (never run)."""
     from .similarity.report import THRESHOLD, write_similarity
 
-    write_similarity(directory, output, archives=list(archives), assignment_id=assignment_id, boilerplate=boilerplate,
-                     threshold=THRESHOLD if threshold is None else threshold, echo=click.echo)
+    course = Course.load()
+    if assignment_id is not None:
+        course.get(assignment_id)
+    write_similarity(course, directory, output, archives=list(archives), assignment_id=assignment_id,
+                     boilerplate=boilerplate, threshold=THRESHOLD if threshold is None else threshold, echo=click.echo)
 
 
 @main.command()
@@ -274,8 +267,9 @@ def demo(output: Path, jobs: int) -> None:
     from .batch import run_batch
     from .demo import assemble
 
+    course = Course.load()
     with tempfile.TemporaryDirectory(prefix="grade-demo-") as folder:
-        run_batch(assemble(course.course_dir(), Path(folder)), output, jobs=jobs, console=_console())
+        run_batch(course, assemble(course.root, Path(folder)), output, jobs=jobs, console=_console())
 
 
 @main.command()
@@ -291,10 +285,10 @@ def train(epochs: int, data_dir: Path | None, output: Path, device: str, threads
     from .training_demo import train_demo
 
     try:
-        train_demo(epochs=epochs, data_dir=data_dir, output=output, device=device, threads=threads,
+        train_demo(Course.load(), epochs=epochs, data_dir=data_dir, output=output, device=device, threads=threads,
                    console=_console())
-    except (ValueError, course.CourseError) as exc:
-        raise click.UsageError(str(exc)) from None
+    except ValueError as exc:  # the data is not MNIST's: what to do is in the sentence
+        raise UsageError(str(exc)) from None
 
 
 @main.command()
@@ -302,7 +296,7 @@ def verify() -> None:
     """Every solution scores full marks and every student template scores zero."""
     from .verify import verify_course
 
-    if not verify_course(_console()):
+    if not verify_course(Course.load(), _console()):
         sys.exit(1)
 
 
@@ -315,12 +309,11 @@ def verify() -> None:
 def build(output: Path, targets: tuple[str, ...]) -> None:
     """Build the student bundle, the Gradescope autograders, Otter notebooks and a GitHub Classroom repository."""
     from .distribute import build_all
-    from .distribute.student import LeakError
 
     try:
-        built = build_all(course.course_dir(), output, list(targets) or None)
-    except (LeakError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from None
+        built = build_all(Course.load(), output, list(targets) or None)
+    except FileNotFoundError as exc:  # a template not generated yet: the sentence says to run `grade templates`
+        raise GradeError(str(exc)) from None
     for target, paths in built.items():
         click.echo(f"{target}: {len(paths)} files in {output / target}")
 
@@ -332,13 +325,14 @@ def templates(assignment_ids: tuple[str, ...], check_only: bool) -> None:
     """Regenerate student_template/ (modules and notebooks) from solutions/ (all, or the IDs given)."""
     from .build import stale_templates, write_templates
 
-    root, only = course.course_dir(), list(assignment_ids) or None
+    course, only = Course.load(), list(assignment_ids) or None
+    course.chosen(only)  # each id checked
     if check_only:
-        stale = stale_templates(root, only)
+        stale = stale_templates(course, only)
         for path in stale:
             click.echo(f"out of date: {path}")
         sys.exit(1 if stale else 0)
-    for path in write_templates(root, only):
+    for path in write_templates(course, only):
         click.echo(f"wrote {path}")
 
 

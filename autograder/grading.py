@@ -1,15 +1,17 @@
-"""Run an assignment's tests against one submission and collect their verdicts.
+"""An assignment's tests against one submission: each set up, called and judged, as pytest keeps them apart.
 
-For each test: call it through a transport (the sandbox when grading, the notebook's
-kernel for a check cell), then judge what happened (`verdicts`), under the test's
-own deadline and the whole submission's time budget.
+For each test: set up what it asks for (its fixtures: `student`, `ref`, `rng`), call it through a
+transport (the sandbox when grading), then judge what happened (`verdicts`), under the test's own
+deadline and the whole submission's time budget. A failure of the course's own test code (its set-up,
+a NameError in it) is a grader error, which costs the student nothing: its points go to the
+question's other tests (`_without_broken_tests`). Which process the transport reaches, and
+whether it may be started, is `grader`'s and `processes`' to decide.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 import inspect
 import time
 import zlib
@@ -17,20 +19,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from . import assignments as course
 from .assignments import Assignment
-from .integrity.enforce import guard_request, reported
-from .integrity.forbidden import Integrity, allowed_text, check, missing_package
+from .integrity.enforce import reported
+from .integrity.forbidden import Integrity, allowed_text, missing_package
 from .results import AssignmentResult, Outcome, TestResult, Verdict
-from .sandbox import closing, isolation
-from .sandbox.runner import Limits, Sandbox
 from .sandbox.runtime.errors import GraderError, SandboxError
 from .scoring import test_points
-from .submission import Submission
 
 if TYPE_CHECKING:
-    from .calls import Student, Transport
-    from .sandbox.templates import Kind, Templates
+    from .calls import CallLog, Transport
     from .testing import TestCase
 
 _monotonic = time.monotonic
@@ -50,123 +47,6 @@ def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> 
     return int.from_bytes(digest[:6], "big")
 
 
-def grade_submission(submission: Submission, *, hidden: bool = True, only: list[str] | None = None,
-                     templates: Templates | None = None, student: str | None = None) -> list[AssignmentResult]:
-    """Grade every assignment found in `submission` (or those in `only`), in course order; with
-    `templates` (a long-lived worker's), each student process is forked from a warm one; hidden tests'
-    random inputs are `student`'s own when one is given (see `seed_for`)."""
-    chosen = [a for a in course.all_assignments().values()
-              if a.id in submission.sources and (not only or a.id in only)]
-    readable = [a for a in chosen if submission.sources[a.id].text is not None]
-    if readable and not isolation.probe().filesystem:
-        _preload(readable, hidden)
-    # Each assignment's process starts (forks or execs, and confines itself) while the one before it is
-    # graded, the first one's while the grader imports its tests; it imports the student's module only
-    # when its own tests begin (`Sandbox.load_report`).
-    results = []
-    following = iter(readable)
-    ahead = _started(next(following, None), submission, templates, load=True)
-    try:
-        for assignment in chosen:
-            source = submission.sources[assignment.id]
-            if source.text is None:
-                results.append(unreadable(assignment, source.problem or "the file could not be read", hidden))
-            else:
-                sandbox = ahead  # closed by `finally` should the next one fail to start
-                ahead = _started(next(following, None), submission, templates)
-                results.append(grade_source(assignment, source.text, hidden=hidden, sandbox=sandbox,
-                                            student=student))
-            results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
-    finally:
-        if ahead is not None:
-            ahead.close()
-        closing.finish()  # the last children reaped, their uids, cgroups and scratch folders released
-    return results
-
-
-def _started(assignment: Assignment | None, submission: Submission, templates: Templates | None,
-             load: bool = False) -> Sandbox | None:
-    """The sandbox of `assignment` in `submission`, its process started, importing the submission at once with
-    `load` (else when its tests begin); None for no assignment."""
-    if assignment is None:
-        return None
-    sandbox = _sandbox(assignment, submission.sources[assignment.id].text, templates)
-    sandbox.spawn(load=load)
-    return sandbox
-
-
-#: The grader's own modules that grading and reporting import after the student's process started.
-GRADER_MODULES = ("autograder.verdicts", "autograder.checks", "autograder.calls", "autograder.results",
-                  "autograder.reports.wording", "autograder.reports.gradescope", "autograder.reports.terminal")
-
-
-def exposure(assignment_ids: list[str]) -> str | None:
-    """Why grading these assignments here would let the student's code read the secrets it is graded
-    against (no bubblewrap view, no uid of its own that cannot read the course), or None."""
-    root = course.course_dir()
-    secrets = [p for p in isolation.exposed(root) if any(a in p.parts or p.stem == a for a in assignment_ids)]
-    if not secrets or not course.has_hidden_tests(assignment_ids):
-        return None
-    return (f"the student's code could read {secrets[0]} here (no bubblewrap view, and no uid of its own that "
-            f"cannot read the course): install bubblewrap (`sh scripts/install.sh` as root), make the course "
-            f"unreadable to others (`chmod -R o-rwx {root}`) and grade as root, or pass --insecure to grade "
-            f"anyway (the results then say so)")
-
-
-def _preload(assignments: list[Assignment], hidden: bool) -> None:
-    """Without a filesystem view, import everything of the grader and of the course that grading will
-    use before any student code starts: nothing a student's process wrote can be imported afterwards."""
-    for name in GRADER_MODULES:
-        importlib.import_module(name)
-    for assignment in assignments:
-        assignment.tests(hidden)
-        if hidden and (assignment.directory.parent.parent / "solutions" / f"{assignment.id}.py").exists():
-            course.reference(assignment.id, assignment.directory.parent.parent)
-
-
-def _sandbox(assignment: Assignment, source: str, templates: Templates | None = None) -> Sandbox:
-    from .sandbox.templates import TemplateError
-
-    kind = student_process(assignment)
-    try:
-        template = templates.get(kind) if templates is not None else None
-    except TemplateError:  # started cold instead: slower, as safe
-        template = None
-    return Sandbox(source, assignment.id, Limits(**assignment.limits), preload=kind.preload,
-                   packages=kind.packages, template=template, guard=guard_request(assignment))
-
-
-def student_process(assignment: Assignment) -> Kind:
-    """The kind of student process `assignment` is graded in: what it preloads, which packages it may import."""
-    from .sandbox.templates import Kind
-
-    return Kind(_packages(assignment), assignment.packages)
-
-
-def template_kinds(assignment_ids: list[str] | None = None) -> list[Kind]:
-    """The kinds of student process the course (or `assignment_ids`) grades in, in course order: the
-    templates a worker needs."""
-    chosen = [a for a in course.all_assignments().values() if assignment_ids is None or a.id in assignment_ids]
-    return list(dict.fromkeys(student_process(a) for a in chosen))
-
-
-def _packages(assignment: Assignment) -> tuple[str, ...]:
-    """What the student's process imports before their code: numpy, and torch where the assignment uses it."""
-    return ("numpy", "torch") if assignment.uses_torch else ("numpy",)
-
-
-def grade_source(assignment: Assignment, source: str, *, hidden: bool = True,
-                 sandbox: Sandbox | None = None, student: str | None = None) -> AssignmentResult:
-    """Grade `source` (the text of the student's module) in a fresh sandbox (or in `sandbox`,
-    made for that source)."""
-    sandbox = sandbox or _sandbox(assignment, source)
-    with sandbox:
-        sandbox.spawn()  # the child starts while the tests load and the source is checked
-        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student)
-        result.student_seconds = round(sandbox.student_seconds, 4)
-        return result
-
-
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None,
               integrity: Integrity | None = None, student: str | None = None) -> AssignmentResult:
@@ -174,7 +54,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     source check found (forbidden uses), reported, and under the "zero" policy failing their questions.
     A hidden test's `rng` is seeded for `student` when one is given; a public test's never is: it keeps
     the lecture's numbers."""
-    from .verdicts import cap, judge  # deferred with the checks and numpy: see grade_submission
+    from .verdicts import TestCall, cap, judge  # deferred with the checks and numpy: see grader.grade
 
     integrity = integrity or Integrity()
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
@@ -196,8 +76,11 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
             problem = (f"not run: the time budget for the whole submission ({assignment.timeout:g} s) "
                        f"was used up by earlier tests")
             verdict = Verdict(Outcome.NOT_RUN, problem, reread=reread)
+        elif isinstance(prepared := _set_up(assignment, case, transport, min(started + case.timeout, deadline),
+                                            timed_out, seed), Verdict):
+            verdict = replace(prepared, reread=reread)
         else:
-            call = _call(assignment, case, transport, min(started + case.timeout, deadline), timed_out, seed)
+            call = TestCall.run(case.function, *prepared)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
                             packages=assignment.packages, unavailable=integrity.unavailable)
             for finding in reported(integrity, assignment, case.question, call.log.forbidden, case.public):
@@ -211,7 +94,31 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
                                        points[case.name], verdict, round(_monotonic() - started, 4), seed))
     _report_integrity(result, integrity, zeroed, assignment)
+    _without_broken_tests(result, {c.name: c.weight for c in cases})
     return result
+
+
+def _without_broken_tests(result: AssignmentResult, weights: dict[str, float]) -> None:
+    """A test that failed in the grader (`GRADER_ERROR`: the course's own test code, or the grader) costs the
+    student nothing: its points go to its question's other tests, by weight. A question left with no test that
+    worked is ungradable: its points are out of the maximum (`AssignmentResult.ungradable`), and the result
+    says so, for the instructor to mend the test and grade again."""
+    for question in dict.fromkeys(t.question for t in result.tests):
+        tests = [t for t in result.tests if t.question == question]
+        broken = [t for t in tests if t.verdict.outcome is Outcome.GRADER_ERROR]
+        if not broken:
+            continue
+        points, working = sum(t.max_score for t in tests), [t for t in tests if t not in broken]
+        for test in broken:
+            test.max_score = 0.0
+        if working:
+            weight = sum(weights[t.name] for t in working)
+            for test in working:
+                test.max_score = round(points * weights[test.name] / weight, 6)
+        else:
+            result.ungradable[question] = round(points, 6)
+            result.notes.append(f"{question} could not be graded: the grader failed on every one of its tests, so "
+                                f"its {points:g} points are left out of your total until your instructor mends them")
 
 
 def _report_integrity(result: AssignmentResult, integrity: Integrity, zeroed: dict[str, Any],
@@ -228,36 +135,38 @@ def _report_integrity(result: AssignmentResult, integrity: Integrity, zeroed: di
             test.verdict = Verdict(Outcome.FORBIDDEN, problem, reread=test.verdict.reread)
 
 
-def _call(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
-          timed_out: dict[str, str], seed: int | None) -> Any:
+def _set_up(assignment: Assignment, case: TestCase, transport: Transport, deadline: float,
+            timed_out: dict[str, str], seed: int | None) -> tuple[dict[str, Any], CallLog] | Verdict:
+    """What `case` asks for by name (`student`, `ref`, `rng` seeded with `seed`), and the log of its calls into the
+    submission; or, where the test cannot be set up (a fixture that does not exist, one that fails),
+    the grader error that says so: the course's test is broken, never the student's code."""
+    import numpy as np
+
     from .calls import CallLog, Student
-    from .verdicts import TestCall
+    from .verdicts import grader_problem
 
     log = CallLog()
-    student = Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out)
-    return TestCall.run(case.function, lambda: _fixtures(assignment, case, student, seed), log)
+    available = {
+        "student": lambda: Student(transport, log, deadline, call_timeout=case.timeout, timed_out=timed_out),
+        "ref": lambda: LazyReference(assignment),
+        "rng": lambda: np.random.default_rng(seed),
+    }
+    try:
+        wanted = fixture_names(case.function)
+        unknown = [name for name in wanted if name not in available]
+        if unknown:
+            raise TypeError(f"it asks for {', '.join(map(repr, unknown))}, which no test can have; the fixtures "
+                            f"are {', '.join(available)}")
+        fixtures = {name: available[name]() for name in wanted}
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is the course's test
+        return Verdict(Outcome.GRADER_ERROR, grader_problem(f"test {case.name} could not be set up: {exc}"))
+    return fixtures, log
 
 
 @functools.cache
 def fixture_names(function: Callable[..., Any]) -> tuple[str, ...]:
     """The fixtures a test function asks for: its parameters' names."""
     return tuple(inspect.signature(function).parameters)
-
-
-def _fixtures(assignment: Assignment, case: TestCase, student: Student, seed: int | None) -> dict[str, Any]:
-    """The arguments `case` asks for by name: `student`, `ref`, `rng` (seeded with `seed`)."""
-    import numpy as np
-
-    wanted = fixture_names(case.function)
-    available = {
-        "student": lambda: student,
-        "ref": lambda: LazyReference(assignment),
-        "rng": lambda: np.random.default_rng(seed),
-    }
-    unknown = [name for name in wanted if name not in available]
-    if unknown:
-        raise TypeError(f"test {case.name} asks for unknown fixtures {unknown}")
-    return {name: available[name]() for name in wanted}
 
 
 class LazyReference:
@@ -268,8 +177,7 @@ class LazyReference:
         self._assignment = assignment
 
     def __getattr__(self, name: str) -> Any:
-        module = course.reference(self._assignment.id, self._assignment.directory.parent.parent)
-        return getattr(module, name)
+        return getattr(self._assignment.reference(), name)
 
 
 def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[str, ...] | None) -> dict[str, str]:

@@ -21,6 +21,7 @@ import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .errors import SubmissionError
 from .names import listing, shown
 from .submission import Source, Submission
 
@@ -64,10 +65,6 @@ def copy_number(name: str) -> int:
     """The copy number at the end of a file's stem (`linear_regression-2.py` -> 2), 0 without one."""
     match = _COPY.search(PurePosixPath(name).stem)
     return int(match.group(1) or match.group(2)) if match else 0
-
-
-class SubmissionError(Exception):
-    """The submission as a whole cannot be read (not found, not a zip, nothing gradable)."""
 
 
 def submissions_in(directory: Path) -> list[Path]:

@@ -19,11 +19,8 @@ import enum
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
-__all__ = ["GRADED", "AssignmentResult", "Outcome", "SubmissionResult", "TestResult", "Verdict", "from_json",
+__all__ = ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TestResult", "Verdict", "from_json",
            "from_untrusted_json", "to_json"]
-
-#: `SubmissionResult.status` of a submission that was graded; anything else is why it was not.
-GRADED = "graded"
 
 
 class Outcome(str, enum.Enum):
@@ -38,6 +35,18 @@ class Outcome(str, enum.Enum):
     NOT_RUN = "not run"            # the time budget was used up, or the file could not be read
     FORBIDDEN = "not allowed"      # the code uses what the assignment does not allow (a package, a call)
     GRADER_ERROR = "grader error"  # the grader's own failure, never the student's
+
+
+class Status(str, enum.Enum):
+    """Whether a hand-in (or one part of it) was graded; where it was not, which kind of reason
+    (`SubmissionResult.reason` words it). Decisions are made on these, never on the wording."""
+
+    GRADED = "graded"
+    UNREADABLE = "unreadable"    # nothing gradable could be read from it (the reason says what was wrong)
+    REFUSED = "refused"          # not graded here: the course's secrets would be exposed, another course version
+    FAILED = "grader failed"     # the grader failed while grading it: ours to mend, never the student's
+    DIED = "grader died"         # its grading process was killed or exited (a cluster tries it again)
+    TIMED_OUT = "timed out"      # grading it did not finish within the batch's budget
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,8 @@ class AssignmentResult:
     marked_late: bool = False
     penalty: float = 0.0
     late: str = ""
+    #: Questions the grader failed on in every test (`{question: its points}`): out of the maximum, not scored 0.
+    ungradable: dict[str, float] = field(default_factory=dict)
 
     @property
     def raw_score(self) -> float:
@@ -139,25 +150,40 @@ class AssignmentResult:
 
 @dataclass
 class SubmissionResult:
-    """One student's hand-in of a batch: its name, the results of each assignment (missing ones
-    included), and its status (`GRADED`, or a short reason why it could not be graded).
+    """One student's hand-in: its name, the results of each assignment (missing ones included), and
+    its `status` (with the `reason` it was not graded, a sentence, where it was not).
 
     `student` is the key the student's hidden inputs were seeded from; `identity` what the
     platform and the roster say of them (name, email, student_id, login, canvas_id, ...);
     `notes` what the batch found besides (a part of the hand-in that could not be graded).
+    `parts` are the names of what was graded (its files, folders, zips), `failed_parts` those of
+    them that could not be (`--resume` grades a hand-in again unless both are as they were).
     `extra` holds what the grader reports besides (the sandbox's layers)."""
 
     submission: str
     assignments: list[AssignmentResult] = field(default_factory=list)
-    status: str = GRADED
+    status: Status = Status.GRADED
     extra: dict[str, Any] = field(default_factory=dict)
     student: str = ""
     identity: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    reason: str = ""
+    parts: list[str] = field(default_factory=list)
+    failed_parts: list[str] = field(default_factory=list)
 
     @property
     def graded(self) -> bool:
-        return self.status == GRADED
+        return self.status is Status.GRADED
+
+    @property
+    def ungradable_points(self) -> float:
+        """The points of the questions the grader could grade in no test: out of this hand-in's maximum."""
+        return round(sum(sum(a.ungradable.values()) for a in self.assignments), 6)
+
+    @property
+    def said(self) -> str:
+        """The status as grades.csv and the reports word it: "graded", else why not."""
+        return self.status.value if self.graded else self.reason or self.status.value
 
     @property
     def raw_score(self) -> float:
@@ -184,7 +210,7 @@ def to_json(result: Verdict | TestResult | AssignmentResult | SubmissionResult) 
     data: dict[str, Any] = {"type": type(result).__name__}
     for f in fields(result):
         value = getattr(result, f.name)
-        if isinstance(value, Outcome):
+        if isinstance(value, (Outcome, Status)):
             value = value.value
         elif isinstance(value, tuple(_TYPES.values())):
             value = to_json(value)
@@ -213,7 +239,25 @@ def from_json(data: dict[str, Any]) -> Any:
         elif isinstance(value, list):
             value = [from_json(v) if isinstance(v, dict) and v.get("type") in _TYPES else v for v in value]
         values[f.name] = value
+    if kind is SubmissionResult:
+        _read_older(values)
     return kind(**values)
+
+
+def _read_older(values: dict[str, Any]) -> None:
+    """A SubmissionResult's fields as this version has them, from a document of an older one: a status that was a
+    sentence (then `FAILED`, the sentence its reason), `parts` and `failed_parts` that were kept in `extra`."""
+    status = values.get("status", Status.GRADED.value)
+    known = {s.value for s in Status}
+    if not isinstance(status, str) or status not in known:
+        values.setdefault("reason", str(status))
+        status = Status.FAILED.value
+    values["status"] = Status(status)
+    extra = values.get("extra")
+    if isinstance(extra, dict):
+        for key in ("parts", "failed_parts"):
+            if key in extra and key not in values:
+                values[key] = extra.pop(key)
 
 
 def from_untrusted_json(data: Any) -> SubmissionResult:
@@ -251,8 +295,8 @@ def _check_types(value: Any, declared: str | None = None, where: str = "result")
             raise ValueError(f"{where} should be a {kind}")
         for f in fields(value):
             _check_types(getattr(value, f.name), str(f.type), f"{where}.{f.name}")
-    elif kind == "Outcome":
-        if not isinstance(value, Outcome):
-            raise ValueError(f"{where} should be an outcome")
+    elif kind in ("Outcome", "Status"):
+        if type(value).__name__ != kind:
+            raise ValueError(f"{where} should be a {kind.lower()}")
     elif kind != "Any":
         raise ValueError(f"{where}: cannot check a {kind}")

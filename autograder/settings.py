@@ -15,7 +15,7 @@
     due = 2026-09-14T23:59:00-04:00
     final = 2026-09-21T23:59:00-04:00    no credit after it
 
-Per-student extensions are a roster column (`reports.roster`). The Gradescope autograders
+Per-student extensions are a roster column (`layouts.roster`). The Gradescope autograders
 carry this file, so that Gradescope applies the same policy.
 """
 
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 
+from .errors import CourseError
 from .late import BASES, UNITS, Dates, LatePolicy, parse_time
 
 if sys.version_info >= (3, 11):
@@ -38,7 +39,7 @@ _SECTIONS = {"timezone", "grading", "late", "assignments"}
 _LATE_KEYS = {"per", "penalty", "cap", "grace_minutes", "of"}
 
 
-class SettingsError(ValueError):
+class SettingsError(CourseError):
     """course.toml cannot be read, or holds a value that means nothing."""
 
 
@@ -52,8 +53,9 @@ class CourseSettings:
     zone: tzinfo = timezone.utc
 
 
-def course_settings(root: Path) -> CourseSettings:
-    """The settings of the course at `root` (the defaults when it has no course.toml)."""
+def read_settings(root: Path) -> CourseSettings:
+    """The settings of the course at `root` (the defaults when it has no course.toml). A distribution may carry
+    the dates of assignments it does not hold: they are kept, and never used."""
     path = root / FILE
     if not path.exists():
         return CourseSettings()
@@ -92,9 +94,12 @@ def _zone(name: str, path: Path) -> tzinfo:
 
 def _policy(table: dict, path: Path) -> LatePolicy:
     _known(table, _LATE_KEYS, f"{path} [late]")
-    policy = LatePolicy(per=table.get("per", "day"), penalty=float(table.get("penalty", 0.0)),
-                        cap=float(table.get("cap", 100.0)), of=table.get("of", "score"),
-                        grace=timedelta(minutes=float(table.get("grace_minutes", 0))))
+    try:
+        policy = LatePolicy(per=table.get("per", "day"), penalty=float(table.get("penalty", 0.0)),
+                            cap=float(table.get("cap", 100.0)), of=table.get("of", "score"),
+                            grace=timedelta(minutes=float(table.get("grace_minutes", 0))))
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{path} [late]: a value is not a number ({exc})") from None
     if policy.per not in UNITS:
         raise SettingsError(f"{path} [late] per = {policy.per!r}; expected one of {sorted(UNITS)}")
     if policy.of not in BASES:

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import assignments as course
+from .course import Course
 
 ASSIGNMENT = "mnist_training"
 
@@ -53,18 +53,20 @@ def pick_device(name: str = "auto") -> Any:
     """`"auto"`: the reference's `get_device()` (CUDA when available); else `torch.device(name)`."""
     import torch
 
-    if name == "auto":
-        return course.reference(ASSIGNMENT).get_device()
+    if name == "auto":  # as the lecture's `get_device()`: CUDA when available
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device {name!r} was asked for, but PyTorch sees no CUDA GPU here; "
                          "use --device cpu or auto")
     return torch.device(name)
 
 
-def train_demo(epochs: int = 10, data_dir: str | Path | None = None, output: str | Path = "mnist_training.png",
-               device: str = "auto", batch_size: int = 64, lr: float = 0.1, seed: int = 0,
-               threads: int | None = None, console: Console | None = None) -> DemoResult:
-    """Train the reference 784 → 128 → 10 network with SGD for `epochs` epochs; plot its curves to `output`.
+def train_demo(course: Course, epochs: int = 10, data_dir: str | Path | None = None,
+               output: str | Path = "mnist_training.png", device: str = "auto", batch_size: int = 64,
+               lr: float = 0.1, seed: int = 0, threads: int | None = None,
+               console: Console | None = None) -> DemoResult:
+    """Train the reference 784 → 128 → 10 network of `course` (its mnist_training solution) with SGD for `epochs`
+    epochs; plot its curves to `output`.
 
     Data: `available_data(data_dir)`, full MNIST or the shipped sample, kept on the device
     (`GPUResidentLoader`), training batches of `batch_size` reshuffled every epoch from `seed`.
@@ -75,17 +77,17 @@ def train_demo(epochs: int = 10, data_dir: str | Path | None = None, output: str
     import torch
 
     if threads is None:
-        return _train_demo(epochs, data_dir, output, device, batch_size, lr, seed, console)
+        return _train_demo(course, epochs, data_dir, output, device, batch_size, lr, seed, console)
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        return _train_demo(epochs, data_dir, output, device, batch_size, lr, seed, console)
+        return _train_demo(course, epochs, data_dir, output, device, batch_size, lr, seed, console)
     finally:
         torch.set_num_threads(before)
 
 
-def _train_demo(epochs: int, data_dir: str | Path | None, output: str | Path, device: str, batch_size: int,
-                lr: float, seed: int, console: Console | None) -> DemoResult:
+def _train_demo(course: Course, epochs: int, data_dir: str | Path | None, output: str | Path, device: str,
+                batch_size: int, lr: float, seed: int, console: Console | None) -> DemoResult:
     import torch
 
     from .datasets.mnist import available_data
@@ -94,7 +96,7 @@ def _train_demo(epochs: int, data_dir: str | Path | None, output: str | Path, de
     console = console or Console()
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, not {epochs!r}")
-    ref = course.reference(ASSIGNMENT)
+    ref = course.get(ASSIGNMENT).reference()
     found = available_data(data_dir)
     console.print(found.note)
     device = pick_device(device)

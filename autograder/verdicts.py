@@ -19,15 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .assignments import CourseError
 from .calls import Called, CallLog, StudentRaised, builtin_name, format_value
 from .checks import CheckFailed
+from .errors import CourseError
 from .integrity.forbidden import allowed_text, missing_package
 from .results import Outcome, Verdict
 from .sandbox.runtime.errors import GRADER, CallTimeout, GraderError, SandboxError
 
 _monotonic = time.monotonic
 
+#: What a test's own code raises where it is wrong whatever the submission returned: a NameError, an import that
+#: fails. Such a test is broken (the course's to mend), never the student's failure (`grading._without_broken_tests`).
+COURSE_BUGS: tuple[type[BaseException], ...] = (NameError, ImportError, SyntaxError)
 #: The longest each part of a verdict may be, in characters: whatever the student's code sends,
 #: a report stays small.
 MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000}
@@ -50,11 +53,12 @@ class TestCall:
     duration: float
 
     @classmethod
-    def run(cls, function: Callable[..., Any], fixtures: Callable[[], dict[str, Any]], log: CallLog) -> TestCall:
-        """Call `function(**fixtures())`; never raises what the test or the sandbox raised."""
+    def run(cls, function: Callable[..., Any], fixtures: dict[str, Any], log: CallLog) -> TestCall:
+        """Call `function(**fixtures)` (set up beforehand: a failing set-up is the course's, never a call's); never
+        raises what the test or the sandbox raised."""
         started = _monotonic()
         try:
-            function(**fixtures())
+            function(**fixtures)
         except (Exception, SandboxError) as exc:  # noqa: BLE001 - whatever it raised is judged below
             raised: BaseException | None = exc
         else:
@@ -104,6 +108,9 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
         return verdict(outcome, str(exc) if public else exc.summary, latest and latest.called)
     if isinstance(exc, plain):
         return verdict(Outcome.WRONG, str(exc))
+    if isinstance(exc, COURSE_BUGS) or latest is None:  # no value the student's code returned could cause it
+        what = f"{type(exc).__name__}: {exc}" if public else type(exc).__name__
+        return verdict(Outcome.GRADER_ERROR, grader_problem(f"the test's own code raised {what}"))
     # the returned value broke the test's own arithmetic
     return verdict(Outcome.WRONG, f"the result could not be checked ({type(exc).__name__}: {exc}); "
                                   f"check its type and shape against the docstring",
@@ -115,9 +122,11 @@ def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callab
     """The verdict on an exception that came back from the student's process (on a hidden test, without
     its message: the student's code writes it, and could write the test's inputs into it)."""
     error, name = raised.error, raised.name
-    if error.origin == GRADER:
-        reason = error.message if public else "a trusted object could not be built in the student's process"
-        return verdict(Outcome.GRADER_ERROR, grader_problem(reason), raised.called)
+    if error.origin == GRADER:  # said by the student's process, which the student's code controls: never an excuse
+        reason = f" ({error.message})" if public else ""
+        return verdict(Outcome.CRASHED, f"your code's process could not build what the test gives {name}{reason}: "
+                                        f"did your code change numpy or torch, or the objects they make?",
+                       raised.called)
     if error.type == "MissingName":
         problem = error.message.split(": ", 1)[-1] if public else f"{name} is not defined in your submission"
         if name in hidden_names:

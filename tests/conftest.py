@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course import Course
 from autograder.pysource import replace_definition  # noqa: F401 - the tests' helper
 
 ROOT = Path(__file__).resolve().parent.parent
+#: This repository's course, loaded once (each test that changes a course loads its own copy).
+COURSE = Course.load(ROOT)
 
 
 @pytest.fixture
@@ -69,9 +72,7 @@ def solution_source(assignment_id: str) -> str:
 def mutants():
     """Every plausible wrong implementation in tests/mutants, as pytest params
     `(assignment_id, question, name_replaced, source)`."""
-    from autograder import assignments as course
-
-    for assignment_id in course.all_assignments(ROOT):
+    for assignment_id in COURSE.assignments:
         try:
             module = importlib.import_module(f"tests.mutants.{assignment_id}")
         except ModuleNotFoundError:

@@ -14,7 +14,7 @@ import time
 
 from autograder.batch import run_batch
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 SOLUTION = ROOT / "solutions" / "linear_regression.py"
 TEMPLATE = ROOT / "student_template" / "linear_regression.py"
@@ -46,7 +46,7 @@ def test_a_killed_batch_resumes_and_grades_each_remaining_submission_once(tmp_pa
     assert 2 <= len(done) < 6
     assert all(json.loads(p.read_text()) for p in (output / "results").glob("*.json"))  # none half-written
 
-    run_batch(submissions, output, jobs=2, resume=True, assignment_id="linear_regression")
+    run_batch(COURSE, submissions, output, jobs=2, resume=True, assignment_id="linear_regression")
 
     after = {p.name: p.stat().st_mtime_ns for p in (output / "results").glob("*.json")}
     assert {name: after[name] for name in done} == done  # finished ones were not graded again
@@ -59,7 +59,7 @@ def test_a_submission_whose_grading_must_be_killed_still_gets_a_row(tmp_path):
     submissions = make_class(tmp_path / "in", 2)
     looping = "import time\ntime.sleep(600)\n"  # hangs at import: the worker is killed by the batch
     (submissions / "stuck.py").write_text(looping)
-    documents = run_batch(submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression", timeout=8)
+    documents = run_batch(COURSE, submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression", timeout=8)
     table = rows(tmp_path / "out")
     assert set(table) == {"student00", "student01", "stuck"}
     assert table["stuck"]["status"] == "grading did not finish within 8 s" and table["stuck"]["total"] == "0"
@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_grade_costs_only_the_submission_in_flight_and_resum
 
     killer = threading.Thread(target=kill_the_worker_grading_student02)
     killer.start()
-    run_batch(submissions, output, jobs=1, assignment_id="linear_regression")
+    run_batch(COURSE, submissions, output, jobs=1, assignment_id="linear_regression")
     killer.join()
     assert killed
     table = rows(output)
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_grade_costs_only_the_submission_in_flight_and_resum
     assert [table[f"student{i:02d}"]["total"] for i in (0, 1, 3)] == ["8", "0", "0"]  # the next worker went on
     done = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
 
-    run_batch(submissions, output, jobs=1, resume=True, assignment_id="linear_regression")
+    run_batch(COURSE, submissions, output, jobs=1, resume=True, assignment_id="linear_regression")
 
     after = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
     assert sorted(after) == sorted(done) == [f"student{i:02d}.json" for i in range(4)]
@@ -134,6 +134,7 @@ def test_a_result_written_before_students_seeds_and_late_policies_still_reads():
 def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_to_the_same_results(
         tmp_path, monkeypatch):
     import autograder.workers as workers
+
     from autograder.sandbox.templates import Templates
 
     submissions = tmp_path / "in"
@@ -141,13 +142,13 @@ def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_
         (submissions / f"student{i}").mkdir(parents=True)
         for assignment in ("linear_regression", "xor_mlp", "parameter_counting"):
             shutil.copy(ROOT / folder / f"{assignment}.py", submissions / f"student{i}" / f"{assignment}.py")
-    run_batch(submissions, tmp_path / "at-once", jobs=2)
+    run_batch(COURSE, submissions, tmp_path / "at-once", jobs=2)
 
     merged = []
     monkeypatch.setattr(Templates, "is_ready", lambda self, kind: "torch" not in kind.preload)  # never warm
     merge = workers.merge_passes
     monkeypatch.setattr(workers, "merge_passes", lambda *passes: merged.append(passes) or merge(*passes))
-    run_batch(submissions, tmp_path / "in-two-passes", jobs=2)
+    run_batch(COURSE, submissions, tmp_path / "in-two-passes", jobs=2)
 
     def graded(output):
         found = {}
@@ -187,7 +188,7 @@ def test_a_batch_leaves_nothing_in_the_temporary_folder_and_removes_what_killed_
         assert remove_stale_scratch.__wrapped__() >= 2
         assert not any(path.exists() for path in left) and mine.exists()  # a live grader's folder stays
 
-        run_batch(make_class(tmp_path / "in", 2), tmp_path / "out", jobs=2, assignment_id="linear_regression")
+        run_batch(COURSE, make_class(tmp_path / "in", 2), tmp_path / "out", jobs=2, assignment_id="linear_regression")
         assert sorted(os.listdir(folder)) == [mine.name]
     finally:
         shutil.rmtree(mine, ignore_errors=True)

@@ -8,11 +8,10 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from autograder import assignments as course
 from autograder.build import MarkerError, make_notebook, stale_templates, strip_solutions
 from autograder.cli import main
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 
 def test_committed_templates_match_what_the_generator_writes():
@@ -40,26 +39,26 @@ def test_unbalanced_markers_are_an_error(source):
         strip_solutions(source)
 
 
-@pytest.mark.parametrize("assignment_id", list(course.all_assignments(ROOT)))
+@pytest.mark.parametrize("assignment_id", list(COURSE.assignments))
 def test_templates_hold_no_solution_code(assignment_id):
     template = (ROOT / "student_template" / f"{assignment_id}.py").read_text()
     assert "BEGIN SOLUTION" not in template and "END SOLUTION" not in template
 
 
-@pytest.mark.parametrize("assignment_id", list(course.all_assignments(ROOT)))
+@pytest.mark.parametrize("assignment_id", list(COURSE.assignments))
 def test_notebooks_are_valid_nbformat_4_with_a_check_cell_per_question(assignment_id):
     nb = nbformat.read(ROOT / "student_template" / f"{assignment_id}.ipynb", as_version=4)
     nbformat.validate(nb)
     checks = [c for c in nb.cells if "grader-check" in c.metadata.get("tags", [])]
-    assert len(checks) == len(course.get(assignment_id, ROOT).questions) + 1  # + the import cell
+    assert len(checks) == len(COURSE.get(assignment_id).questions) + 1  # + the import cell
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment_id", list(course.all_assignments(ROOT)))
+@pytest.mark.parametrize("assignment_id", list(COURSE.assignments))
 def test_the_notebook_with_the_solution_filled_in_runs_top_to_bottom(assignment_id, tmp_path):
     from nbclient import NotebookClient
 
-    assignment = course.get(assignment_id, ROOT)
+    assignment = COURSE.get(assignment_id)
     nb = make_notebook(assignment, (ROOT / "solutions" / f"{assignment_id}.py").read_text())
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")

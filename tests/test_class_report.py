@@ -9,17 +9,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.grader import grade_source
+from autograder.layouts.roster import read_roster
 from autograder.reports.class_reports import write_class_reports
-from autograder.reports.roster import read_roster
 from autograder.results import AssignmentResult, SubmissionResult
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-ASSIGNMENT = course.get("linear_regression", ROOT)
+ASSIGNMENT = COURSE.get("linear_regression")
 TITLE = f"{ASSIGNMENT.number}. {ASSIGNMENT.title}"
 
 
@@ -141,7 +140,7 @@ def test_the_score_table_keeps_every_score_visible_whatever_a_status_says():
     from autograder.reports.grade_files import grades_row
     from autograder.reports.terminal import print_scores
 
-    ids = list(course.all_assignments(ROOT))
+    ids = list(COURSE.assignments)
     graded = SubmissionResult("ada", [AssignmentResult(a, a, missing=True, points=5.0) for a in ids[1:]])
     graded.assignments.insert(0, grade_source(ASSIGNMENT, solution_source("linear_regression")))
     broken = SubmissionResult("eve", status="cannot tell which assignment 'eve.py' is for: " + "x" * 400)

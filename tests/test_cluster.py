@@ -21,11 +21,11 @@ import pytest
 
 from autograder.batch import run_batch
 from autograder.cluster.app import TASK, make_app
-from autograder.cluster.payload import PayloadError, course_version, pack, unpack
+from autograder.cluster.payload import PayloadError, pack, unpack
 from autograder.results import SubmissionResult, from_untrusted_json, to_json
 
 from .cluster import REDIS, Redis, Workers
-from .conftest import FAULT_PLUGIN, ROOT
+from .conftest import COURSE, FAULT_PLUGIN, ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
                                                                         "(sh scripts/install.sh installs it as root)")]
@@ -78,8 +78,8 @@ def test_a_cluster_batch_gives_the_same_grades_and_verdicts_as_a_local_one(tmp_p
     shutil.copy(ROOT / "student_template" / "activations.py", submissions / "dana" / "activations.py")
     local, cluster = tmp_path / "local", tmp_path / "cluster"
 
-    run_batch(submissions, local, jobs=2)
-    run_batch(submissions, cluster, jobs=2, broker=redis.url)
+    run_batch(COURSE, submissions, local, jobs=2)
+    run_batch(COURSE, submissions, cluster, jobs=2, broker=redis.url)
 
     assert (cluster / "grades.csv").read_text() == (local / "grades.csv").read_text()
     here, there = graded(local), graded(cluster)
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_grade_loses_nothing_and_grades_nothing_twice(tmp_pa
 
     killer = threading.Thread(target=kill_one_worker_mid_grade)
     killer.start()
-    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
     killer.join()
 
     assert killed
@@ -127,7 +127,7 @@ def test_a_submission_that_kills_its_grader_every_time_is_failed_after_three_tri
     shutil.copy(SOLUTION, submissions / "killer" / "linear_regression.py")
     output = tmp_path / "out"
 
-    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
 
     table = rows(output)
     assert "died in each of 3 tries" in table["killer"]["status"]
@@ -137,11 +137,11 @@ def test_a_submission_that_kills_its_grader_every_time_is_failed_after_three_tri
 def test_a_resumed_cluster_batch_grades_only_what_is_missing(tmp_path, redis, workers):
     submissions = make_class(tmp_path / "in", 4)
     output = tmp_path / "out"
-    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
     (output / "graded" / "student02.json").unlink()
     kept = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
 
-    run_batch(submissions, output, jobs=2, resume=True, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, resume=True, assignment_id="linear_regression", broker=redis.url)
 
     after = {p.name: p.stat().st_mtime_ns for p in (output / "graded").glob("*.json")}
     assert {name: after[name] for name in kept} == kept and "student02.json" in after
@@ -162,7 +162,7 @@ def test_a_broker_restart_during_a_batch_loses_nothing(tmp_path, redis, workers)
 
     restarter = threading.Thread(target=restart_the_broker)
     restarter.start()
-    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
     restarter.join()
 
     assert sorted(graded(output)) == [f"student{i:02d}" for i in range(6)]
@@ -174,7 +174,7 @@ def test_a_worker_refuses_a_task_from_another_course_version_and_says_why(tmp_pa
     task = make_app(redis.url).send_task(TASK, args=[payload])
     result = from_untrusted_json(task.get(timeout=60))
     assert "refused" in result.status and "0123456789abcdef" in result.status
-    assert course_version(ROOT) in result.status
+    assert COURSE.version in result.status
 
 
 def test_without_gpu_workers_mnist_training_falls_back_to_the_cpu_queue_and_the_result_says_so(tmp_path, redis,
@@ -184,7 +184,7 @@ def test_without_gpu_workers_mnist_training_falls_back_to_the_cpu_queue_and_the_
     shutil.copy(ROOT / "student_template" / "mnist_training.py", submissions / "ada" / "mnist_training.py")
     output = tmp_path / "out"
 
-    run_batch(submissions, output, jobs=1, assignment_id="mnist_training", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=1, assignment_id="mnist_training", broker=redis.url)
 
     result = next(iter(graded(output).values()))
     assert result["status"] == "graded" and result["extra"]["queue"] == "cpu"
@@ -200,7 +200,7 @@ def test_odd_names_cross_the_broker_and_an_answer_the_batch_cannot_read_costs_on
     inject("autograder.cluster.collect:_result", "victimanswer")
     output = tmp_path / "out"
 
-    run_batch(submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id="linear_regression", broker=redis.url)
 
     table = rows(output)
     assert (table["b_ob"]["student"], table["b_ob"]["total"]) == ("b\\xffob", "8")

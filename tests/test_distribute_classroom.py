@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import assignments as course
 from autograder.distribute import classroom
 from autograder.distribute.leaks import find_leaks, forbidden_paths
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
-ASSIGNMENTS = course.all_assignments(ROOT)
+ASSIGNMENTS = COURSE.assignments
 
 
 @pytest.fixture(scope="module")

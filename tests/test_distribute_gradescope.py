@@ -20,16 +20,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import assignments as course
 from autograder.distribute import gradescope
 from autograder.sandbox import isolation
 
 from . import exports
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 from .fresh_env import bare_env, run, shared_folder
 from .test_cli import GRADESCOPE_SCHEMA
 
-ASSIGNMENTS = list(course.all_assignments(ROOT))
+ASSIGNMENTS = list(COURSE.assignments)
 ZIPS = [*ASSIGNMENTS, gradescope.ALL]
 
 
@@ -104,7 +103,7 @@ def test_setup_installs_bubblewrap_and_torch_from_the_cpu_wheel_index_only_where
         requirements = archive.read("requirements.txt").decode()
         run = archive.read("run_autograder").decode()
     assert "apt-get install" in setup and "bubblewrap" in setup
-    assert (gradescope.TORCH_INDEX in setup) == course.get(assignment_id, ROOT).uses_torch
+    assert (gradescope.TORCH_INDEX in setup) == COURSE.get(assignment_id).uses_torch
     assert "torch" not in requirements and "numpy" in requirements
     assert f"--assignment {assignment_id}" in run and '"${AUTOGRADER_ROOT:-/autograder}"' in run
 
@@ -120,7 +119,7 @@ def test_gradescope_gives_the_reference_full_marks_and_the_template_zero(zips, f
     ids = graded(folder)
     full = run_autograder(gradescope_tree(tmp_path / "reference", archive,
                                           *(ROOT / "solutions" / f"{a}.py" for a in ids)), venv)
-    expected = sum(course.get(a, ROOT).points for a in ids)
+    expected = sum(COURSE.get(a).points for a in ids)
     failed = [t["output"] for t in full["tests"] if t["status"] != "passed"]
     assert not failed, "\n\n".join(failed)
     assert full["score"] == full["max_score"] == expected

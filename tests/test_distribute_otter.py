@@ -18,7 +18,6 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import assignments as course
 from autograder.build import split_cells
 from autograder.distribute import otter
 from autograder.distribute.files import copy_package
@@ -29,9 +28,9 @@ from autograder.distribute.otter.runtime import CourseTest
 from autograder.distribute.otter.source import source_of_test
 from autograder.grading import seed_for
 
-from .conftest import ROOT, mutants, replace_definition, solution_source
+from .conftest import COURSE, ROOT, mutants, replace_definition, solution_source
 
-ASSIGNMENTS = list(course.all_assignments(ROOT))
+ASSIGNMENTS = list(COURSE.assignments)
 #: The Otter round trip: numpy only, one with functions and one with module-level answers.
 ROUND_TRIP = ASSIGNMENTS
 
@@ -49,7 +48,7 @@ def translations() -> dict[str, recording.Translation]:
 
 def translation_of(translations: dict, assignment_id: str) -> recording.Translation:
     if assignment_id not in translations:
-        translations[assignment_id] = recording.translate(course.get(assignment_id, ROOT), ROOT)
+        translations[assignment_id] = recording.translate(COURSE.get(assignment_id), ROOT)
     return translations[assignment_id]
 
 
@@ -83,7 +82,7 @@ def test_each_test_runs_in_otter_passing_on_the_solution_failing_on_the_template
         translations, assignment_id):
     """`translate` keeps a test only when, replayed, it passes on the solution; here it must also fail on
     the untouched template, with the grader's wording."""
-    assignment = course.get(assignment_id, ROOT)
+    assignment = COURSE.get(assignment_id)
     translation = translation_of(translations, assignment_id)
     names = [case.name for case, _ in translation.tests] + [case.name for case, _ in translation.skipped]
     assert sorted(names) == sorted(case.name for case in assignment.tests(hidden=True))
@@ -117,7 +116,7 @@ def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
     from autograder.notebook import LocalTransport
 
     mutant = replace_definition(solution_source(assignment_id), name, source)
-    reference = course.reference(assignment_id, ROOT)
+    reference = COURSE.get(assignment_id).reference()
     for case, test in translation_of(translations, assignment_id).of(question):
         translated = test.feedback(namespace_of(mutant)) == ""
         namespace = namespace_of(mutant)
@@ -133,7 +132,7 @@ def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
 
 @pytest.mark.parametrize("assignment_id", ROUND_TRIP)
 def test_the_master_notebook_is_in_otter_assign_format(translations, assignment_id):
-    assignment = course.get(assignment_id, ROOT)
+    assignment = COURSE.get(assignment_id)
     translation = translation_of(translations, assignment_id)
     nb = otter_notebook.master_notebook(assignment, ROOT, translation)
     nbformat.validate(nb)
@@ -167,7 +166,7 @@ def otter_score(results: Path) -> tuple[float, float]:
 def test_otter_assign_and_otter_run_give_the_solution_full_marks_and_the_template_zero(
         translations, assignment_id, tmp_path):
     pytest.importorskip("otter")
-    assignment = course.get(assignment_id, ROOT)
+    assignment = COURSE.get(assignment_id)
     copy_package(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
     nbformat.write(otter_notebook.master_notebook(assignment, ROOT, translation_of(translations, assignment_id)),
@@ -204,7 +203,7 @@ def test_the_readmes_commands_work_as_written(translations, tmp_path):
     assert commands[0] == "python3 -m pip install otter-grader" and "-autograder_*.zip" in commands[-1]
     copy_package(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
-    nbformat.write(otter_notebook.master_notebook(course.get(assignment_id, ROOT), ROOT, translation),
+    nbformat.write(otter_notebook.master_notebook(COURSE.get(assignment_id), ROOT, translation),
                    tmp_path / f"{assignment_id}.ipynb")
     script = "set -e\n" + "\n".join(commands[1:]).replace(
         "SUBMISSION.ipynb", f"dist/{assignment_id}/autograder/{assignment_id}.ipynb")
@@ -212,7 +211,7 @@ def test_the_readmes_commands_work_as_written(translations, tmp_path):
     ran = subprocess.run(["sh", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     score, total = otter_score(tmp_path / "results" / "results.json")
-    assert score == total == course.get(assignment_id, ROOT).points
+    assert score == total == COURSE.get(assignment_id).points
     assert "?" not in readme.split("| assignment |")[0].replace("SUBMISSION", ""), "no open question"
 
 
@@ -226,7 +225,7 @@ def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, mo
     assert (folder / "autograder" / "distribute" / "otter" / "runtime.py").exists()
     assert "otter assign" in (folder / "README.md").read_text() and folder / "README.md" in written
     nb = nbformat.read(folder / f"{ASSIGNMENTS[0]}.ipynb", as_version=4)
-    setup, questions = split_cells(solution_source(ASSIGNMENTS[0]), course.get(ASSIGNMENTS[0], ROOT))
+    setup, questions = split_cells(solution_source(ASSIGNMENTS[0]), COURSE.get(ASSIGNMENTS[0]))
     assert sum("graded by the course's own autograder only" in c.source for c in nb.cells) == len(questions)
 
 

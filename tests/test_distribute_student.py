@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments as course
+from autograder.course import Course
 from autograder.distribute import student
 from autograder.distribute.leaks import course_secrets, find_leaks, forbidden_paths, normalise, solution_blocks
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 from .fresh_env import bare_env, run, shared_folder
 
-ASSIGNMENTS = list(course.all_assignments(ROOT))
+ASSIGNMENTS = list(COURSE.assignments)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def test_grade_check_works_in_the_bundle_without_the_instructors_repository(bund
         result = bundle_command(bundle, "check", submission, "--format", "json")
         assert result.returncode == 0, result.stderr
         document = json.loads(result.stdout)
-        assert document["score"] == 0 and document["max_score"] == course.get("linear_regression", ROOT).points
+        assert document["score"] == 0 and document["max_score"] == COURSE.get("linear_regression").points
         assert document["tests"] and all("public" in t["tags"] for t in document["tests"])
         assert all("not implemented yet" in t["output"] for t in document["tests"])
 
@@ -120,8 +120,8 @@ def test_grade_run_in_the_bundle_runs_the_public_tests_only(bundle):
     assert result.returncode == 0, result.stderr
     tests = json.loads(result.stdout)["tests"]
     assert tests and all("public" in t["tags"] for t in tests)
-    assert not course.has_hidden_tests(["linear_regression"], bundle)
-    assert course.has_hidden_tests(["linear_regression"], ROOT)
+    assert not Course.load(bundle).has_hidden_tests(["linear_regression"])
+    assert COURSE.has_hidden_tests(["linear_regression"])
 
 
 def test_grade_run_in_the_bundle_says_that_hidden_tests_are_not_there(bundle):
@@ -217,5 +217,5 @@ def test_the_notebooks_check_cells_run_in_the_students_kernel(installed, tmp_pat
     executed = json.loads((tmp_path / "executed.ipynb").read_text())
     printed = "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
                       for c in executed["cells"] for o in c.get("outputs", []))
-    questions = course.get("linear_regression", ROOT).questions
+    questions = COURSE.get("linear_regression").questions
     assert printed.count("✗ failed") >= len(questions) and "not implemented yet" in printed

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.grader import grade_source
 from autograder.reports.wording import explain
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, replace_definition, solution_source
 
 CORRECT_BUT_UNUSUAL = [
     ("linear_regression", "mse_cost", "mse_cost", "a (1, 1) array", """
@@ -77,7 +76,7 @@ def l2_penalty(w, lam):
 @pytest.mark.parametrize(("assignment_id", "question", "name", "form", "source"),
                          CORRECT_BUT_UNUSUAL, ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in CORRECT_BUT_UNUSUAL])
 def test_correct_code_in_an_unusual_form_keeps_full_marks(assignment_id, question, name, form, source):
-    assignment = course.get(assignment_id, ROOT)
+    assignment = COURSE.get(assignment_id)
     result = grade_source(assignment, replace_definition(solution_source(assignment_id), name, source))
     failed = [explain(t) for t in result.tests if t.question == question and not t.passed]
     assert not failed, "\n\n".join(failed)

@@ -12,14 +12,14 @@ from rich.console import Console
 
 from autograder.batch import run_batch
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 LR = "linear_regression"
 SOLUTION = ROOT / "solutions" / f"{LR}.py"
 #: The stage, the grader's function that a fault breaks, and the student it is broken for.
 STAGES = [("layout", "autograder.layouts.plain:student_of", "victimlayout"),
           ("loader", "autograder.loading:read_submission", "victimloader"),
-          ("grading", "autograder.grading:grade_submission", "victimgrading"),
+          ("grading", "autograder.grader:grade_submission", "victimgrading"),
           ("feedback page", "autograder.reports.class_reports:write_feedback", "victimfeedback")]
 
 
@@ -37,7 +37,7 @@ def test_a_fault_in_each_stage_costs_only_its_students_row(tmp_path, inject):
         inject(target, victim)
     console = Console(record=True, width=200)
 
-    run_batch(submissions, tmp_path / "out", jobs=2, assignment_id=LR, console=console)
+    run_batch(COURSE, submissions, tmp_path / "out", jobs=2, assignment_id=LR, console=console)
 
     table = grades(tmp_path / "out")
     assert set(table) == {"ada", "zoe", "victimloader", "victimgrading", "victimfeedback", f"victimlayout_{LR}.py"}
@@ -63,7 +63,7 @@ def test_a_damaged_gradescope_record_costs_only_its_submission(tmp_path, inject)
     (export / "submission_metadata.yml").write_text(records)
     inject("autograder.layouts.gradescope:_add", "Bob")
 
-    run_batch(export, tmp_path / "out", jobs=2, assignment_id=LR, console=Console(width=200))
+    run_batch(COURSE, export, tmp_path / "out", jobs=2, assignment_id=LR, console=Console(width=200))
 
     table = grades(tmp_path / "out")
     assert (table["Ada"]["total"], table["Cy"]["total"]) == ("8", "8")

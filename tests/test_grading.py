@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograder import assignments as course
+from autograder.assignments import Assignment
+from autograder.course import Course
+from autograder.errors import CourseError
 from autograder.grading import run_tests
 from autograder.results import Outcome, from_json, to_json
 from autograder.sandbox.runtime.errors import (
@@ -74,7 +76,7 @@ CORRECT: dict[str, Any] = {"add": lambda a, b: a + b, "scale": lambda x, k: np.a
 @pytest.fixture
 def toy(monkeypatch):
     monkeypatch.setenv("GRADE_COURSE_DIR", str(TOY))
-    return course.get("toy", TOY)
+    return Course.load(TOY).get("toy")
 
 
 def verdict_of(toy, question: str, answer: Any = None, *, report: dict | None = None, budget: float | None = None,
@@ -143,19 +145,24 @@ def test_tests_past_the_submissions_time_budget_are_not_run(toy):
     assert test.verdict.outcome is Outcome.NOT_RUN and "time budget" in test.verdict.problem
 
 
-@pytest.mark.parametrize("failure", [remote("RecipeFailed", "the grader could not build x", origin=GRADER),
-                                     GraderError("the student's process did not start: no numpy")])
-def test_the_graders_own_failure_is_a_grader_error_never_the_students(toy, failure):
-    test, _ = verdict_of(toy, "add", failure)
+def test_the_graders_own_failure_is_a_grader_error_never_the_students(toy):
+    test, _ = verdict_of(toy, "add", GraderError("the student's process did not start: no numpy"))
     assert test.verdict.outcome is Outcome.GRADER_ERROR and test.score == 0
     assert "tell your instructor" in test.verdict.problem and test.verdict.traceback == ""
 
 
+def test_a_failure_the_students_process_blames_on_the_grader_is_still_its_own(toy):
+    """The student's code controls its process: it could make a trusted object fail there, or say that one did,
+    to have a question left out of its maximum. What that process says is never an excuse."""
+    test, _ = verdict_of(toy, "add", remote("RecipeFailed", "the grader could not build x", origin=GRADER))
+    assert test.verdict.outcome is Outcome.CRASHED and test.score == 0 and test.max_score > 0
+
+
 def test_a_missing_reference_is_a_grader_error(toy, monkeypatch):
     def missing(*args: Any) -> None:
-        raise course.CourseError("no reference solution: hidden tests need the instructor's repository")
+        raise CourseError("no reference solution: hidden tests need the instructor's repository")
 
-    monkeypatch.setattr(course, "reference", missing)
+    monkeypatch.setattr(Assignment, "reference", missing)
     result = run_tests(toy, FakeTransport(CORRECT), hidden=True, questions={"add"})
     hidden = [t for t in result.tests if not t.public]
     assert hidden and {t.verdict.outcome for t in hidden} == {Outcome.GRADER_ERROR}
@@ -168,7 +175,7 @@ def test_what_the_code_printed_is_kept_on_a_failed_test_only(toy):
 
 
 def test_a_hidden_test_keeps_no_call_returned_or_expected_value(toy, monkeypatch):
-    monkeypatch.setattr(course, "reference", lambda *a: type("Ref", (), {"add": staticmethod(lambda a, b: a + b)}))
+    monkeypatch.setattr(Assignment, "reference", lambda *a: type("Ref", (), {"add": staticmethod(lambda a, b: a + b)}))
     result = run_tests(toy, FakeTransport({**CORRECT, "add": lambda a, b: a - b}), hidden=True, questions={"add"})
     (hidden,) = [t for t in result.tests if not t.public]
     assert hidden.verdict.outcome is Outcome.WRONG

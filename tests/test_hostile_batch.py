@@ -10,11 +10,10 @@ import json
 import jsonschema
 import pytest
 
-from autograder import assignments as course
 from autograder.batch import run_batch
-from autograder.grading import grade_source
+from autograder.grader import grade_source
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, replace_definition, solution_source
 from .test_cli import GRADESCOPE_SCHEMA
 
 #: Code that writes `line` to every descriptor it can: the result channel among them.
@@ -87,11 +86,11 @@ def test_honest_scores_do_not_depend_on_hostile_classmates(tmp_path):
             variant = i % len(variants)
             (submissions / f"s{i:03d}.py").write_text(variants[variant])
             expected[f"s{i:03d}"] = variant
-    run_batch(submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression")
+    run_batch(COURSE, submissions, tmp_path / "out", jobs=2, assignment_id="linear_regression")
     rows = {r["submission"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     assert len(rows) == 100
 
-    assignment = course.get("linear_regression", ROOT)
+    assignment = COURSE.get("linear_regression")
     alone = {v: grade_source(assignment, variants[v]).score for v in set(expected.values())}
     for name, variant in expected.items():
         assert float(rows[name]["total"]) == pytest.approx(alone[variant], abs=1e-6), name

@@ -24,7 +24,7 @@ from autograder.names import MAX_KEY
 from autograder.reports.files import MAX_PAGE_BYTES, MAX_RESULTS_BYTES
 
 from . import exports
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 LR = "linear_regression"
 KNOWN = [LR, "gradient_descent"]
@@ -177,7 +177,7 @@ def test_a_class_of_hostile_names_and_trees_is_graded_whole_and_every_report_sta
     write(submissions / ("n" * 200 + f"_{LR}.py"), SOLUTION)
     deep_tree(submissions / "dora", 3000, 12)
     output = tmp_path / "out"
-    run_batch(submissions, output, jobs=2, assignment_id=LR, console=Console(width=200))
+    run_batch(COURSE, submissions, output, jobs=2, assignment_id=LR, console=Console(width=200))
     rows = read_csv(output / "grades.csv")
     assert len(rows) == 5 + len(FORMULAS)
     assert all(r["status"] == "graded" for r in rows), rows

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.course import Course
+from autograder.errors import CourseError
+from autograder.grader import grade_source
 from autograder.integrity.forbidden import check
 from autograder.reports.feedback import feedback_markdown
 from autograder.reports.gradescope import gradescope_json
@@ -27,10 +28,10 @@ from autograder.results import Outcome, SubmissionResult, from_json, to_json
 from autograder.sandbox import isolation, packages
 from autograder.sandbox.runner import Sandbox
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 
-LINEAR = course.get("linear_regression", ROOT)
-BACKPROP = course.get("backpropagation", ROOT)
+LINEAR = COURSE.get("linear_regression")
+BACKPROP = COURSE.get("backpropagation")
 
 POLYFIT = """
 def fit_closed_form(x, y):
@@ -97,7 +98,7 @@ def test_a_backward_method_of_the_students_own_is_not_autograd():
 
 
 def test_the_references_use_nothing_their_assignments_forbid():
-    for assignment in course.all_assignments(ROOT).values():
+    for assignment in COURSE.assignments.values():
         assert check(assignment, solution_source(assignment.id)).findings == [], assignment.id
 
 
@@ -140,8 +141,8 @@ def test_an_unknown_policy_is_refused(tmp_path):
     folder.mkdir(parents=True)
     text = (ROOT / "tests" / "data" / "toy_course" / "assignments" / "toy" / "assignment.toml").read_text()
     (folder / "assignment.toml").write_text(text + '\n[integrity]\nforbidden = "warn"\n')
-    with pytest.raises(course.CourseError, match="'warn'"):
-        course.all_assignments(tmp_path)
+    with pytest.raises(CourseError, match="'warn'"):
+        Course.load(tmp_path)
 
 
 # --- packages the assignment does not allow -------------------------------------------------------------

@@ -19,17 +19,18 @@ import time
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.course import Course
+from autograder.errors import CourseError
+from autograder.grader import grade_source
 from autograder.integrity import forbidden
 from autograder.integrity.budget import OverBudget, within_budget
 from autograder.integrity.forbidden import MAX_CHECKED_BYTES, check
 from autograder.reports.wording import explain
 from autograder.results import Outcome
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 
-LINEAR = course.get("linear_regression", ROOT)
+LINEAR = COURSE.get("linear_regression")
 LSTSQ = ("def fit_closed_form(x, y):\n    if np.ptp(x) == 0:\n        raise ValueError('all x are equal')\n"
          "    A = np.stack([np.ones_like(x), x], axis=1)\n    w0, w1 = np.linalg.lstsq(A, y, rcond=None)[0]\n"
          "    return float(w0), float(w1)\n")
@@ -148,9 +149,9 @@ def test_the_unchecked_policy_is_read_from_the_assignment_and_an_unknown_one_is_
         folder = tmp_path / course_folder / "assignments" / "toy"
         folder.mkdir(parents=True)
         (folder / "assignment.toml").write_text(text + f'\n[integrity]\nunchecked = "{policy}"\n')
-    assert course.all_assignments(tmp_path / "zero")["toy"].unchecked == "zero"
-    with pytest.raises(course.CourseError, match=r"unchecked = 'warn'"):
-        course.all_assignments(tmp_path / "warn")
+    assert Course.load(tmp_path / "zero").assignments["toy"].unchecked == "zero"
+    with pytest.raises(CourseError, match=r"unchecked = 'warn'"):
+        Course.load(tmp_path / "warn")
 
 
 # --- deep nesting costs only the definition that holds it ----------------------------------------------------

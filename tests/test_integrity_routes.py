@@ -16,10 +16,11 @@ import dataclasses
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import _sandbox, grade_source, run_tests
+from autograder.grader import grade_source
+from autograder.grading import run_tests
 from autograder.integrity.enforce import guard_request, reported
 from autograder.integrity.forbidden import Integrity, check
+from autograder.processes import sandbox as _sandbox
 from autograder.reports.wording import explain
 from autograder.results import Outcome
 from autograder.sandbox import isolation
@@ -28,9 +29,9 @@ from autograder.sandbox.runtime.errors import RemoteError
 from autograder.sandbox.runtime.guard import Guarded
 from autograder.sandbox.templates import Template, Templates
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, replace_definition, solution_source
 
-LINEAR = course.get("linear_regression", ROOT)
+LINEAR = COURSE.get("linear_regression")
 LSTSQ, POLYFIT = "numpy.linalg.lstsq", "numpy.polyfit"
 
 #: The red team's routes: (id, imports, the expression that is the function, the rule it breaks).
@@ -196,9 +197,9 @@ def test_under_zero_other_questions_may_use_what_fit_closed_form_may_not():
 
 def test_the_guard_is_sent_for_the_functions_whose_questions_forbid_something():
     assert guard_request(LINEAR) == {"forbid": {"fit_closed_form": RULES}, "policy": "flag"}
-    backprop = course.get("backpropagation", ROOT)
+    backprop = COURSE.get("backpropagation")
     assert guard_request(backprop)["forbid"]["two_layer_backward"] == ["torch.autograd", "torch.func"]
-    assert guard_request(course.get("activations", ROOT)) == {}
+    assert guard_request(COURSE.get("activations")) == {}
 
 
 def test_warm_and_cold_children_give_the_same_verdicts_on_a_hidden_route(layers):
@@ -215,7 +216,7 @@ def test_warm_and_cold_children_give_the_same_verdicts_on_a_hidden_route(layers)
 
 @pytest.mark.slow
 def test_autograd_reached_at_run_time_is_reported_in_the_backward_pass_by_hand():
-    backprop = course.get("backpropagation", ROOT)
+    backprop = COURSE.get("backpropagation")
     by_hand = ("def forward_backward_1_1_1(x, y, w1, b1, w2, b2):\n    import torch\n"
                "    t = torch.tensor([w1, b1, w2, b2], requires_grad=True)\n"
                "    loss = (t.sum() - y) ** 2\n    getattr(loss, 'back' + 'ward')()\n"

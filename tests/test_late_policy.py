@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from autograder.late import Dates, LatePolicy, decide, parse_extension, parse_time
-from autograder.settings import SettingsError, course_settings
+from autograder.settings import SettingsError, read_settings
 
 from .conftest import ROOT
 
@@ -93,7 +93,7 @@ def test_course_toml_gives_the_policy_the_dates_and_the_zone(tmp_path):
         'timezone = "America/New_York"\n[grading]\nper_student_inputs = false\n'
         '[late]\nper = "hour"\npenalty = 2\ncap = 40\ngrace_minutes = 5\nof = "points"\n'
         '[assignments.linear_regression]\ndue = 2026-09-14T23:59:00\nfinal = "2026-09-21T23:59:00-04:00"\n')
-    settings = course_settings(tmp_path)
+    settings = read_settings(tmp_path)
     assert not settings.per_student_inputs
     assert settings.late == LatePolicy("hour", 2, 40, timedelta(minutes=5), "points")
     due = settings.dates["linear_regression"].due
@@ -101,7 +101,7 @@ def test_course_toml_gives_the_policy_the_dates_and_the_zone(tmp_path):
 
 
 def test_without_course_toml_every_setting_is_its_default(tmp_path):
-    settings = course_settings(tmp_path)
+    settings = read_settings(tmp_path)
     assert settings.per_student_inputs and settings.late == LatePolicy() and settings.dates == {}
 
 
@@ -115,9 +115,9 @@ def test_without_course_toml_every_setting_is_its_default(tmp_path):
 def test_a_setting_that_means_nothing_is_refused_with_a_sentence(tmp_path, toml, problem):
     (tmp_path / "course.toml").write_text(toml)
     with pytest.raises(SettingsError, match=problem):
-        course_settings(tmp_path)
+        read_settings(tmp_path)
 
 
 def test_the_example_course_toml_reads():
-    settings = course_settings(ROOT / "examples")
+    settings = read_settings(ROOT / "examples")
     assert settings.late.penalty > 0 and settings.dates

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from autograder.batch import run_batch
+from autograder.course import Course
 from autograder.layouts import detect, read_layout
 from autograder.layouts.classroom import login_of
 from autograder.reports.charts import distribution_figure
@@ -18,6 +19,7 @@ from autograder.reports.statistics import distribution, question_stats
 from autograder.reports.summary import Summary
 
 from . import exports
+from .conftest import COURSE
 from .exports import CLASS, GD, LR, ON_TIME, TWO_DAYS_LATE
 
 KNOWN = [LR, GD]
@@ -164,8 +166,8 @@ def test_a_class_in_each_layout_is_graded_with_every_student_and_assignment_foun
     course = exports.small_course(tmp_path / "course")
     monkeypatch.setenv("GRADE_COURSE_DIR", str(course))
     console = Console(record=True, width=160)
-    results = run_batch(tree, tmp_path / "out", jobs=2, roster=exports.roster(tmp_path / "roster.csv"),
-                        console=console)
+    results = run_batch(Course.load(course), tree, tmp_path / "out", jobs=2,
+                        roster=exports.roster(tmp_path / "roster.csv"), console=console)
     printed = console.export_text()
     assert f"layout: {layout}" in printed and "roster: no student for" not in printed
     table = rows(tmp_path / "out" / "grades.csv")
@@ -206,7 +208,7 @@ def test_with_assignment_a_students_file_for_another_assignment_is_left_out_not_
     (submissions / "dave_linear_regression.py").write_bytes(exports.source("template", LR))
     (submissions / "dave_gradient_descent.py").write_bytes(exports.source("solution", GD))
     (submissions / "eve_gradient_descent.py").write_bytes(exports.source("solution", GD))
-    results = run_batch(submissions, tmp_path / "out", jobs=2, assignment_id=LR, console=Console(width=160))
+    results = run_batch(COURSE, submissions, tmp_path / "out", jobs=2, assignment_id=LR, console=Console(width=160))
     dave, eve = results
     assert (dave.score, dave.max_score) == (0, 8) and not dave.assignments[0].missing
     assert any("dave_gradient_descent.py is for gradient_descent" in n for n in dave.notes)

@@ -10,15 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import assignments as course
 from autograder.datasets import mnist
 from autograder.sandbox import isolation
-from autograder.sandbox.runner import Limits, Sandbox
+from autograder.sandbox.runner import Sandbox
 from autograder.sandbox.runtime import recipes
 from autograder.sandbox.runtime.protocol import Handle
 from autograder.testing import recipe
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 FULL_MNIST = not mnist.missing_files(mnist.mnist_dir(), [s for pair in mnist.MNIST_FILES.values() for s in pair])
@@ -33,7 +32,7 @@ def build(name, **args):
 
 
 def reference():
-    return course.reference("mnist_training", ROOT)
+    return COURSE.get("mnist_training").reference()
 
 
 # --------------------------------------------------------------------- data recipes
@@ -192,7 +191,7 @@ def test_the_grader_reaches_a_kept_object_as_a_handle_by_building_it():
 
 @needs_cuda
 def test_the_sandboxed_process_can_use_cuda_under_the_assignments_limits():
-    limits = Limits(**course.get("mnist_training", ROOT).limits)
+    limits = COURSE.get("mnist_training").limits
     source = ("import torch\ndef probe():\n"
               "    return torch.cuda.is_available(), torch.ones(3, device='cuda').sum().item()\n")
     with Sandbox(source, "probe", limits) as sandbox:

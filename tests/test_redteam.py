@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.course import Course
+from autograder.grader import grade_source
 from autograder.reports.wording import explain
 from autograder.sandbox import isolation
 
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 
 TOY = ROOT / "tests" / "data" / "toy_course"
 FULL = {"add": 2.0, "scale": 1.0, "divide": 1.0, "ANSWER": 1.0}
@@ -37,8 +37,7 @@ def toy(tmp_path, monkeypatch):
     """A private copy of the toy course, so that any change to it is visible."""
     shutil.copytree(TOY, tmp_path / "course")
     monkeypatch.setenv("GRADE_COURSE_DIR", str(tmp_path / "course"))
-    course._load_all.cache_clear()
-    return course.get("toy", tmp_path / "course")
+    return Course.load(tmp_path / "course").get("toy")
 
 
 def snapshot(folder: Path) -> dict:
@@ -390,7 +389,7 @@ def test_without_bubblewrap_the_grader_falls_back_and_says_so(monkeypatch, tmp_p
     try:
         layers = isolation.probe()
         assert not layers.filesystem and any("bubblewrap" in note for note in layers.notes)
-        result = grade_source(course.get("toy", TOY), (TOY / "solutions" / "toy.py").read_text())
+        result = grade_source(Course.load(TOY).get("toy"), (TOY / "solutions" / "toy.py").read_text())
         assert result.score == result.max_score  # the other layers still grade it
     finally:
         isolation.probe.cache_clear()
@@ -440,8 +439,7 @@ def patient(toy):
     for name in ("public.py", "hidden.py"):
         path = toy.directory / name
         path.write_text(path.read_text().replace("timeout=2", "timeout=10"))
-    course._load_all.cache_clear()
-    return course.get("toy", toy.directory.parent.parent)
+    return Course.load(toy.directory.parent.parent).get("toy")
 
 
 # 1. forged messages never crash the grader
@@ -545,10 +543,9 @@ def test_a_folder_of_huge_notebooks_is_refused_before_it_is_parsed(tmp_path):
     import json as _json
     import time
 
-    from autograder import assignments as course_
     from autograder.loading import read_submission
 
-    known = list(course_.all_assignments(ROOT))
+    known = COURSE.ids
     big = _json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
                        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "x" * (31 * 1024**2)}]})
     for assignment_id in known:
@@ -579,8 +576,7 @@ def limited(toy, **limits) -> object:
     """The toy course with these sandbox limits."""
     toml = toy.directory / "assignment.toml"
     toml.write_text(toml.read_text() + "\n[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items()))
-    course._load_all.cache_clear()
-    return course.get("toy", toy.directory.parent.parent)
+    return Course.load(toy.directory.parent.parent).get("toy")
 
 
 def test_shared_memory_counts_against_the_memory_limit_and_is_removed_afterwards(toy):
@@ -611,7 +607,7 @@ def test_an_honest_submission_keeps_its_score_beside_a_cpu_starver(tmp_path):
                              ("b_honest", "mnist_training.py", (ROOT / "solutions" / "mnist_training.py").read_text())):
         (tmp_path / "class" / name).mkdir(parents=True)
         (tmp_path / "class" / name / file).write_text(text)
-    run_batch(tmp_path / "class", tmp_path / "out", jobs=2)
+    run_batch(COURSE, tmp_path / "class", tmp_path / "out", jobs=2)
     rows = {r["submission"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     assert rows["b_honest"]["mnist_training"] == "11"
 
@@ -650,7 +646,7 @@ def test_submissions_whose_names_differ_only_in_unsafe_characters_keep_their_own
     (folder / "a b.py").write_text((ROOT / "solutions" / "linear_regression.py").read_text())
     (folder / "a_b.py").write_text((ROOT / "student_template" / "linear_regression.py").read_text())
     for resume in (False, True):
-        run_batch(folder, tmp_path / "out", jobs=2, assignment_id="linear_regression", resume=resume)
+        run_batch(COURSE, folder, tmp_path / "out", jobs=2, assignment_id="linear_regression", resume=resume)
         rows = {r["student"]: r for r in _csv.DictReader(open(tmp_path / "out" / "grades.csv"))}  # as handed in
         assert (rows["a b"]["total"], rows["a_b"]["total"]) == ("8", "0")
         assert rows["a_b"]["submission"] == "a_b" and rows["a b"]["submission"].startswith("a_b-")
@@ -740,7 +736,7 @@ def test_without_a_filesystem_view_the_grader_imports_all_it_needs_before_any_st
     env = {**os.environ, "GRADE_NO_BWRAP": "1"}
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     loaded = eval(process.stdout.splitlines()[0])  # noqa: S307 - our own printed list
-    from autograder.grading import GRADER_MODULES
+    from autograder.processes import GRADER_MODULES
 
     assert set(GRADER_MODULES) <= set(loaded)
 
@@ -818,10 +814,9 @@ def train_one_epoch(model, loader, optimizer, loss_fn, device):
 
 @pytest.mark.slow
 def test_a_network_that_never_trains_gets_no_marks_for_training_on_mnist():
-    from autograder import assignments as course_
 
     source = solution_source("mnist_training") + LOOKUP
-    result = grade_source(course_.get("mnist_training", ROOT), source)
+    result = grade_source(COURSE.get("mnist_training"), source)
     (trained,) = [t for t in result.tests if t.name == "train_one_epoch_learns_mnist"]
     assert not trained.passed, explain(trained)
 
@@ -851,10 +846,9 @@ def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
 
 
 def test_fit_faking_its_instruments_does_not_pass_for_restoring_the_best_weights():
-    from autograder import assignments as course_
 
     source = replace_definition(solution_source("mnist_training"), "fit", FAKED_RESTORE)
-    result = grade_source(course_.get("mnist_training", ROOT), source)
+    result = grade_source(COURSE.get("mnist_training"), source)
     (restore,) = [t for t in result.tests if t.name == "fit_restores_best_weights"]
     assert not restore.passed, explain(restore)
 
@@ -869,8 +863,7 @@ def sigmoid(z):
 
 
 def test_a_naive_sigmoid_with_its_warnings_silenced_still_loses_the_stability_points():
-    from autograder import assignments as course_
 
     source = replace_definition(solution_source("logistic_regression"), "sigmoid", NAIVE_SIGMOID)
-    scores = grade_source(course_.get("logistic_regression", ROOT), source).question_scores()
+    scores = grade_source(COURSE.get("logistic_regression"), source).question_scores()
     assert scores["sigmoid"][0] < scores["sigmoid"][1]

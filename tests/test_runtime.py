@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.course import Course
+from autograder.grader import grade_source
 from autograder.notebook import LocalTransport
 from autograder.reports.wording import explain
 from autograder.sandbox import isolation
@@ -152,7 +152,7 @@ def test_recipes_can_be_reset_as_in_a_fresh_process():
 @pytest.fixture
 def toy(monkeypatch):
     monkeypatch.setenv("GRADE_COURSE_DIR", str(TOY))
-    return course.get("toy", TOY)
+    return Course.load(TOY).get("toy")
 
 
 def feedback_of(result) -> str:
@@ -206,8 +206,7 @@ def test_a_missing_reference_is_the_graders_failure(tmp_path, monkeypatch):
     shutil.copytree(TOY, tmp_path / "course")
     shutil.rmtree(tmp_path / "course" / "solutions")
     monkeypatch.setenv("GRADE_COURSE_DIR", str(tmp_path / "course"))
-    course._load_all.cache_clear()
-    toy = course.get("toy", tmp_path / "course")
+    toy = Course.load(tmp_path / "course").get("toy")
     result = grade_source(toy, (TOY / "solutions" / "toy.py").read_text())
     hidden = [explain(t) for t in result.tests if not t.public]
     assert any("the grader could not run this test" in f and "instructor's repository" in f for f in hidden)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_source
+from autograder.course import Course
+from autograder.grader import grade_source
 from autograder.reports.wording import explain
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime.errors import CallTimeout, ChildExited, RemoteError
@@ -25,7 +25,7 @@ TOY_SOLUTION = (TOY / "solutions" / "toy.py").read_text()
 @pytest.fixture
 def toy(monkeypatch):
     monkeypatch.setenv("GRADE_COURSE_DIR", str(TOY))
-    return course.get("toy", TOY)
+    return Course.load(TOY).get("toy")
 
 
 def grade(toy, source: str):

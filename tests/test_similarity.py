@@ -24,7 +24,7 @@ from autograder.similarity.compare import compare_class
 from autograder.similarity.normalise import normalise
 from autograder.similarity.report import THRESHOLD
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 CLASS = ROOT / "tests" / "data" / "similarity" / "class"
 COPIED = {"dev", "gus"}
@@ -125,7 +125,7 @@ def test_grade_batch_writes_the_similarity_report_among_its_class_reports(tmp_pa
     (tmp_path / "in").mkdir()
     for student in ("ana", "dev", "gus"):
         shutil.copy(CLASS / student / "linear_regression.py", tmp_path / "in" / f"{student}.py")
-    run_batch(tmp_path / "in", tmp_path / "out", jobs=2, assignment_id="linear_regression",
+    run_batch(COURSE, tmp_path / "in", tmp_path / "out", jobs=2, assignment_id="linear_regression",
               console=Console(file=io.StringIO()))
     table = list(csv.DictReader(open(tmp_path / "out" / "reports" / "similarity" / "similarity.csv")))
     assert {table[0]["submission_a"], table[0]["submission_b"]} == {"dev.py", "gus.py"}

@@ -123,7 +123,7 @@ def test_grade_run_does_not_import_the_distributions():
 
 def test_the_public_names_are_pinned():
     assert sorted(testing.__all__) == ["TestCase", "check", "recipe", "test"]
-    assert sorted(results.__all__) == ["AssignmentResult", "GRADED", "Outcome", "SubmissionResult", "TestResult",
+    assert sorted(results.__all__) == ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TestResult",
                                        "Verdict", "from_json", "from_untrusted_json", "to_json"]
     assert sorted(checks.__all__) == ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises",
                                       "sequence", "shape", "that"]

@@ -10,18 +10,18 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder import assignments as course
 from autograder.batch import run_batch
 from autograder.cli import main
-from autograder.grading import grade_source, run_tests, seed_for
+from autograder.grader import grade_source
+from autograder.grading import run_tests, seed_for
 from autograder.notebook import LocalTransport
 from autograder.reports.feedback import feedback_markdown
 from autograder.results import SubmissionResult
 
 from . import exports
-from .conftest import ROOT, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 
-LR = course.get("linear_regression", ROOT)
+LR = COURSE.get("linear_regression")
 ADA, BOB = "ada@example.edu", "bob@example.edu"
 #: Right only for inputs below 1.5: how many hidden tests it passes depends on the inputs drawn.
 PICKY = replace_definition(solution_source(LR.id), "residuals", """
@@ -109,7 +109,7 @@ def test_in_a_batch_each_student_gets_their_own_inputs_and_a_regrade_the_same_re
     submissions.mkdir()
     for name in ("ada", "bob"):
         (submissions / f"{name}_linear_regression.py").write_text(PICKY)
-    graded = [run_batch(submissions, tmp_path / f"out{i}", jobs=2, assignment_id=LR.id) for i in (1, 2)]
+    graded = [run_batch(COURSE, submissions, tmp_path / f"out{i}", jobs=2, assignment_id=LR.id) for i in (1, 2)]
     ada, bob = graded[0]
     assert (ada.student, bob.student) == ("ada", "bob")
     assert [t.seed for t in ada.assignments[0].tests] != [t.seed for t in bob.assignments[0].tests]

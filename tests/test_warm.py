@@ -16,8 +16,7 @@ import time
 
 import pytest
 
-from autograder import assignments as course
-from autograder.grading import grade_submission
+from autograder.grader import Context, grade_submission
 from autograder.loading import read_submission
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Limits, Sandbox
@@ -25,7 +24,7 @@ from autograder.sandbox.runtime.errors import ChildExited, RemoteError
 from autograder.sandbox.sweep import processes_of
 from autograder.sandbox.templates import Kind, Template, Templates
 
-from .conftest import ROOT
+from .conftest import COURSE, ROOT
 
 LAYERS = isolation.probe()
 needs_templates = pytest.mark.skipif(not Templates.usable(), reason="templates need root where bubblewrap runs")
@@ -230,9 +229,9 @@ def test_a_dead_template_is_restarted_for_the_next_submission():
 @pytest.mark.parametrize("kind", ["solutions", "student_template"])
 def test_warm_grading_gives_the_verdicts_cold_grading_gives(kind):
     only = ["logistic_regression", "parameter_counting"]  # a numpy template and a torch one
-    submission = read_submission(ROOT / kind, list(course.all_assignments()))
-    cold = grade_submission(submission, only=only)
+    submission = read_submission(ROOT / kind, list(COURSE.assignments))
+    cold = grade_submission(COURSE, submission, Context(only=only))
     with Templates() as templates:
-        warm = grade_submission(submission, only=only, templates=templates)
-    assert [(t.name, t.score, t.verdict.outcome, t.verdict.problem) for r in warm for t in r.tests] == \
-           [(t.name, t.score, t.verdict.outcome, t.verdict.problem) for r in cold for t in r.tests]
+        warm = grade_submission(COURSE, submission, Context(only=only, templates=templates))
+    assert [(t.name, t.score, t.verdict.outcome, t.verdict.problem) for r in warm.assignments for t in r.tests] == \
+           [(t.name, t.score, t.verdict.outcome, t.verdict.problem) for r in cold.assignments for t in r.tests]

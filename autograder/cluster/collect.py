@@ -12,84 +12,90 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .. import assignments as course
-from ..hand_ins import join
+from ..course import Course
+from ..joining import join
 from ..layouts import HandIn, Part
 from ..names import shown
-from ..results import SubmissionResult, from_untrusted_json
+from ..results import Status, SubmissionResult, from_untrusted_json
 from .app import CPU_QUEUE, GPU_QUEUE, TASK, make_app
-from .payload import PayloadError, course_version, pack
+from .payload import PayloadError, pack
 
-#: The assignments that go to the GPU queue when a worker consumes it.
-GPU_ASSIGNMENTS = ("mnist_training",)
 #: Seconds between reconnection attempts while the broker is away (restarting, say).
 RECONNECT = 1.0
 
 
-def grade_on_cluster(broker: str, hand_ins: list[HandIn], assignment_id: str | None,
+def grade_on_cluster(course: Course, broker: str, hand_ins: list[HandIn], assignment_id: str | None,
                      student_of: Callable[[HandIn], str], echo: Callable[[str], None],
                      backend: str | None = None) -> Iterator[tuple[HandIn, SubmissionResult]]:
     """Send each part of `hand_ins` to the workers on `broker`; yield each hand-in with its joined result as
     soon as all its parts are back."""
     app = make_app(broker, backend=backend)
-    version = course_version(course.course_dir())
+    version = course.version
+    on_gpu = [a.id for a in course.chosen() if a.gpu]  # declared by each assignment: `gpu = true`
     gpu = _gpu_workers(app)
-    if any(_assignment(p, assignment_id) in GPU_ASSIGNMENTS for h in hand_ins for p in h.parts) and not gpu:
-        echo(f"no worker consumes the {GPU_QUEUE!r} queue: {', '.join(GPU_ASSIGNMENTS)} is graded on CPU workers")
+    if any(_assignment(p, assignment_id) in on_gpu for h in hand_ins for p in h.parts) and not gpu:
+        echo(f"no worker consumes the {GPU_QUEUE!r} queue: {', '.join(on_gpu)} is graded on CPU workers")
     waiting: dict[str, tuple[HandIn, int]] = {}  # task id -> (hand-in, index of its part)
     graded: dict[str, list[SubmissionResult | None]] = {}
     for hand_in in hand_ins:
         graded[hand_in.name] = [None] * len(hand_in.parts)
         if not hand_in.parts:
-            yield hand_in, SubmissionResult(hand_in.name, extra={"parts": []})
+            yield hand_in, SubmissionResult(hand_in.name)
         for index, part in enumerate(hand_in.parts):
             wanted = _assignment(part, assignment_id)
             try:
                 payload = pack(part.path, course=version, assignment=wanted, student=student_of(hand_in))
             except Exception as exc:  # noqa: BLE001 - a part that cannot be packed is that part's status only
                 reason = str(exc) if isinstance(exc, (PayloadError, OSError)) else repr(exc)
-                graded[hand_in.name][index] = SubmissionResult(part.path.name, status=f"not sent: {shown(reason)}")
+                graded[hand_in.name][index] = SubmissionResult(part.path.name, status=Status.UNREADABLE,
+                                                               reason=f"not sent: {shown(reason)}")
                 continue
-            queue = GPU_QUEUE if wanted in GPU_ASSIGNMENTS and gpu else CPU_QUEUE
+            queue = GPU_QUEUE if wanted in on_gpu and gpu else CPU_QUEUE
             task = _retrying(app.send_task, TASK, args=[payload], queue=queue)
             waiting[task.id] = (hand_in, index)
         if hand_in.parts and all(r is not None for r in graded[hand_in.name]):
-            yield hand_in, _joined(hand_in, graded[hand_in.name], gpu)
+            yield hand_in, _joined(hand_in, graded[hand_in.name], gpu, on_gpu)
     for task_id, meta in _results(app, set(waiting)):
         hand_in, index = waiting.pop(task_id)
         try:
             graded[hand_in.name][index] = _result(hand_in.parts[index], meta)
         except Exception as exc:  # noqa: BLE001 - one answer the batch cannot read costs that part only
-            graded[hand_in.name][index] = SubmissionResult(hand_in.parts[index].path.name, status=(
-                f"the batch could not read the worker's answer: {shown(repr(exc))}"))
+            graded[hand_in.name][index] = SubmissionResult(hand_in.parts[index].path.name, status=Status.FAILED,
+                                                           reason=f"the batch could not read the worker's answer: "
+                                                                  f"{shown(repr(exc))}")
         if all(r is not None for r in graded[hand_in.name]):
-            yield hand_in, _joined(hand_in, graded[hand_in.name], gpu)
+            yield hand_in, _joined(hand_in, graded[hand_in.name], gpu, on_gpu)
 
 
 def _assignment(part: Part, assignment_id: str | None) -> str | None:
     return part.assignment or assignment_id
 
 
-def _joined(hand_in: HandIn, results: list[SubmissionResult | None], gpu: bool) -> SubmissionResult:
+def _joined(hand_in: HandIn, results: list[SubmissionResult | None], gpu: bool, on_gpu: list[str]) -> SubmissionResult:
     try:
         joined = join(hand_in.name, [(p, r) for p, r in zip(hand_in.parts, results) if r is not None])
     except Exception as exc:  # noqa: BLE001 - this hand-in's failure, never the batch's
-        return SubmissionResult(hand_in.name, status=f"the batch could not join its parts: {shown(repr(exc))}")
-    if not gpu and any(a.assignment in GPU_ASSIGNMENTS for a in joined.assignments):
-        joined.notes.append(f"{', '.join(GPU_ASSIGNMENTS)}: no GPU worker was available; graded on a CPU worker")
+        return SubmissionResult(hand_in.name, status=Status.FAILED,
+                                reason=f"the batch could not join its parts: {shown(repr(exc))}")
+    wanted = [a.assignment for a in joined.assignments if a.assignment in on_gpu]
+    if not gpu and wanted:
+        joined.notes.append(f"{', '.join(wanted)}: no GPU worker was available; graded on a CPU worker")
     return joined
 
 
 def _result(part: Part, meta: dict[str, Any]) -> SubmissionResult:
     """A task's result as the batch uses it, or a failed part that says why it is not one."""
     if meta.get("status") != "SUCCESS":
-        return SubmissionResult(part.path.name, status=f"the worker failed: {shown(str(meta.get('result')), 300)}")
+        return SubmissionResult(part.path.name, status=Status.FAILED,
+                                reason=f"the worker failed: {shown(str(meta.get('result')), 300)}")
     try:
         result = from_untrusted_json(meta.get("result"))
     except (ValueError, TypeError) as exc:
-        return SubmissionResult(part.path.name, status=f"the worker's answer was not a result ({str(exc)[:200]})")
+        return SubmissionResult(part.path.name, status=Status.FAILED,
+                                reason=f"the worker's answer was not a result ({shown(str(exc))})")
     if result.submission != part.path.name:
-        return SubmissionResult(part.path.name, status="the worker's answer was for another submission")
+        return SubmissionResult(part.path.name, status=Status.FAILED,
+                                reason="the worker's answer was for another submission")
     return result
 
 

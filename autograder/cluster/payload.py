@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import hashlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,21 +22,6 @@ KEYS = {"course", "name", "assignment", "student", "files"}
 
 class PayloadError(ValueError):
     """A task whose payload is not a submission as `pack` makes one."""
-
-
-@functools.cache
-def course_version(root: Path) -> str:
-    """A digest of what grading depends on: the assignments (tests), the references, course.toml and the
-    grader's own source. A worker grades only tasks from a batch whose course has the same digest."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    trees = [(root, root / "assignments"), (root, root / "solutions"), (package.parent, package)]
-    files = [(base, p) for base, tree in trees if tree.is_dir() for p in sorted(tree.rglob("*"))
-             if p.is_file() and p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts]
-    files += [(root, root / "course.toml")] if (root / "course.toml").is_file() else []
-    for base, path in files:
-        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def pack(part: Path, *, course: str, assignment: str | None, student: str) -> dict[str, Any]:

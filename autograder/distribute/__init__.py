@@ -5,7 +5,7 @@
     OUT/otter/        Otter-Grader master notebooks
     OUT/classroom/    a GitHub Classroom template repository with its autograding workflow
 
-Each target is a module of this package with `build(root, out) -> list[Path]`;
+Each target is a module of this package with `build(course, out) -> list[Path]`;
 they are imported only when built, so `grade run` stays quick to start.
 """
 
@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 #: The distributions, in build order: each is `autograder.distribute.<name>.build`.
 TARGETS = ("student", "gradescope", "otter", "classroom")
 
 
-def build_all(root: Path, out: Path, targets: list[str] | None = None) -> dict[str, list[Path]]:
-    """Build the distributions named in `targets` (all by default) of the course at `root` into `out`.
+def build_all(course: Course, out: Path, targets: list[str] | None = None) -> dict[str, list[Path]]:
+    """Build the distributions named in `targets` (all by default) of `course` into `out`.
 
     Returns `{target: files written}`. Raises `ValueError` for an unknown target and
     `student.LeakError` when a student-facing folder would hold solution code or hidden tests.
@@ -30,4 +34,4 @@ def build_all(root: Path, out: Path, targets: list[str] | None = None) -> dict[s
         raise ValueError(f"unknown distribution(s) {', '.join(map(repr, unknown))}; "
                          f"expected some of: {', '.join(TARGETS)}")
     out.mkdir(parents=True, exist_ok=True)
-    return {target: importlib.import_module(f"{__name__}.{target}").build(root, out) for target in chosen}
+    return {target: importlib.import_module(f"{__name__}.{target}").build(course, out) for target in chosen}

@@ -16,10 +16,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..assignments import Assignment, all_assignments
+from ..assignments import Assignment
 from .files import TORCH_INDEX, fresh_folder, torch_requirement, write_text
 from .student import assert_no_secrets, write_student_files
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"
@@ -99,11 +103,11 @@ def workflow(assignments: list[Assignment], root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(root: Path, out: Path) -> list[Path]:
+def build(course: Course, out: Path) -> list[Path]:
     """Write `out/classroom/`: the student bundle and its autograding workflow."""
     target = fresh_folder(out / "classroom")
-    written = write_student_files(root, target)
-    assignments = list(all_assignments(root).values())
+    root, assignments = course.root, course.chosen()
+    written = write_student_files(course, target)
     written.append(write_text(target / WORKFLOW, workflow(assignments, root)))
     assert_no_secrets(target, root)
     return written

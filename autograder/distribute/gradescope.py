@@ -30,8 +30,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..assignments import Assignment, all_assignments
+from ..assignments import Assignment
 from ..settings import FILE as COURSE_SETTINGS
 from .files import (
     TORCH_INDEX,
@@ -42,6 +43,9 @@ from .files import (
     write_text,
     write_zip,
 )
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 ALL = "all"
 EXECUTABLES = ("setup.sh", "run_autograder")
@@ -161,9 +165,9 @@ def write_source(root: Path, assignments: list[Assignment], target: Path, assign
     write_text(target / "run_autograder", run_autograder(assignment_id), executable=True)
 
 
-def build(root: Path, out: Path) -> list[Path]:
+def build(course: Course, out: Path) -> list[Path]:
     """Write `out/gradescope/<id>/autograder.zip` for every assignment and `out/gradescope/all/autograder.zip`."""
-    assignments = all_assignments(root)
+    root, assignments = course.root, course.assignments
     target = out / "gradescope"
     if target.exists():
         shutil.rmtree(target)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..assignments import Assignment, all_assignments
+from ..assignments import Assignment
 from .files import (
     TORCH_INDEX,
     bundle_pyproject,
@@ -28,15 +29,18 @@ from .files import (
     write_text,
 )
 
+if TYPE_CHECKING:
+    from ..course import Course
+
 
 class LeakError(RuntimeError):
     """A distribution meant for students holds solution code or hidden tests."""
 
 
-def write_student_files(root: Path, target: Path) -> list[Path]:
+def write_student_files(course: Course, target: Path) -> list[Path]:
     """Write the student's files of every assignment into `target` (which may already hold other files)."""
     written = [copy_package(target)]
-    assignments = list(all_assignments(root).values())
+    root, assignments = course.root, course.chosen()
     for assignment in assignments:
         written += copy_assignment(assignment, target, hidden=False)
         for suffix in (".ipynb", ".py"):
@@ -50,11 +54,11 @@ def write_student_files(root: Path, target: Path) -> list[Path]:
     return written
 
 
-def build(root: Path, out: Path) -> list[Path]:
-    """Write `out/student/` for the course at `root`; raise `LeakError` if it would hold a secret."""
+def build(course: Course, out: Path) -> list[Path]:
+    """Write `out/student/` for `course`; raise `LeakError` if it would hold a secret."""
     target = fresh_folder(out / "student")
-    written = write_student_files(root, target)
-    assert_no_secrets(target, root)
+    written = write_student_files(course, target)
+    assert_no_secrets(target, course.root)
     return written
 
 

@@ -5,21 +5,23 @@
     classroom.py   GitHub Classroom: a folder of repositories named <assignment>-<login>
     moodle.py      Moodle "Download all submissions": Full Name_<id>_assignsubmission_file_/
     plain.py       anything else: a folder, a zip, or files (ada_linear_regression.py) per student
+    roster.py      the class list: who handed in which hand-in, joined by name, id or email
 
 A hand-in is a student (what the platform says of them) and the parts they handed in,
 each with the time the platform says it was handed in, and the assignment it is for where
 its name says (a file's name, a Classroom repository's). `grade batch` grades each part in
 its own process and joins the results; a part's time is its assignments' submission time.
-Nothing here reads a submission's code: the loader (`loading`) does, later, in the worker.
+Nothing here reads a submission's code: the loader (`loading`) does, later, in a grading process.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import LayoutError
 from ..loading import assignment_of
 from . import canvas, classroom, gradescope, moodle, plain
-from .handins import HandIn, Layout, LayoutError, Part, entries, make_unique
+from .handins import HandIn, Layout, Part, entries, make_unique
 
 __all__ = ["LAYOUTS", "HandIn", "Layout", "LayoutError", "Part", "detect", "read_layout"]
 

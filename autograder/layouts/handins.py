@@ -12,10 +12,6 @@ from pathlib import Path
 from ..names import MAX_KEY, digest, shown
 
 
-class LayoutError(ValueError):
-    """An export that cannot be read as its layout (its metadata is damaged)."""
-
-
 @dataclass
 class Part:
     """One thing a student handed in: a file, a folder or a zip, with when and whether it was late, and the

@@ -4,7 +4,6 @@
     terminal.py       tables on the terminal: one submission, the batch's scores, the class summary
     gradescope.py     Gradescope's results.json
     files.py          writing files atomically
-    roster.py         the class list joined to submissions
     statistics.py     per-question and per-assignment numbers of a class
     feedback.py       each submission's feedback page (Markdown, HTML)
     summary.py        the class summary (Markdown, HTML)

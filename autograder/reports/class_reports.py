@@ -14,31 +14,35 @@ An optional roster CSV joins submissions to students (see `roster.read_roster`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from ..layouts.roster import RosterEntry, match_roster, read_roster
 from ..names import file_key, listing, shown
 from ..results import SubmissionResult, from_json, to_json
 from .charts import write_charts
 from .feedback import feedback_html, feedback_markdown
 from .files import MAX_PAGE_BYTES, cut_strings, within, write_atomic
 from .grade_files import canvas_csv, gradescope_csv
-from .roster import RosterEntry, match_roster, read_roster
 from .statistics import assignment_ids, assignment_titles, distribution, question_stats
 from .summary import Summary, summary_html, summary_markdown
 from .terminal import print_summary
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 REPORTS = "reports"
 
 
 def write_class_reports(results: list[SubmissionResult], output: Path, roster: Path | None,
-                        console: Console) -> list[Path]:
+                        console: Console, course: Course | None = None) -> list[Path]:
     """Write `output/reports/` for a batch's `results`; print the summary; return the files written."""
     folder = output / REPORTS
     written: list[Path] = []
     entries = read_roster(roster) if roster is not None else None
     matched = match_roster(results, entries) if entries is not None else {}
-    titles = assignment_titles(assignment_ids(results))
+    titles = assignment_titles(assignment_ids(results), course)
 
     failed: list[str] = []
     for result in results:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
+from ..layouts.roster import RosterEntry
 from ..results import AssignmentResult, SubmissionResult, TestResult
 from .html import cell, page, table
-from .roster import RosterEntry
 from .statistics import percent, question_scores
 from .wording import explain, points
 
@@ -65,7 +65,7 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
         lines += [f"Student: {who(student)}", ""]
     lines += [f"> note: {note}\n" for note in result.notes]
     if not result.graded:
-        lines += [f"**Not graded**: {result.status}", ""]
+        lines += [f"**Not graded**: {result.said}", ""]
         return "\n".join(lines)
     lines += [f"**{_score_line(result)}**", ""]
     questions = question_scores(result)
@@ -101,7 +101,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
         body.append(f"<p>Student: {html.escape(who(student))}</p>")
     body += [f"<p class=\"note\">note: {html.escape(n)}</p>" for n in result.notes]
     if not result.graded:
-        body.append(f"<p class=\"fail\"><strong>Not graded</strong>: {html.escape(result.status)}</p>")
+        body.append(f"<p class=\"fail\"><strong>Not graded</strong>: {html.escape(result.said)}</p>")
         return page(f"Feedback: {result.submission}", body)
     body.append(f"<p><strong>{html.escape(_score_line(result))}</strong></p>")
     questions = question_scores(result)

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ..layouts.roster import RosterEntry
 from ..names import csv_cell
 from ..results import SubmissionResult
-from .roster import RosterEntry
 from .statistics import assignment_scores
 from .wording import points
 
@@ -24,7 +24,7 @@ def grades_row(result: SubmissionResult, max_total: float | None = None) -> dict
     missing one, which `missing` names), the raw total, the late penalty, the total out of `max_total`
     (the course's, or the chosen assignments', points: the same for every row), and the status."""
     row: dict[str, Any] = {"submission": result.submission,
-                           "student": result.identity.get("name", ""), "status": result.status}
+                           "student": result.identity.get("name", ""), "status": result.said}
     if result.graded:
         for assignment in result.assignments:
             row[assignment.assignment] = float(round(assignment.score, 4))
@@ -33,7 +33,8 @@ def grades_row(result: SubmissionResult, max_total: float | None = None) -> dict
         row["missing"] = " ".join(a.assignment for a in result.assignments if a.missing)
         row["late"] = "; ".join(f"{a.assignment} -{points(a.penalty)}" for a in result.assignments if a.penalty)
     row["total"] = round(result.score, 4)
-    row["max_total"] = round(result.max_score if max_total is None else max_total, 4)
+    # a question the grader could grade in no test is out of this student's maximum (`grading`), not scored 0
+    row["max_total"] = round(result.max_score if max_total is None else max_total - result.ungradable_points, 4)
     return row
 
 

@@ -53,7 +53,7 @@ def submission_document(result: SubmissionResult) -> dict:
     """One batch submission as Gradescope's results.json, with its `submission` and `status` (the
     reason, when it could not be graded)."""
     if not result.graded:
-        return {"submission": result.submission, "status": result.status, "score": 0.0,
-                "max_score": 0.0, "tests": [], "output": result.status}
+        return {"submission": result.submission, "status": result.said, "score": 0.0,
+                "max_score": 0.0, "tests": [], "output": result.said}
     return {**gradescope_json(result.assignments, result.extra), "submission": result.submission,
-            "status": result.status}
+            "status": result.said}

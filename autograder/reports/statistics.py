@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..results import SubmissionResult, TestResult
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 BINS = 10  # the score distribution's bins: 0-10 %, ..., 90-100 %
 
@@ -101,14 +105,9 @@ def bin_label(i: int) -> str:
     return f"{i * 100 // BINS}–{(i + 1) * 100 // BINS} %"
 
 
-def assignment_titles(ids: list[str]) -> dict[str, str]:
-    """`{id: "1. Linear regression"}` from the course when it can be found, else the ids themselves."""
-    try:
-        from .. import assignments as course
-
-        known = course.all_assignments()
-    except Exception:  # noqa: BLE001 - reports work without a course folder too
-        known = {}
+def assignment_titles(ids: list[str], course: Course | None = None) -> dict[str, str]:
+    """`{id: "1. Linear regression"}` from `course`, else (reports work without one) the ids themselves."""
+    known = course.assignments if course is not None else {}
     return {a: f"{known[a].number}. {known[a].title}" if a in known else a for a in ids}
 
 

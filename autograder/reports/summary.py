@@ -98,7 +98,7 @@ def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
                   *markdown_table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]
     if summary.errors:
         lines += ["", "## Not graded", ""]
-        lines += [f"- `{r.submission}`: {r.status}" for r in summary.errors]
+        lines += [f"- `{r.submission}`: {r.said}" for r in summary.errors]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -117,6 +117,6 @@ def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
                  table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]
     if summary.errors:
         body.append("<h2>Not graded</h2><ul>" + "".join(
-            f"<li><code>{html.escape(r.submission)}</code>: {html.escape(r.status)}</li>" for r in summary.errors)
+            f"<li><code>{html.escape(r.submission)}</code>: {html.escape(r.said)}</li>" for r in summary.errors)
             + "</ul>")
     return page("Class summary", body)

@@ -21,13 +21,16 @@ that way; its question's points are then shared by the question's other tests.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...course import Course
 
 
-def build(root: Path, out: Path) -> list[Path]:
+def build(course: Course, out: Path) -> list[Path]:
     """Write `out/otter/`: a master notebook per assignment, the package the tests import, a README."""
     import nbformat
 
-    from ... import assignments as course
     from ..files import copy_package, fresh_folder, runtime_requirements, write_text
     from .notebook import master_notebook, otter_readme
     from .recording import translate
@@ -35,7 +38,8 @@ def build(root: Path, out: Path) -> list[Path]:
     target = fresh_folder(out / "otter")
     written = [copy_package(target)]
     translations = []
-    for assignment in course.all_assignments(root).values():
+    root = course.root
+    for assignment in course.chosen():
         translation = translate(assignment, root)
         translations.append(translation)
         path = target / f"{assignment.id}.ipynb"

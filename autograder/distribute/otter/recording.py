@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from ... import assignments as course
 from ...assignments import Assignment
 from ...calls import CallLog, Student
 from ...grading import seed_for
@@ -99,7 +98,7 @@ def translate_test(assignment: Assignment, case: TestCase, root: Path, solution:
             "seed": seed_for(assignment.id, case.name), "timeout": case.timeout}
     reference = "[]"
     if "ref" in case_parameters(case):
-        recorder = _Recorder(course.reference(assignment.id, root))
+        recorder = _Recorder(assignment.reference())
         namespace = _namespace(solution, f"solution_{assignment.id}")
         student = Student(LocalTransport(namespace), CallLog(), math.inf)
         fixtures = {"student": student, "ref": recorder, "rng": np.random.default_rng(info["seed"])}

@@ -158,8 +158,8 @@ class CourseTest:
                     "rng": lambda: np.random.default_rng(int(self.info["seed"]))}
         function = self.function()
         with _time_limit(float(self.info["timeout"])):
-            call = TestCall.run(function, lambda: {name: fixtures[name]()
-                                                   for name in inspect.signature(function).parameters}, log)
+            call = TestCall.run(function, {name: fixtures[name]() for name in inspect.signature(function).parameters},
+                                log)
         return judge(call, public=bool(self.info["public"]), reread=self.info["reread"], plain=(ReplayError,))
 
     def feedback(self, env: dict[str, Any]) -> str:

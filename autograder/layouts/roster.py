@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import RosterError
 from ..results import SubmissionResult
 
 #: Roster columns and the header names accepted for each (case, spaces, dashes and underscores ignored).
@@ -78,10 +79,13 @@ def read_roster(path: Path) -> list[RosterEntry]:
     `canvas_id`, `sis_login_id`, `email`, `section`. Without a `submission` column a
     submission is matched by its name against the student id, login or email.
     """
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RosterError(f"roster {str(path)!r} could not be read as UTF-8 text: {exc}") from None
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise ValueError(f"roster {str(path)!r} is empty; expected a header row such as "
+        raise RosterError(f"roster {str(path)!r} is empty; expected a header row such as "
                          f"submission,student_id,email,name")
     columns: dict[str, str] = {}
     for header in reader.fieldnames:
@@ -90,7 +94,7 @@ def read_roster(path: Path) -> list[RosterEntry]:
                 columns[field_name] = header
     identifying = {"submission", "student_id", "sis_login_id", "email", "canvas_id", "github"}
     if not identifying & columns.keys():
-        raise ValueError(f"roster {str(path)!r} has the columns {reader.fieldnames}; expected one that names "
+        raise RosterError(f"roster {str(path)!r} has the columns {reader.fieldnames}; expected one that names "
                          f"the submission or the student: submission, student_id, sis_login_id, github or email")
     per_assignment = {h: _header(h)[len(EXTENSION):] for h in reader.fieldnames
                       if _header(h).startswith(EXTENSION) and _header(h)[len(EXTENSION):] and h not in columns.values()}

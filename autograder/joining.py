@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import assignments as course
 from . import late
+from .assignments import Assignment
 from .layouts import HandIn, Part
+from .layouts.roster import RosterEntry
 from .names import capped, shown
-from .reports.roster import RosterEntry
 from .results import AssignmentResult, SubmissionResult
 from .settings import CourseSettings
 
@@ -46,7 +46,7 @@ def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionRe
 
     for _, (part, result) in sorted(enumerate(graded), key=handed_in):
         if not result.graded:
-            joined.notes.append(f"{shown(part.path.name)} could not be graded: {result.status}")
+            joined.notes.append(f"{shown(part.path.name)} could not be graded: {result.said}")
             failed.append(part.path.name)
             continue
         joined.extra = {**result.extra, "seconds": round(joined.extra.get("seconds", 0) + result.extra.get(
@@ -61,11 +61,11 @@ def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionRe
             by_assignment[assignment.assignment] = (part, assignment)
     joined.assignments = [a for _, a in by_assignment.values()]
     if not by_assignment and joined.notes:
-        joined.status = graded[0][1].status if len(graded) == 1 else "; ".join(joined.notes)
+        first = graded[0][1]
+        joined.status, joined.reason = first.status, first.reason if len(graded) == 1 else "; ".join(joined.notes)
         joined.notes = []
-    joined.extra["parts"] = [part.path.name for part, _ in graded]
-    if failed:
-        joined.extra["failed_parts"] = failed
+    joined.parts = [part.path.name for part, _ in graded]
+    joined.failed_parts = failed
     return joined
 
 
@@ -80,7 +80,7 @@ def student_key(identity: dict[str, str]) -> str:
     return next((identity[f].strip().lower() for f in KEY_FIELDS if identity.get(f, "").strip()), "")
 
 
-def finish(result: SubmissionResult, hand_in: HandIn, expected: list[course.Assignment], settings: CourseSettings,
+def finish(result: SubmissionResult, hand_in: HandIn, expected: list[Assignment], settings: CourseSettings,
            entry: RosterEntry | None, platform: str) -> SubmissionResult:
     """Name the result for `hand_in`, mark every expected assignment it lacks as missing (0 points), and apply
     the late policy with the student's extensions. Idempotent: --resume applies it to kept results too."""

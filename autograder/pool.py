@@ -1,7 +1,7 @@
-"""A batch's local workers: long-lived grading processes (`worker`) sharing the batch's warm templates.
+"""A batch's local pool: long-lived grading processes (`grading_process`) sharing the batch's warm templates.
 
 `grade_locally` grades a list of hand-ins with `--jobs` workers, each a `Worker` (one `python -m
-autograder.worker` process, replaced when it dies), one hand-in at a time. The batch starts one
+autograder.grading_process` process, replaced when it dies), one hand-in at a time. The batch starts one
 template per kind of student process and hands each worker a control socket of its own. While a
 heavier template (torch) is still importing, the workers grade the other assignments of hand-in
 after hand-in and come back for the rest once it is warm (`WarmingUp`): the batch's start-up then
@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from . import assignments as course
-from .grading import student_process, template_kinds
-from .hand_ins import join
+from .course import Course
+from .joining import join
 from .layouts import HandIn, Part
-from .results import SubmissionResult, from_json
+from .names import shown
+from .processes import kind, template_kinds
+from .results import Status, SubmissionResult, from_json
 from .sandbox.templates import INHERITED, Kind, Templates
 
 #: Seconds a worker has to end by itself once the batch is done with it.
@@ -38,10 +39,11 @@ MAX_ANSWER_BYTES = 64 * 1024**2
 
 
 class Worker:
-    """One long-lived `python -m autograder.worker` process, started on first use and after it dies."""
+    """One long-lived `python -m autograder.grading_process` of `course`, started on first use and after it dies."""
 
-    def __init__(self, insecure: bool = False, assignment_id: str | None = None,
+    def __init__(self, course: Course, insecure: bool = False, assignment_id: str | None = None,
                  templates: Templates | None = None) -> None:
+        self.course = course
         self.insecure = insecure
         self.assignment_id = assignment_id  # the one assignment it will grade, when known: its templates only
         self.templates = templates  # the batch's, shared by all its workers
@@ -63,14 +65,15 @@ class Worker:
             line = self._read_line(started + timeout)
         except TimeoutError:
             self.stop()
-            return SubmissionResult(entry.name, status=f"grading did not finish within {timeout:g} s")
+            return SubmissionResult(entry.name, status=Status.TIMED_OUT,
+                                    reason=f"grading did not finish within {timeout:g} s")
         except (OSError, EOFError):
-            return SubmissionResult(entry.name, status=self._death())
+            return SubmissionResult(entry.name, status=Status.DIED, reason=self._death())
         try:
             result = from_json(json.loads(line))
         except (ValueError, TypeError):
             self.stop()
-            return SubmissionResult(entry.name, status="the grader's output was not a result")
+            return SubmissionResult(entry.name, status=Status.FAILED, reason="the grader's output was not a result")
         result.submission = entry.name
         result.extra["seconds"] = round(time.monotonic() - started, 2)
         return result
@@ -78,7 +81,8 @@ class Worker:
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._buffer = b""
-            command = [sys.executable, "-m", "autograder.worker", *([self.assignment_id] if self.assignment_id else [])]
+            command = [sys.executable, "-m", "autograder.grading_process", str(self.course.root),
+                       *([self.assignment_id] if self.assignment_id else [])]
             env, fds, sockets = dict(os.environ), [], []
             if self.templates is not None:
                 env[INHERITED], fds, sockets = self.templates.attach()
@@ -149,7 +153,7 @@ def grade_hand_in(worker: Worker, hand_in: HandIn, assignment_id: str | None, ti
     """Grade each part of `hand_in` with `worker`, one after the other, as the assignment it is for (where
     its name says), and join the results."""
     if not hand_in.parts:  # nothing for these assignments: each is missing (the notes say what was left out)
-        return SubmissionResult(hand_in.name, extra={"parts": []})
+        return SubmissionResult(hand_in.name)
     return join(hand_in.name, grade_parts(worker, hand_in, assignment_id, timeout, student))
 
 
@@ -182,15 +186,15 @@ class WarmingUp:
     workers grade the other assignments of hand-in after hand-in and come back for those later, rather
     than wait for it: the start-up of a batch then costs one core for one import, not the class's time."""
 
-    def __init__(self, templates: Templates, assignment_id: str | None) -> None:
+    def __init__(self, course: Course, templates: Templates, assignment_id: str | None) -> None:
         self.templates = templates
-        chosen = [a for a in course.all_assignments().values() if assignment_id in (None, a.id)]
+        chosen = course.chosen([assignment_id] if assignment_id else None)
         self._chosen = [a.id for a in chosen]
         by_kind: dict[Kind, list[str]] = {}
         for assignment in chosen:
-            by_kind.setdefault(student_process(assignment), []).append(assignment.id)
-        lightest = min((len(kind.preload) for kind in by_kind), default=0)
-        self._waiting = {kind: ids for kind, ids in by_kind.items() if len(kind.preload) > lightest}
+            by_kind.setdefault(kind(assignment), []).append(assignment.id)
+        lightest = min((len(k.preload) for k in by_kind), default=0)
+        self._waiting = {k: ids for k, ids in by_kind.items() if len(k.preload) > lightest}
         self._lock = threading.Lock()
 
     def cold(self) -> list[str]:
@@ -217,8 +221,8 @@ def die_with_batch() -> None:
         pass
 
 
-def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, timeout: float, insecure: bool,
-                  student_of: Callable[[HandIn], str]) -> Iterator[tuple[HandIn, SubmissionResult]]:
+def grade_locally(course: Course, hand_ins: list[HandIn], jobs: int, assignment_id: str | None, timeout: float,
+                  insecure: bool, student_of: Callable[[HandIn], str]) -> Iterator[tuple[HandIn, SubmissionResult]]:
     """Grade `hand_ins` with `jobs` long-lived workers of this machine; yield each with its result as it is done."""
     pending: queue.Queue[HandIn] = queue.Queue()
     for hand_in in hand_ins:
@@ -227,8 +231,8 @@ def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, 
     # graded but for the assignments whose template was still cold: (hand-in, first pass, those assignments)
     halfway: queue.Queue[tuple[HandIn, list[tuple[Part, SubmissionResult]], list[str]]] = queue.Queue()
     templates = Templates()
-    templates.prestart(template_kinds([assignment_id] if assignment_id else None))
-    warming = WarmingUp(templates, assignment_id)
+    templates.prestart(template_kinds(course.chosen([assignment_id] if assignment_id else None)))
+    warming = WarmingUp(course, templates, assignment_id)
 
     def grade(worker: Worker, hand_in: HandIn) -> SubmissionResult | None:
         student = student_of(hand_in)
@@ -261,7 +265,7 @@ def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, 
                 return None
 
     def work() -> None:
-        worker = Worker(insecure, assignment_id, templates)
+        worker = Worker(course, insecure, assignment_id, templates)
         try:
             while (job := take()) is not None:
                 hand_in, first, cold = job
@@ -269,7 +273,8 @@ def grade_locally(hand_ins: list[HandIn], jobs: int, assignment_id: str | None, 
                     result = grade(worker, hand_in) if first is None else finish_halfway(worker, hand_in, first, cold)
                 except Exception as exc:  # noqa: BLE001 - a bug of the grader costs one row, not the batch
                     worker.stop()
-                    result = SubmissionResult(hand_in.name, status=f"the grader failed: {exc!r}"[:500])
+                    result = SubmissionResult(hand_in.name, status=Status.FAILED,
+                                              reason=f"the grader failed: {shown(repr(exc))}")
                 if result is not None:
                     done.put((hand_in, result))
         finally:
