@@ -5,6 +5,11 @@ linear_regression and gradient_descent on their own, in the styles students writ
 loops, helpers, matrices); every file scores full marks. Gus copied Dev's files and disguised
 them: every variable renamed, the functions reordered, docstrings added, comments reworded,
 lines broken differently.
+
+tests/data/similarity/honest holds six more honest linear_regression solutions (Ivy to Nia), and
+tests/data/similarity/rewritten/hal Hal's copy of Emma's files, lightly rewritten: every line
+touched, expressions split into temporaries, operands swapped, no-ops between the lines (`pass`, an
+unused variable, `* 1`, `if False:`). Every file scores full marks.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -26,8 +32,10 @@ from autograder.similarity.report import THRESHOLD
 
 from .conftest import ROOT
 
-CLASS = ROOT / "tests" / "data" / "similarity" / "class"
+DATA = ROOT / "tests" / "data" / "similarity"
+CLASS, HONEST, HAL = DATA / "class", DATA / "honest", DATA / "rewritten" / "hal"
 COPIED = {"dev", "gus"}
+STUDENTS = ["ana", "ben", "chloe", "dev", "emma", "finn"]  # the class's honest ones
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +137,45 @@ def test_grade_batch_writes_the_similarity_report_among_its_class_reports(tmp_pa
               console=Console(file=io.StringIO()))
     table = list(csv.DictReader(open(tmp_path / "out" / "reports" / "similarity" / "similarity.csv")))
     assert {table[0]["submission_a"], table[0]["submission_b"]} == {"dev.py", "gus.py"}
+
+
+@pytest.mark.parametrize("assignment_id", ["linear_regression", "gradient_descent"])
+def test_a_copy_disguised_by_light_rewriting_ranks_first_above_the_threshold(tmp_path, assignment_id):
+    for student in STUDENTS:
+        shutil.copytree(CLASS / student, tmp_path / student)
+    for student in (HONEST.iterdir() if assignment_id == "linear_regression" else ()):
+        shutil.copytree(student, tmp_path / student.name)
+    shutil.copytree(HAL, tmp_path / "hal")
+    (comparison,) = compare_class(tmp_path, assignment_id=assignment_id)
+    top, *honest = comparison.pairs
+    assert {top.a.name, top.b.name} == {"emma", "hal"} and top.similarity >= THRESHOLD
+    assert all(p.similarity < THRESHOLD for p in honest), [(p.a.name, p.b.name, p.similarity) for p in honest]
+
+
+HOSTILE = {
+    "nested": ("def predict(X, w, b):\n    return " + "(" * 1000 + "X" + ")" * 1000 + "\n", "does not parse"),
+    "unary": ("def predict(X, w, b):\n    return " + "-" * 100_000 + "X\n", "nested too deeply to parse"),
+    "chain": ("def predict(X, w, b):\n    return X" + " + X" * 1000 + "\n", "nests more than"),
+    "statements": ("".join(f"w{i} = {i} * 2 + 1\n" for i in range(10_000)), "syntax nodes"),
+    "one_line": ("X = [" + "1," * (1024**2 - 1024) + "]\n", "more than 256 KiB of code"),
+    "broken": ("def predict(X, w, b)\n    return X\n", "does not parse"),
+}
+
+
+def test_hostile_submissions_are_listed_as_not_compared_and_the_rest_of_the_report_is_complete(tmp_path):
+    for student in ("ana", "dev", "gus"):
+        shutil.copytree(CLASS / student, tmp_path / "in" / student)
+    for name, (source, _) in HOSTILE.items():
+        (tmp_path / "in" / name).mkdir()
+        (tmp_path / "in" / name / "linear_regression.py").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                                       "--assignment", "linear_regression"])
+    assert result.exit_code == 0, result.output
+    assert "3 submissions compared; 1 pair(s) at or above 60 % matched share; 6 not compared" in result.output
+    table = list(csv.DictReader(open(tmp_path / "out" / "similarity.csv", encoding="utf-8")))
+    assert {table[0]["submission_a"], table[0]["submission_b"]} == COPIED and table[0]["page"]
+    reasons = dict(re.findall(r"^- not compared: `(.+?)`: (.+)$", (tmp_path / "out" / "index.md").read_text(
+        encoding="utf-8"), re.MULTILINE))
+    assert set(reasons) == set(HOSTILE)
+    for name, (_, reason) in HOSTILE.items():
+        assert reason in reasons[name], reasons[name]

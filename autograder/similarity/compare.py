@@ -8,6 +8,10 @@ in many of the class's submissions (at least `COMMON` of them, and at least thre
 way everyone writes that line, not a copy, and is left out (in a small class, only what five or
 more share: a ring of four copies is never "common"). A pair's similarity is the
 share of both submissions' remaining code that the other matches.
+
+A submission whose code cannot be normalised (it does not parse, or it is beyond the budget:
+`MAX_SOURCE_CHARS`, `normalise.MAX_NODES`, `normalise.MAX_DEPTH`) is listed with the reason, and
+the rest of the class is compared without it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from .. import assignments as course
 from ..loading import SubmissionError, notebook_to_source, read_submission, submissions_in
 from ..submission import Submission
 from .fingerprint import Overlap, fingerprint, kgrams, overlap, shared
-from .normalise import Unit, canonical_statements, normalise
+from .normalise import NotNormalised, Unit, canonical_statements, normalise
 
 #: A fingerprint in at least this share of the class's submissions, and in at least `FEWEST`, is everyone's code.
 COMMON, FEWEST = 0.5, 5
@@ -51,13 +55,15 @@ class Entry:
 
 @dataclass
 class Pair:
-    """Two submissions of one assignment and what they share: in all (`overlap`) and per unit."""
+    """Two submissions of one assignment and what they share: in all (`overlap`) and per unit; a unit in
+    `common` holds only code common to the class in both, and its overlap is that of all its code."""
 
     assignment: str
     a: Entry
     b: Entry
     overlap: Overlap
     units: dict[str, Overlap] = field(default_factory=dict)
+    common: set[str] = field(default_factory=set)
 
     @property
     def similarity(self) -> float:
@@ -100,8 +106,11 @@ def entries(submissions: dict[str, Submission | str], assignment: course.Assignm
             continue
         try:
             units = normalise(source.text, functions, removed)
-        except (RecursionError, ValueError, MemoryError) as exc:
-            skipped[name] = f"its code could not be normalised ({type(exc).__name__})"
+        except NotNormalised as exc:
+            skipped[name] = str(exc)
+            continue
+        except Exception as exc:  # one hand-in's code never stops the class's report
+            skipped[name] = f"its code could not be normalised ({type(exc).__name__}: {exc})"[:300]
             continue
         if units:  # a template left as it was, or nothing but the course's code: nothing to compare
             found.append(Entry(name, archived, source.text, units))
@@ -139,16 +148,19 @@ def compare(assignment: str, entries: list[Entry], skipped: dict[str, str] | Non
             pair = Pair(assignment, a, b, overlap(prints[id(a)], prints[id(b)]))
             if pair.similarity > 0:
                 pairs.append(pair)
-    units: dict[tuple[int, str], CodeFingerprint] = {}
+    units: dict[tuple[int, str, bool], CodeFingerprint] = {}
 
-    def unit(entry: Entry, name: str) -> CodeFingerprint:
-        if (id(entry), name) not in units:
-            units[id(entry), name] = fingerprint(entry.units[name].text, common)
-        return units[id(entry), name]
+    def unit(entry: Entry, name: str, whole: bool = False) -> CodeFingerprint:
+        if (id(entry), name, whole) not in units:
+            units[id(entry), name, whole] = fingerprint(entry.units[name].text, None if whole else common)
+        return units[id(entry), name, whole]
 
     for pair in pairs:
         for name in sorted(set(pair.a.units) & set(pair.b.units)):
             pair.units[name] = overlap(unit(pair.a, name), unit(pair.b, name))
+            if not any(pair.units[name].sizes):  # both only code common to the class: how alike is it?
+                pair.units[name] = overlap(unit(pair.a, name, True), unit(pair.b, name, True))
+                pair.common.add(name)
     pairs.sort(key=lambda p: (-p.similarity, p.a.name, p.b.name))
     return Comparison(assignment, pairs, len(current), dict(skipped or {}))
 

@@ -41,8 +41,9 @@ def percent(x: float) -> str:
 
 
 def per_function(pair: Pair) -> str:
-    """"name: 97 %; ...", with "–" where both hold only code common to the class."""
-    return "; ".join(f"{name}: {percent(o.share) if any(o.sizes) else '–'}" for name, o in pair.units.items())
+    """"name: 97 %; ...", with "(common)" where both hold only code common to the class."""
+    return "; ".join(f"{name}: {percent(o.share) if any(o.sizes) else '–'}{' (common)' * (name in pair.common)}"
+                     for name, o in pair.units.items())
 
 
 def pair_page_path(pair: Pair) -> str:
@@ -151,12 +152,16 @@ def pair_html(pair: Pair) -> str:
             f"<p><strong>{html.escape(CAUTION)}</strong></p>",
             f"<p>Matched share {percent(pair.similarity)}: {percent(pair.overlap.shares[0])} of {html.escape(a)}'s "
             f"code is found in {html.escape(b)}'s, {percent(pair.overlap.shares[1])} the other way. Marked lines "
-            f"hold code that matches once names, comments, docstrings, formatting and the order of functions are "
-            f"set aside; the template's code is left out.</p>"]
+            f"hold code that matches once names, comments, docstrings, formatting, the order of functions and of "
+            f"commutative operands, no-op arithmetic, dead statements and temporaries are set aside; the template's "
+            f"code is left out, and so is code common to the class (but in a function that holds nothing "
+            f"else).</p>"]
     for name in sorted(set(pair.a.units) | set(pair.b.units)):
         found = pair.units.get(name)
-        heading = (f"{name}: {percent(found.share)} alike" if found and any(found.sizes) else
-                   f"{name}: only code common to the class" if found else f"{name}: in one submission only")
+        heading = (f"{name}: {percent(found.share)} alike, all of it code common to the class"
+                   if found and name in pair.common else f"{name}: {percent(found.share)} alike"
+                   if found and any(found.sizes) else f"{name}: only code common to the class" if found
+                   else f"{name}: in one submission only")
         spans = found.spans if found else ([], [])
         body += [f"<h2>{html.escape(heading)}</h2>", f'<table class="side"><tr><th>{html.escape(a)}</th>'
                  f"<th>{html.escape(b)}</th></tr><tr><td>{_code(pair.a, pair.a.units.get(name), spans[0])}</td>"
