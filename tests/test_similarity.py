@@ -30,7 +30,7 @@ from autograder.similarity.compare import compare_class
 from autograder.similarity.normalise import normalise
 from autograder.similarity.report import THRESHOLD
 
-from .conftest import ROOT
+from .conftest import ROOT, replace_definition
 
 DATA = ROOT / "tests" / "data" / "similarity"
 CLASS, HONEST, HAL = DATA / "class", DATA / "honest", DATA / "rewritten" / "hal"
@@ -150,6 +150,50 @@ def test_a_copy_disguised_by_light_rewriting_ranks_first_above_the_threshold(tmp
     top, *honest = comparison.pairs
     assert {top.a.name, top.b.name} == {"emma", "hal"} and top.similarity >= THRESHOLD
     assert all(p.similarity < THRESHOLD for p in honest), [(p.a.name, p.b.name, p.similarity) for p in honest]
+
+
+LEAKED = """def mse_cost(y_hat, y):
+    predictions = np.asarray(y_hat, dtype=float).ravel()
+    targets = np.asarray(y, dtype=float).ravel()
+    if predictions.shape != targets.shape:
+        raise ValueError("y_hat and y must have the same length")
+    squared = (predictions - targets) ** 2
+    return float(squared.sum() / (2 * len(targets)))
+"""
+
+
+def test_code_shared_by_most_of_the_class_is_reported_with_the_students_who_share_it(tmp_path):
+    folders = [CLASS / s for s in STUDENTS] + sorted(HONEST.iterdir())
+    leaked = ["ana", "chloe", "emma", "ivy", "kai", "lea", "nia"]
+    for folder in folders:
+        source = (folder / "linear_regression.py").read_text(encoding="utf-8")
+        if folder.name in leaked:
+            source = replace_definition(source, "mse_cost", LEAKED.replace("squared", f"{folder.name}_sq"))
+        (tmp_path / "in" / folder.name).mkdir(parents=True)
+        (tmp_path / "in" / folder.name / "linear_regression.py").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = re.escape("7 of 12 submissions share `mse_cost`'s code") + r" \(\d+ lines\): " + ", ".join(leaked)
+    index_md, index_html = ((tmp_path / "out" / f).read_text(encoding="utf-8") for f in ("index.md", "index.html"))
+    assert re.search(f"^  shared by many: {said}$", result.output, re.MULTILINE)
+    assert re.search(f"^- {said}$", index_md, re.MULTILINE)
+    assert re.search(f"<li>{said}</li>", index_html.replace("&#x27;", "'"))
+
+
+def test_a_report_never_says_no_pair_shares_code_when_the_whole_class_shares_it(tmp_path):
+    students = ["ann", "bob", "cy", "di", "eve", "flo"]
+    dev = (CLASS / "dev" / "linear_regression.py").read_text(encoding="utf-8")
+    for i, student in enumerate(students):
+        renamed = dev.replace("centred", f"c{i}").replace("features", f"inputs_{i}")
+        (tmp_path / "in" / student).mkdir(parents=True)
+        (tmp_path / "in" / student / "linear_regression.py").write_text(renamed, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = (re.escape("6 of 6 submissions share the code of `fit_closed_form`, `mse_cost`, `predict` and "
+                      "`residuals`") + r" \(\d+ lines\): " + ", ".join(students))
+    for page in ("index.md", "index.html"):
+        text = (tmp_path / "out" / page).read_text(encoding="utf-8")
+        assert re.search(said, text) and "No pair shares code." not in text
 
 
 HOSTILE = {

@@ -5,6 +5,7 @@
                      variables assigned anew, never read, or read once)
     order.py         a canonical order for the operands of commutative operators
     fingerprint.py   winnowing fingerprints and their overlap (copydetect, MOSS's algorithm)
+    common.py        code common to many of the class: left out of the pair scores, and reported as shared
     compare.py       a class (and an archive of earlier terms) read, normalised and compared pair by pair
     report.py        the ranked table, the index pages and a page per pair with the matches side by side
 
