@@ -56,7 +56,9 @@ def shared_code(units: Mapping[str, Mapping[str, Unit]], common: np.ndarray) -> 
     shared first."""
     if not len(common):
         return []
-    least, groups, lines = floor(len(units)), {}, {}
+    least = floor(len(units))
+    groups: dict[tuple[str, ...], list[str]] = {}  # the submissions sharing code -> the units it is in
+    lines: dict[tuple[str, ...], int] = {}
     for name in sorted({unit for found in units.values() for unit in found}):
         mostly: list[tuple[str, set[int]]] = []
         for submission, found in sorted(units.items()):
@@ -67,10 +69,10 @@ def shared_code(units: Mapping[str, Mapping[str, Unit]], common: np.ndarray) -> 
             inside = np.isin(hashes, common)
             if inside.mean() >= MOSTLY:
                 mostly.append((submission, set(hashes[inside].tolist())))
-        for members in _alike(mostly):
+        for members in map(tuple, _alike(mostly)):
             if len(members) >= least:
-                groups.setdefault(tuple(members), []).append(name)
-                lines[tuple(members)] = lines.get(tuple(members), 0) + _body(units[members[0]][name]).count("\n")
+                groups.setdefault(members, []).append(name)
+                lines[members] = lines.get(members, 0) + _body(units[members[0]][name]).count("\n")
     found = [Shared(tuple(names), members, len(units), lines[members]) for members, names in groups.items()]
     return sorted(found, key=lambda s: (-len(s.members), -s.lines, s.units))
 

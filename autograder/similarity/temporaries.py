@@ -63,11 +63,15 @@ def rebind(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Names) -> bo
     nested definition binds or read before (it would read the new value), nor one declared `global`. Whether
     any did (`names` is then out of date)."""
     params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    nested = {a.arg for statement in function.body for node in ast.walk(statement)
+              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+              for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+    kept = names.bound - params | nested
     seen, body, count = set(params), function.body, Counter[str]()
     for i, node in enumerate(body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            if name in seen and name not in names.bound - params and not _closures(body[:i], name):
+            if name in seen and name not in kept and not _closures(body[:i], name):
                 count[name] += 1
                 node.targets[0].id = new = f"{name}'{count[name]}"
                 for sub in (sub for later in body[i + 1:] for sub in ast.walk(later)):
