@@ -4,6 +4,8 @@ does not, and code beyond the budget is refused with a sentence (`similarity.nor
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from autograder.similarity.normalise import MAX_DEPTH, MAX_NODES, NotNormalised, normalise
@@ -113,3 +115,20 @@ def test_code_beyond_the_budget_or_the_parser_is_refused_with_a_sentence(source,
 def test_a_syntax_error_in_one_function_leaves_the_others_compared():
     units = normalise("def f(x):\n    return x +\n\ndef g(x):\n    return x * 2\n", {"f", "g"})
     assert set(units) == {"g"}
+
+
+def depth(node: ast.AST) -> int:
+    return 1 + max((depth(child) for child in ast.iter_child_nodes(node)), default=0)
+
+
+LONG = {
+    "a variable assigned anew 3000 times": "def f(x):\n" + "    x = x + 1\n" * 3000 + "    return x\n",
+    "a chain of 3000 temporaries": "def f(x):\n    t0 = x\n" + "".join(
+        f"    t{i + 1} = t{i} * 2\n" for i in range(3000)) + "    return t3000\n",
+}
+
+
+@pytest.mark.parametrize("source", LONG.values(), ids=LONG.keys())
+def test_temporaries_taken_in_never_nest_deeper_than_the_budget(source):
+    (unit,) = normalise(source, {"f"}).values()
+    assert depth(ast.parse(unit.text)) <= MAX_DEPTH + 3  # the module, the definition, the statement

@@ -31,12 +31,14 @@ from ..integrity.uses import resolve
 from ..pysource import is_docstring, statements
 from .order import order
 from .simplify import simplify_function, simplify_statement
+from .temporaries import MAX_DEPTH
 
 #: Units that are not one of the assignment's functions: every helper the student wrote, and module-level code.
 HELPERS, MODULE = "(helpers)", "(module)"
-#: The most syntax nodes, and the deepest nesting, of code that is normalised: a solution to one assignment has
-#: a few thousand nodes and nests some twenty deep; beyond these, one hand-in would slow the class's report.
-MAX_NODES, MAX_DEPTH = 50_000, 100
+#: The most syntax nodes of code that is normalised, and (`MAX_DEPTH`) its deepest nesting: a solution to one
+#: assignment has a few thousand nodes and nests some twenty deep; beyond these, one hand-in would slow the
+#: class's report.
+MAX_NODES = 50_000
 
 
 class NotNormalised(ValueError):

@@ -66,14 +66,7 @@ def _pure(node: ast.AST) -> bool:
 
 
 class _Fold(ast.NodeTransformer):
-    """Folds no-op arithmetic and drops dead statements, bottom-up; `changed` says whether it did anything."""
-
-    def __init__(self) -> None:
-        self.changed = False
-
-    def _folded(self, node: ast.AST) -> ast.AST:
-        self.changed = True
-        return node
+    """Folds no-op arithmetic and drops dead statements, bottom-up."""
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)
@@ -83,7 +76,7 @@ class _Fold(ast.NodeTransformer):
                 continue
             kept = [s for s in block if not isinstance(s, ast.Pass)]
             if kept and len(kept) < len(block) or not kept and field == "orelse":
-                setattr(node, field, self._folded(kept))  # `pass` beside other statements, `else: pass`
+                setattr(node, field, kept)  # `pass` beside other statements, `else: pass`
         if isinstance(node, ast.stmt | ast.excepthandler | ast.match_case) and hasattr(node, "body") \
                 and not node.body:
             node.body = [ast.Pass()]  # a block emptied by what was dropped
@@ -94,59 +87,55 @@ class _Fold(ast.NodeTransformer):
         if not isinstance(node.target, ast.Name):
             return node
         value = ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value)
-        return self._folded(ast.copy_location(ast.Assign([node.target], value, lineno=node.lineno), node))
+        return ast.copy_location(ast.Assign([node.target], value), node)
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
         op, left, right = node.op, node.left, node.right
         if isinstance(op, ast.Add | ast.Sub) and _is(right, 0) or isinstance(op, ast.Mult | ast.Div | ast.Pow) \
                 and _is(right, 1):
-            return self._folded(left)
+            return left
         if isinstance(op, ast.Add) and _is(left, 0) or isinstance(op, ast.Mult) and _is(left, 1):
-            return self._folded(right)
+            return right
         return node
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
         self.generic_visit(node)
         op, operand = node.op, node.operand
         if isinstance(op, ast.UAdd):
-            return self._folded(operand)
+            return operand
         if isinstance(operand, ast.UnaryOp) and type(operand.op) is type(op):
-            return self._folded(operand.operand)
+            return operand.operand
         if isinstance(op, ast.Not) and isinstance(operand, ast.Constant):
-            return self._folded(ast.Constant(not operand.value))
+            return ast.Constant(not operand.value)
         return node
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.test, ast.Constant):
-            return self._folded(node.body if node.test.value else node.orelse)
+            return node.body if node.test.value else node.orelse
         return node
-
-    def _dropped(self, replacement: list[ast.stmt]) -> list[ast.stmt] | None:
-        self.changed = True
-        return replacement or None
 
     def visit_Expr(self, node: ast.Expr) -> ast.AST | None:
         self.generic_visit(node)
-        return self._dropped([]) if _pure(node.value) else node
+        return None if _pure(node.value) else node
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST | None:
         self.generic_visit(node)
         (target, *more), value = node.targets, node.value
         same = not more and isinstance(target, ast.Name) and isinstance(value, ast.Name) and target.id == value.id
-        return self._dropped([]) if same else node
+        return None if same else node
 
     def visit_If(self, node: ast.If) -> ast.AST | list[ast.stmt] | None:
         self.generic_visit(node)
         if isinstance(node.test, ast.Constant):
-            return self._dropped(node.body if node.test.value else node.orelse)
+            return (node.body if node.test.value else node.orelse) or None
         if _passes(node.body) and not node.orelse and _pure(node.test):
-            return self._dropped([])
+            return None
         return node
 
     def visit_While(self, node: ast.While) -> ast.AST | list[ast.stmt] | None:
         self.generic_visit(node)
         if isinstance(node.test, ast.Constant) and not node.test.value:
-            return self._dropped(node.orelse)
+            return node.orelse or None
         return node

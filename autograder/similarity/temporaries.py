@@ -1,15 +1,16 @@
 """What a function's variables allow to take away, before they are renamed (`simplify`).
 
-- a variable assigned anew at the function's top level starts a new variable: `x = np.asarray(x)`
-  reads as `x2 = np.asarray(x)`, and what follows reads `x2`, as if the copier had renamed it;
+- a variable assigned anew at the function's top level starts a new variable: after
+  `x = np.asarray(x)` the code reads a new name, as if the copier had renamed it;
 - an assignment to a name the function never reads is dropped;
 - split temporaries: `t = a * b` then `y = t + c` reads `y = a * b + c` when `t` is assigned once and
-  read once, that read comes later in the same block (not inside a loop, a comprehension, a lambda
-  or a nested definition), and nothing in between assigns a name `a * b` reads. So code that
-  splits a line and code that merges two read the same.
+  read once, that read comes within the next `LOOKAHEAD` statements of the same block (not inside a
+  loop, a comprehension, a lambda or a nested definition), nothing in between assigns a name `a * b`
+  reads, and the value is no larger than `MAX_MOVED` nodes nor the result deeper than `MAX_DEPTH`. So
+  code that splits a line and code that merges two read the same.
 
 A function that reads its names by text (`locals()`, `vars()`, `eval`, `exec`) is left as it is
-(`Names.dynamic`).
+(`Names.dynamic`). Each step is linear in the function's size, so the budget on its size bounds the time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _BINDS = (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Starred)
 _DYNAMIC = frozenset({"locals", "vars", "eval", "exec"})
 #: The fields of a statement that hold blocks of statements.
 BLOCKS = ("body", "orelse", "finalbody")
+#: The deepest nesting of code that is normalised (`normalise` refuses deeper code; an inlined temporary
+#: never makes it deeper), how many statements after a temporary its read is looked for, and the most nodes
+#: a temporary's value moved into its read has: each keeps the work linear in the function's size.
+MAX_DEPTH, LOOKAHEAD, MAX_MOVED = 100, 20, 100
 
 
 class Names:
@@ -60,31 +65,37 @@ class Names:
 def rebind(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Names) -> bool:
     """Each top-level assignment to a name bound before it (a parameter, an earlier assignment) starts a new
     variable: it and everything after it read a new name (`x'1`, which no source can hold). Not for a name a
-    nested definition binds or read before (it would read the new value), nor one declared `global`. Whether
-    any did (`names` is then out of date)."""
+    nested definition binds or has read before (it would read the new value), nor one declared `global`.
+    Whether any did (`names` is then out of date)."""
     params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
     nested = {a.arg for statement in function.body for node in ast.walk(statement)
               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
               for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-    kept = names.bound - params | nested
-    seen, body, count = set(params), function.body, Counter[str]()
-    for i, node in enumerate(body):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            if name in seen and name not in kept and not _closures(body[:i], name):
+    kept, seen, closed = names.bound - params | nested, set(params), set[str]()
+    current: dict[str, str] = {}  # a name -> the name of its latest variable
+    count = Counter[str]()
+    for node in function.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        stored = set[str]()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub is not target:
+                stored.update([sub.id] if not isinstance(sub.ctx, ast.Load) else [])
+                sub.id = current.get(sub.id, sub.id)
+        if isinstance(target, ast.Name):
+            name = target.id
+            if name in seen and name not in kept and name not in closed:
                 count[name] += 1
-                node.targets[0].id = new = f"{name}'{count[name]}"
-                for sub in (sub for later in body[i + 1:] for sub in ast.walk(later)):
-                    if isinstance(sub, ast.Name) and sub.id == name:
-                        sub.id = new
-        seen.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+                current[name] = f"{name}'{count[name]}"
+            target.id, stored = current.get(name, name), stored | {name}
+        seen |= stored
+        closed |= _closures(node)
     return bool(count)
 
 
-def _closures(body: list[ast.stmt], name: str) -> bool:
-    """Whether a function or lambda defined in `body` reads `name`."""
-    return any(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and _mentions(node, name)
-               for statement in body for node in ast.walk(statement))
+def _closures(node: ast.stmt) -> set[str]:
+    """The names that the functions and lambdas defined in `node` read or assign (their own included)."""
+    return {n.id for sub in ast.walk(node) if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            for n in ast.walk(sub) if isinstance(n, ast.Name)}
 
 
 def _blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
@@ -143,18 +154,19 @@ def _inline_at(block: list[ast.stmt], i: int, names: Names) -> bool:
     name, value = node.targets[0].id, node.value
     if names.loads[name] != 1 or names.stores[name] != 1 or name in names.bound:
         return False
-    if any(isinstance(n, _BINDS) for n in ast.walk(value)):
+    facts = _facts(value)
+    if facts is None:
         return False
-    reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-    for j in range(i + 1, len(block)):
-        place = _place(block[j], None, "", j, name)
+    deep, reads = facts
+    for j in range(i + 1, min(len(block), i + 1 + LOOKAHEAD)):
+        place = _place(block[j], None, "", j, name, 1)
         if place is False:
             return False
         if place is not None:
-            parent, field, index = place
+            parent, field, index, depth = place
             before = isinstance(block[j], _SIMPLE) or parent is block[j] and field in ("iter", "test")
-            if not before and _writes(block[j]) & reads:
-                return False  # read after something in that statement assigns what the value reads
+            if not before and _writes(block[j]) & reads or depth + deep > MAX_DEPTH:
+                return False  # read after that statement assigns what the value reads, or too deep
             if index is None:
                 setattr(parent, field, value)
             else:
@@ -168,9 +180,25 @@ def _inline_at(block: list[ast.stmt], i: int, names: Names) -> bool:
     return False
 
 
+def _facts(value: ast.expr) -> tuple[int, set[str]] | None:
+    """How deep `value` nests and the names it reads; None where it is not moved: it binds a name, awaits or
+    yields, or has more than `MAX_MOVED` nodes (no line a student splits is that long)."""
+    deepest, reads, todo, count = 0, set(), [(value, 1)], 0
+    while todo:
+        node, depth = todo.pop()
+        count += 1
+        if count > MAX_MOVED or isinstance(node, _BINDS):
+            return None
+        deepest = max(deepest, depth)
+        if isinstance(node, ast.Name):
+            reads.add(node.id)
+        todo += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
+    return deepest, reads
+
+
 #: Statements that read all they read before they assign anything.
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Raise, ast.Assert)
-_Place = tuple[ast.AST, str, "int | None"]
+_Place = tuple[ast.AST, str, "int | None", int]
 
 
 def _writes(node: ast.AST) -> set[str]:
@@ -181,23 +209,25 @@ def _mentions(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
-def _place(node: ast.AST, parent: ast.AST | None, field: str, index: int | None, name: str) -> _Place | bool | None:
-    """Where `node` (`parent.field`, or `parent.field[index]`) reads `name`: that parent, field and index;
-    False where the read is behind a barrier (a loop's body, a comprehension, a lambda, a nested
-    definition; a for loop's iterable is read once, before it); None where `node` does not read it."""
+def _place(node: ast.AST, parent: ast.AST | None, field: str, index: int | None, name: str,
+           depth: int) -> _Place | bool | None:
+    """Where `node` (`parent.field`, or `parent.field[index]`, `depth` deep) reads `name`: that parent, field,
+    index and depth; False where the read is behind a barrier (a loop's body, a comprehension, a lambda, a
+    nested definition; a for loop's iterable is read once, before it); None where `node` does not read it."""
     if isinstance(node, ast.Name):
-        return (parent, field, index) if node.id == name and isinstance(node.ctx, ast.Load) else None  # type: ignore
+        found = node.id == name and isinstance(node.ctx, ast.Load)
+        return (parent, field, index, depth) if found else None  # type: ignore[return-value]
     if isinstance(node, _BARRIERS):
         if isinstance(node, ast.For | ast.AsyncFor):
-            found = _place(node.iter, node, "iter", None, name)
-            if found is not None:
-                return found
+            found_in_iter = _place(node.iter, node, "iter", None, name, depth + 1)
+            if found_in_iter is not None:
+                return found_in_iter
         return False if _mentions(node, name) else None
     for key, value in ast.iter_fields(node):
         items = enumerate(value) if isinstance(value, list) else [(None, value)]
         for position, child in items:
             if isinstance(child, ast.AST):
-                found = _place(child, node, key, position, name)
-                if found is not None:
-                    return found
+                found_below = _place(child, node, key, position, name, depth + 1)
+                if found_below is not None:
+                    return found_below
     return None
