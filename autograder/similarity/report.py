@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +126,11 @@ def _rows(comparison: Comparison, threshold: float) -> list[list[str]]:
              percent(p.overlap.shares[1]), per_function(p)] for rank, p in enumerate(shown(comparison, threshold), 1)]
 
 
+def _code_spans(text: str) -> str:
+    """`text` as HTML, its `code` spans in <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def _members(names: tuple[str, ...], most: int | None = None) -> str:
     shown = names if most is None or len(names) <= most else names[:most]
     return ", ".join(shown) + (f" and {len(names) - len(shown)} more (index.md)" if len(shown) < len(names) else "")
@@ -163,7 +169,7 @@ def index_html(comparisons: list[Comparison], threshold: float) -> str:
         body += [f"<h2>{html.escape(c.assignment)}</h2>", f"<p>{html.escape(_summary(c, threshold))}</p>"]
         if c.shared:
             body += [f"<p>{html.escape(SHARED)}:</p>", "<ul>" + "".join(
-                f"<li>{html.escape(shared_sentence(s))}: {html.escape(_members(s.members))}</li>" for s in c.shared)
+                f"<li>{_code_spans(shared_sentence(s))}: {html.escape(_members(s.members))}</li>" for s in c.shared)
                 + "</ul>"]
         pairs = shown(c, threshold)
         body.append(table(HEADERS, _rows(c, threshold), {0, 2, 3, 4}) if pairs else f"<p>{html.escape(no_pair(c))}</p>")
