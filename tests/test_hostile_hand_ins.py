@@ -174,8 +174,8 @@ def test_a_class_of_hostile_names_and_trees_is_graded_whole_and_every_report_sta
     misflagged_zip(submissions / "carl.zip", b"caf\xe9_linear_regression.py", SOLUTION)
     for i, formula in enumerate(FORMULAS):
         write(submissions / f"{formula}{i}" / f"{LR}.py", SOLUTION)
-    copied = SOLUTION + b"\n\ndef spread(x):\n    total = 0.0\n    for v in x:\n        total = total + (v - 3) ** 2\n" \
-                        b"    return total / len(x)\n"
+    copied = SOLUTION + (b"\n\ndef spread(x):\n    total = 0.0\n    for v in x:\n"
+                         b"        total = total + (v - 3) ** 2\n    return total / len(x)\n")
     write(submissions / "=1+21" / f"{LR}.py", copied)  # a pair with a formula's name, in similarity.csv
     write(submissions / "zed" / f"{LR}.py", copied)
     write(submissions / ("n" * 200 + f"_{LR}.py"), SOLUTION)
