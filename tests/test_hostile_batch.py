@@ -106,3 +106,61 @@ def test_honest_scores_do_not_depend_on_hostile_classmates(tmp_path):
         jsonschema.validate(json.loads(path.read_text()), GRADESCOPE_SCHEMA)
     for path in (tmp_path / "out" / "graded").glob("h*.json"):
         assert json.loads(path.read_text())["extra"]["seconds"] <= 60, path.name
+
+
+#: The third red team's hand-ins, each a file (or folder) of a plain class: what it is named and what it holds.
+THIRD = {
+    "odd_name": (b"b\xffob_linear_regression.py", "solution"),
+    "formula_name": (b"=1+2_linear_regression.py", "solution"),
+    "costly_source": (b"eve_linear_regression.py", "a;" * 1_000_000 + "\n" + "def (:\n" * 21 + "{solution}"),
+    "forbidden_route": (b"fay_linear_regression.py", "{lstsq}"),
+    "output_link": (b"gus_linear_regression.py", "import os\ntry:\n    os.symlink('/etc/passwd', 'output.txt')\n"
+                                                  "except OSError:\n    pass\n{solution}"),
+    "keyring": (b"hal_linear_regression.py", "import ctypes\nctypes.CDLL(None).syscall(248, b'user', b'k', b'v', 1, "
+                                              "-3)\n{solution}"),
+}
+
+
+@pytest.mark.slow
+def test_a_class_holding_the_third_red_teams_hand_ins_is_graded_whole(tmp_path):
+    """`grade batch` over a class holding every kind of hostile hand-in the third red team wrote exits 0, grades
+    every honest student exactly as when graded alone, writes every report and keeps each results.json small."""
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from .test_hostile_hand_ins import deep_tree, misflagged_zip
+
+    solution = solution_source("linear_regression")
+    lstsq = solution.replace("def fit_closed_form(x, y):",
+                             "def fit_closed_form(x, y):\n    _ = vars(np.linalg)['lstsq']")
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    variants = honest_variants()
+    for i, variant in enumerate(variants):
+        (submissions / f"s{i:02d}_linear_regression.py").write_text(variant)
+    for name, text in THIRD.values():
+        data = text.format(solution=solution, lstsq=lstsq) if text != "solution" else solution
+        (submissions / os.fsdecode(name)).write_text(data)
+    misflagged_zip(submissions / "carl.zip", b"caf\xe9_linear_regression.py", solution.encode())
+    deep_tree(submissions / "dora", 3000, 12)
+    (submissions / "ivy_linear_regression.py").symlink_to(ROOT / "solutions" / "linear_regression.py")
+    assert zipfile.is_zipfile(submissions / "carl.zip")
+    out = tmp_path / "out"
+    process = subprocess.run([sys.executable, "-m", "autograder", "batch", str(submissions), "-o", str(out),
+                              "--assignment", "linear_regression"], capture_output=True, timeout=900)
+    assert process.returncode == 0, process.stderr.decode(errors="replace")[-3000:]
+    rows = {r["submission"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    assignment = course.get("linear_regression", ROOT)
+    for i, variant in enumerate(variants):
+        assert float(rows[f"s{i:02d}"]["total"]) == pytest.approx(grade_source(assignment, variant).score), i
+    assert {rows[n]["total"] for n in ("b_ob", "1_2", "carl", "gus", "hal")} == {"8"}
+    assert "ivy" not in rows and all(r["status"] == "graded" for r in rows.values())
+    for report in ("summary.md", "summary.html", "canvas_grades.csv", "gradescope_grades.csv",
+                   "similarity/index.html", "similarity/similarity.csv"):
+        assert (out / "reports" / report).is_file(), report
+    assert sorted(p.stem for p in (out / "reports" / "feedback").glob("*.md")) == sorted(rows)
+    assert all(p.stat().st_size < 5 * 1024**2 for p in (out / "results").iterdir())
+    assert "could not be fully checked for forbidden calls" in (out / "reports" / "feedback" / "eve.md").read_text()
+    assert "uses numpy.linalg.lstsq" in (out / "reports" / "feedback" / "fay.md").read_text()

@@ -174,19 +174,25 @@ def test_a_class_of_hostile_names_and_trees_is_graded_whole_and_every_report_sta
     misflagged_zip(submissions / "carl.zip", b"caf\xe9_linear_regression.py", SOLUTION)
     for i, formula in enumerate(FORMULAS):
         write(submissions / f"{formula}{i}" / f"{LR}.py", SOLUTION)
+    copied = SOLUTION + (b"\n\ndef spread(x):\n    total = 0.0\n    for v in x:\n"
+                         b"        total = total + (v - 3) ** 2\n    return total / len(x)\n")
+    write(submissions / "=1+21" / f"{LR}.py", copied)  # a pair with a formula's name, in similarity.csv
+    write(submissions / "zed" / f"{LR}.py", copied)
     write(submissions / ("n" * 200 + f"_{LR}.py"), SOLUTION)
     deep_tree(submissions / "dora", 3000, 12)
     output = tmp_path / "out"
     run_batch(COURSE, submissions, output, jobs=2, assignment_id=LR, console=Console(width=200))
     rows = read_csv(output / "grades.csv")
-    assert len(rows) == 5 + len(FORMULAS)
+    assert len(rows) == 6 + len(FORMULAS)
     assert all(r["status"] == "graded" for r in rows), rows
     scores = {r["student"]: r["total"] for r in rows}
     assert scores["ada"] == scores["b\\xffob"] == scores["carl"] == "8" and scores["dora"] == "0"
     cells = [cell for r in rows for cell in r.values()] + [cell for name in ("canvas_grades.csv",
-             "gradescope_grades.csv") for r in read_csv(output / "reports" / name) for cell in r.values()]
+             "gradescope_grades.csv", "similarity/similarity.csv") for r in read_csv(output / "reports" / name)
+             for cell in r.values()]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert "'=HYPERLINK" in (output / "grades.csv").read_text()
+    assert "'=1+2" in (output / "reports" / "similarity" / "similarity.csv").read_text()
     for path in (output / "results").iterdir():
         assert path.stat().st_size <= MAX_RESULTS_BYTES
         assert not path.name.startswith(".") and len(path.name.encode()) <= MAX_KEY + 10

@@ -5,6 +5,11 @@ linear_regression and gradient_descent on their own, in the styles students writ
 loops, helpers, matrices); every file scores full marks. Gus copied Dev's files and disguised
 them: every variable renamed, the functions reordered, docstrings added, comments reworded,
 lines broken differently.
+
+tests/data/similarity/honest holds six more honest linear_regression solutions (Ivy to Nia), and
+tests/data/similarity/rewritten/hal Hal's copy of Emma's files, lightly rewritten: every line
+touched, expressions split into temporaries, operands swapped, no-ops between the lines (`pass`, an
+unused variable, `* 1`, `if False:`). Every file scores full marks.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -24,10 +30,12 @@ from autograder.similarity.compare import compare_class
 from autograder.similarity.normalise import normalise
 from autograder.similarity.report import THRESHOLD
 
-from .conftest import COURSE, ROOT
+from .conftest import COURSE, ROOT, replace_definition
 
-CLASS = ROOT / "tests" / "data" / "similarity" / "class"
+DATA = ROOT / "tests" / "data" / "similarity"
+CLASS, HONEST, HAL = DATA / "class", DATA / "honest", DATA / "rewritten" / "hal"
 COPIED = {"dev", "gus"}
+STUDENTS = ["ana", "ben", "chloe", "dev", "emma", "finn"]  # the class's honest ones
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +137,89 @@ def test_grade_batch_writes_the_similarity_report_among_its_class_reports(tmp_pa
               console=Console(file=io.StringIO()))
     table = list(csv.DictReader(open(tmp_path / "out" / "reports" / "similarity" / "similarity.csv")))
     assert {table[0]["submission_a"], table[0]["submission_b"]} == {"dev.py", "gus.py"}
+
+
+@pytest.mark.parametrize("assignment_id", ["linear_regression", "gradient_descent"])
+def test_a_copy_disguised_by_light_rewriting_ranks_first_above_the_threshold(tmp_path, assignment_id):
+    for student in STUDENTS:
+        shutil.copytree(CLASS / student, tmp_path / student)
+    for student in (HONEST.iterdir() if assignment_id == "linear_regression" else ()):
+        shutil.copytree(student, tmp_path / student.name)
+    shutil.copytree(HAL, tmp_path / "hal")
+    (comparison,) = compare_class(tmp_path, assignment_id=assignment_id)
+    top, *honest = comparison.pairs
+    assert {top.a.name, top.b.name} == {"emma", "hal"} and top.similarity >= THRESHOLD
+    assert all(p.similarity < THRESHOLD for p in honest), [(p.a.name, p.b.name, p.similarity) for p in honest]
+
+
+LEAKED = """def mse_cost(y_hat, y):
+    predictions = np.asarray(y_hat, dtype=float).ravel()
+    targets = np.asarray(y, dtype=float).ravel()
+    if predictions.shape != targets.shape:
+        raise ValueError("y_hat and y must have the same length")
+    squared = (predictions - targets) ** 2
+    return float(squared.sum() / (2 * len(targets)))
+"""
+
+
+def test_code_shared_by_most_of_the_class_is_reported_with_the_students_who_share_it(tmp_path):
+    folders = [CLASS / s for s in STUDENTS] + sorted(HONEST.iterdir())
+    leaked = ["ana", "chloe", "emma", "ivy", "kai", "lea", "nia"]
+    for folder in folders:
+        source = (folder / "linear_regression.py").read_text(encoding="utf-8")
+        if folder.name in leaked:
+            source = replace_definition(source, "mse_cost", LEAKED.replace("squared", f"{folder.name}_sq"))
+        (tmp_path / "in" / folder.name).mkdir(parents=True)
+        (tmp_path / "in" / folder.name / "linear_regression.py").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = re.escape("7 of 12 submissions share `mse_cost`'s code") + r" \(\d+ lines\): " + ", ".join(leaked)
+    index_md, index_html = ((tmp_path / "out" / f).read_text(encoding="utf-8") for f in ("index.md", "index.html"))
+    assert re.search(f"^  shared by many: {said}$", result.output, re.MULTILINE)
+    assert re.search(f"^- {said}$", index_md, re.MULTILINE)
+    assert re.search(f"<li>{said}</li>", re.sub("</?code>", "`", index_html).replace("&#x27;", "'"))
+
+
+def test_a_report_never_says_no_pair_shares_code_when_the_whole_class_shares_it(tmp_path):
+    students = ["ann", "bob", "cy", "di", "eve", "flo"]
+    dev = (CLASS / "dev" / "linear_regression.py").read_text(encoding="utf-8")
+    for i, student in enumerate(students):
+        renamed = dev.replace("centred", f"c{i}").replace("features", f"inputs_{i}")
+        (tmp_path / "in" / student).mkdir(parents=True)
+        (tmp_path / "in" / student / "linear_regression.py").write_text(renamed, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = (re.escape("6 of 6 submissions share the code of `fit_closed_form`, `mse_cost`, `predict` and "
+                      "`residuals`") + r" \(\d+ lines\): " + ", ".join(students))
+    for page in ("index.md", "index.html"):
+        text = re.sub("</?code>", "`", (tmp_path / "out" / page).read_text(encoding="utf-8"))
+        assert re.search(said, text) and "No pair shares code." not in text
+
+
+HOSTILE = {
+    "nested": ("def predict(X, w, b):\n    return " + "(" * 1000 + "X" + ")" * 1000 + "\n", "does not parse"),
+    "unary": ("def predict(X, w, b):\n    return " + "-" * 100_000 + "X\n", "nested too deeply to parse"),
+    "chain": ("def predict(X, w, b):\n    return X" + " + X" * 1000 + "\n", "nests more than"),
+    "statements": ("".join(f"w{i} = {i} * 2 + 1\n" for i in range(10_000)), "syntax nodes"),
+    "one_line": ("X = [" + "1," * (1024**2 - 1024) + "]\n", "more than 256 KiB of code"),
+    "broken": ("def predict(X, w, b)\n    return X\n", "does not parse"),
+}
+
+
+def test_hostile_submissions_are_listed_as_not_compared_and_the_rest_of_the_report_is_complete(tmp_path):
+    for student in ("ana", "dev", "gus"):
+        shutil.copytree(CLASS / student, tmp_path / "in" / student)
+    for name, (source, _) in HOSTILE.items():
+        (tmp_path / "in" / name).mkdir()
+        (tmp_path / "in" / name / "linear_regression.py").write_text(source, encoding="utf-8")
+    result = CliRunner().invoke(main, ["similarity", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                                       "--assignment", "linear_regression"])
+    assert result.exit_code == 0, result.output
+    assert "3 submissions compared; 1 pair(s) at or above 60 % matched share; 6 not compared" in result.output
+    table = list(csv.DictReader(open(tmp_path / "out" / "similarity.csv", encoding="utf-8")))
+    assert {table[0]["submission_a"], table[0]["submission_b"]} == COPIED and table[0]["page"]
+    reasons = dict(re.findall(r"^- not compared: `(.+?)`: (.+)$", (tmp_path / "out" / "index.md").read_text(
+        encoding="utf-8"), re.MULTILINE))
+    assert set(reasons) == set(HOSTILE)
+    for name, (_, reason) in HOSTILE.items():
+        assert reason in reasons[name], reasons[name]

@@ -107,6 +107,16 @@ def _names(node: ast.stmt) -> list[str]:
     return defined_names(node)
 
 
+def module_aliases(body: list[ast.stmt]) -> dict[str, str]:
+    """The library names that the module's own statements bind (its imports and `name = <library name>`
+    assignments, outside its definitions), `from m import *` as the key `*m`."""
+    aliases: dict[str, str] = {}
+    for node in body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _bind(node, aliases, descend=True)
+    return aliases
+
+
 def _bind(node: ast.AST, aliases: dict[str, str], *, descend: bool) -> None:
     """Add the names `node` binds to library names: its imports and `name = <library name>` assignments,
     in nested blocks too (with `descend`, inside functions and classes as well)."""

@@ -4,31 +4,33 @@ Each submission's code for an assignment is normalised (`normalise`) without wha
 course handed out (the student template, .py and notebook, and any boilerplate the
 instructor names), fingerprinted (`fingerprint`) and compared with every other one of the
 class and of the archive of earlier terms. As MOSS does with its `-m`, a fingerprint found
-in many of the class's submissions (at least `COMMON` of them, and at least three) is the
-way everyone writes that line, not a copy, and is left out (in a small class, only what five or
-more share: a ring of four copies is never "common"). A pair's similarity is the
-share of both submissions' remaining code that the other matches.
+in many of the class's submissions (at least `common.COMMON` of them) is the way everyone
+writes that line, not a copy, and is left out (in a small class, only what `common.FEWEST` or
+more share: a ring of four copies is never "common"); the code left out is reported as shared
+by many (`common.shared_code`), never set aside silently. A pair's similarity is the share of
+both submissions' remaining code that the other matches.
+
+A submission whose code cannot be normalised (it does not parse, or it is beyond the budget:
+`MAX_SOURCE_CHARS`, `normalise.MAX_NODES`, `normalise.MAX_DEPTH`) is listed with the reason, and
+the rest of the class is compared without it.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from copydetect import CodeFingerprint
 
 from .. import assignments as course
 from ..loading import SubmissionError, notebook_to_source, read_submission, submissions_in
+from ..names import shown
 from ..submission import Submission
+from .common import Shared, common_hashes, shared_code
 from .fingerprint import Overlap, fingerprint, kgrams, overlap, shared
-from .normalise import Unit, canonical_statements, normalise
+from .normalise import NotNormalised, Unit, canonical_statements, normalise
 
-#: A fingerprint in at least this share of the class's submissions, and in at least `FEWEST`, is everyone's code.
-COMMON, FEWEST = 0.5, 5
 #: Pairs whose fingerprints overlap less than this are not compared further (nor listed).
 SCREEN = 0.1
 #: Sources larger than this are not compared (no student writes that much for one assignment).
@@ -51,13 +53,15 @@ class Entry:
 
 @dataclass
 class Pair:
-    """Two submissions of one assignment and what they share: in all (`overlap`) and per unit."""
+    """Two submissions of one assignment and what they share: in all (`overlap`) and per unit; a unit in
+    `common` holds only code common to the class in both, and its overlap is that of all its code."""
 
     assignment: str
     a: Entry
     b: Entry
     overlap: Overlap
     units: dict[str, Overlap] = field(default_factory=dict)
+    common: set[str] = field(default_factory=set)
 
     @property
     def similarity(self) -> float:
@@ -66,23 +70,25 @@ class Pair:
 
 @dataclass
 class Comparison:
-    """An assignment's ranked pairs, and the submissions that could not be compared (name -> why)."""
+    """An assignment's ranked pairs, the code shared by many (left out of the pairs' scores), and the
+    submissions that could not be compared (name -> why)."""
 
     assignment: str
     pairs: list[Pair]
     compared: int
     skipped: dict[str, str] = field(default_factory=dict)
+    shared: list[Shared] = field(default_factory=list)
 
 
 def read_class(directory: Path, *, prefix: str = "", assignment_id: str | None = None) -> dict[str, Submission | str]:
     """Each submission under `directory` (as `grade batch` sees them), read but never run, or why it could not
-    be read; named `prefix` + its file name."""
+    be read; named `prefix` + its file name, shown (`names.shown`: escaped where it is not text)."""
     known, found = list(course.all_assignments()), {}
     for path in submissions_in(directory):
         try:
-            found[prefix + path.name] = read_submission(path, known, assignment_id)
+            found[prefix + shown(path.name)] = read_submission(path, known, assignment_id)
         except SubmissionError as exc:
-            found[prefix + path.name] = str(exc)
+            found[prefix + shown(path.name)] = str(exc)
     return found
 
 
@@ -100,8 +106,11 @@ def entries(submissions: dict[str, Submission | str], assignment: course.Assignm
             continue
         try:
             units = normalise(source.text, functions, removed)
-        except (RecursionError, ValueError, MemoryError) as exc:
-            skipped[name] = f"its code could not be normalised ({type(exc).__name__})"
+        except NotNormalised as exc:
+            skipped[name] = str(exc)
+            continue
+        except Exception as exc:  # one hand-in's code never stops the class's report
+            skipped[name] = f"its code could not be normalised ({type(exc).__name__}: {exc})"[:300]
             continue
         if units:  # a template left as it was, or nothing but the course's code: nothing to compare
             found.append(Entry(name, archived, source.text, units))
@@ -129,7 +138,7 @@ def course_code(assignment: course.Assignment, boilerplate: Path | None = None) 
 def compare(assignment: str, entries: list[Entry], skipped: dict[str, str] | None = None) -> Comparison:
     """Every pair of `entries` (two of the archive excepted) that shares code, most alike first."""
     current = [e for e in entries if not e.archived]
-    common = _common([kgrams(e.text) for e in current])
+    common = common_hashes([kgrams(e.text) for e in current])
     prints = {id(e): fingerprint(e.text, common) for e in entries}
     pairs = []
     for i, a in enumerate(entries):
@@ -139,25 +148,22 @@ def compare(assignment: str, entries: list[Entry], skipped: dict[str, str] | Non
             pair = Pair(assignment, a, b, overlap(prints[id(a)], prints[id(b)]))
             if pair.similarity > 0:
                 pairs.append(pair)
-    units: dict[tuple[int, str], CodeFingerprint] = {}
+    units: dict[tuple[int, str, bool], CodeFingerprint] = {}
 
-    def unit(entry: Entry, name: str) -> CodeFingerprint:
-        if (id(entry), name) not in units:
-            units[id(entry), name] = fingerprint(entry.units[name].text, common)
-        return units[id(entry), name]
+    def unit(entry: Entry, name: str, whole: bool = False) -> CodeFingerprint:
+        if (id(entry), name, whole) not in units:
+            units[id(entry), name, whole] = fingerprint(entry.units[name].text, None if whole else common)
+        return units[id(entry), name, whole]
 
     for pair in pairs:
         for name in sorted(set(pair.a.units) & set(pair.b.units)):
             pair.units[name] = overlap(unit(pair.a, name), unit(pair.b, name))
+            if not any(pair.units[name].sizes):  # both only code common to the class: how alike is it?
+                pair.units[name] = overlap(unit(pair.a, name, True), unit(pair.b, name, True))
+                pair.common.add(name)
     pairs.sort(key=lambda p: (-p.similarity, p.a.name, p.b.name))
-    return Comparison(assignment, pairs, len(current), dict(skipped or {}))
-
-
-def _common(hashes: list[np.ndarray]) -> np.ndarray:
-    """The k-gram hashes found in at least `COMMON` of the class's submissions, and in at least `FEWEST`."""
-    counts = Counter(h for unique in hashes for h in unique.tolist())
-    floor = max(FEWEST, math.ceil(COMMON * len(hashes)))
-    return np.array(sorted(h for h, n in counts.items() if n >= floor), dtype=np.int64)
+    return Comparison(assignment, pairs, len(current), dict(skipped or {}),
+                      shared_code({e.name: e.units for e in current}, common))
 
 
 def compare_class(directory: Path, *, archives: Iterable[Path] = (), assignment_id: str | None = None,

@@ -69,6 +69,7 @@ def overlap(a: CodeFingerprint, b: CodeFingerprint) -> Overlap:
     _, _, (slices_a, slices_b) = compare_files(a, b)
     if len(slices_a) == 0 or slices_a.size == 0:
         return Overlap((0, 0), sizes, ([], []))
-    spans = tuple([(int(s), int(e)) for s, e in zip(slices[0], slices[1])] for slices in (slices_a, slices_b))
+    spans = tuple([tuple(span) for span in np.asarray(slices, dtype=np.int64).T.tolist()]
+                  for slices in (slices_a, slices_b))
     matched = tuple(sum(e - s for s, e in side) for side in spans)
     return Overlap(matched, sizes, spans)  # type: ignore[arg-type]

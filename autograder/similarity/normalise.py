@@ -9,11 +9,17 @@ copy disappears:
   written as the library name it stands for (`np.dot` and `numpy.dot` read `numpy.dot`); attribute
   and keyword names stay (they are the library's, not the student's);
 - string constants become 'S' (messages are the easiest thing to reword);
+- what changes nothing (`simplify`): no-op arithmetic (`x * 1`, `--x`), dead statements (`pass`,
+  `if False:`, an unused assignment) and split temporaries (`t = a * b; y = t + c` reads `y = a * b + c`);
+- the order of commutative operands (`order`): `b * a + c` and `c + a * b` read the same;
 - order: each function is its own unit, compared with the same function of the other submission,
   and the whole submission is its units sorted by name.
 
 Statements found verbatim (after all this) in the student template, or in the course's
 boilerplate, are left out: they are the course's, not the student's.
+
+The work is bounded: code that does not parse, nests deeper than `MAX_DEPTH` or has more than
+`MAX_NODES` syntax nodes raises `NotNormalised`, with a sentence saying which.
 """
 
 from __future__ import annotations
@@ -21,11 +27,22 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..integrity.uses import analyse
+from ..integrity.uses import module_aliases
 from ..pysource import is_docstring, statements
+from .order import order
+from .simplify import simplify_function, simplify_statement
+from .temporaries import MAX_DEPTH
 
 #: Units that are not one of the assignment's functions: every helper the student wrote, and module-level code.
 HELPERS, MODULE = "(helpers)", "(module)"
+#: The most syntax nodes of code that is normalised, and (`MAX_DEPTH`) its deepest nesting: a solution to one
+#: assignment has a few thousand nodes and nests some twenty deep; beyond these, one hand-in would slow the
+#: class's report.
+MAX_NODES = 50_000
+
+
+class NotNormalised(ValueError):
+    """A submission's code that cannot be normalised: it does not parse, or it is beyond the budget."""
 
 
 @dataclass
@@ -54,8 +71,8 @@ def normalise(source: str, functions: set[str], removed: dict[str, set[str]] | N
     """`source` as canonical units: one per function of `functions` it defines, `HELPERS` and `MODULE`
     (units left empty are left out). `removed` holds the canonical statements to leave out, per unit name."""
     removed = removed or {}
-    body = statements(source)
-    aliases = {name: target for name, target in analyse(body).aliases.items() if not name.startswith("*")}
+    body = parse(source)
+    aliases = {name: target for name, target in module_aliases(body).items() if not name.startswith("*")}
     helpers = {node.name for node in body if isinstance(node, _DEFINITIONS)} - functions
     units: dict[str, Unit] = {}
     for node in body:
@@ -66,21 +83,47 @@ def normalise(source: str, functions: set[str], removed: dict[str, set[str]] | N
         unit = units.setdefault(name, Unit(name))
         skip = removed.get(name, set()) | removed.get(MODULE, set())
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            tree = _Canonical(aliases, helpers).function(node)
-            kept = [s for s in tree.body if ast.unparse(s) not in skip]
+            tree = _function(node, aliases, helpers)
+            kept = [(s, code) for s in tree.body if (code := ast.unparse(s)) not in skip]
             if kept:
                 header = ast.unparse(type(tree)(**{**vars(tree), "body": [ast.Pass()], "decorator_list": []}))
                 unit.add(header.splitlines()[0], (node.lineno, node.lineno))
-                for statement in kept:
-                    unit.add(ast.unparse(statement), _lines(statement, node), "    ")
-        else:
-            if isinstance(node, ast.ClassDef):
-                node.body = [_Canonical(aliases, helpers).function(m) if isinstance(m, _FUNCTIONS) else m
-                             for m in _strip(node).body]
-            code = ast.unparse(_Canonical(aliases, helpers).visit(_strip(node)))
+                for statement, code in kept:
+                    unit.add(code, _lines(statement, node), "    ")
+            continue
+        for statement in simplify_statement(_strip(node)):
+            if isinstance(statement, ast.ClassDef):
+                statement.body = [_function(m, aliases, helpers) if isinstance(m, _FUNCTIONS) else m
+                                  for m in statement.body]
+            code = ast.unparse(order(_Canonical(aliases, helpers).visit(statement)))
             if code.strip() and code not in skip:
-                unit.add(code, _lines(node, node))
+                unit.add(code, _lines(statement, node))
     return {name: unit for name, unit in sorted(units.items()) if unit.statements}
+
+
+def parse(source: str) -> list[ast.stmt]:
+    """The top-level statements of `source` (those of its parts that parse, where one part does not), within
+    the budget; `NotNormalised` where nothing parses or the code is beyond it."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as exc:
+        body = statements(source)  # each top-level block that holds a syntax error blanked out
+        if not body and source.strip():
+            raise NotNormalised(f"its code does not parse: {exc.msg} (line {exc.lineno})") from None
+    except (MemoryError, RecursionError):
+        raise NotNormalised("its code is nested too deeply to parse") from None
+    except ValueError as exc:
+        raise NotNormalised(f"its code does not parse: {exc}") from None
+    nodes, todo = 0, [(node, 1) for node in body]
+    while todo:
+        node, depth = todo.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise NotNormalised(f"its code is too large to compare: more than {MAX_NODES:,} syntax nodes")
+        if depth > MAX_DEPTH:
+            raise NotNormalised(f"its code nests more than {MAX_DEPTH} levels deep")
+        todo += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
+    return body
 
 
 def canonical_statements(source: str, functions: set[str]) -> dict[str, set[str]]:
@@ -93,9 +136,19 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str],
+              helpers: set[str]) -> ast.FunctionDef | ast.AsyncFunctionDef:
+    """A function definition in canonical form: what changes nothing taken away, names renamed, operands
+    in order."""
+    tree = _Canonical(aliases, helpers).function(simplify_function(_strip(node)))
+    return order(tree)  # type: ignore[return-value]
+
+
 def _lines(node: ast.AST, parent: ast.AST) -> tuple[int, int]:
-    first = getattr(node, "lineno", None) or getattr(parent, "lineno", 0)
-    return first, getattr(node, "end_lineno", None) or first
+    """The first and last original lines of a (canonical) statement: those of a temporary it took in too."""
+    lines = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(node) if getattr(n, "lineno", None)]
+    first = min((first for first, _ in lines), default=getattr(parent, "lineno", 0))
+    return first, max((last for _, last in lines), default=first)
 
 
 def _strip(node: ast.AST) -> ast.AST:
@@ -121,11 +174,15 @@ class _Canonical(ast.NodeTransformer):
         self.local: set[str] = set()
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.FunctionDef | ast.AsyncFunctionDef:
-        """`node` (changed in place) with its parameters and locals renamed in order of first appearance."""
-        node = _strip(node)
-        self.local = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
-        self.local |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        self.local |= {n.name for n in ast.walk(node) if isinstance(n, _DEFINITIONS) and n is not node}
+        """`node` (changed in place, its docstrings and annotations gone: `_strip`) with its parameters and
+        locals renamed in order of first appearance."""
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.arg):
+                self.local.add(sub.arg)
+            elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                self.local.add(sub.id)
+            elif isinstance(sub, _DEFINITIONS) and sub is not node:
+                self.local.add(sub.name)
         node.args = self.visit(node.args)
         node.body = [self.visit(s) for s in node.body]
         node.name = "helper" if node.name in self.helpers else node.name
@@ -153,6 +210,20 @@ class _Canonical(ast.NodeTransformer):
         return node
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> ast.AST:
+        """A comprehension's loop variables are named before the expression that reads them, which may read
+        them in any order (`a * b for a in … for b in …` and `b * a …`)."""
+        node.generators = [self.visit(g) for g in node.generators]
+        node.elt = self.visit(node.elt)
+        return node
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        node.generators = [self.visit(g) for g in node.generators]
+        node.key, node.value = self.visit(node.key), self.visit(node.value)
+        return node
 
     def visit_alias(self, node: ast.alias) -> ast.alias:
         node.asname = None  # `import numpy as np` and `import numpy as npy` import the same thing
