@@ -64,6 +64,8 @@ def grade(course: Course, path: Path, context: Context, name: str | None = None)
         submission = read_submission(path, course.ids, context.assignment)
     except SubmissionError as exc:
         return SubmissionResult(name, status=Status.UNREADABLE, reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure: this hand-in's status, never the caller's end
+        return _failed(name, "reading", exc)
     return grade_submission(course, submission, context, name)
 
 
@@ -74,8 +76,13 @@ def grade_submission(course: Course, submission: Submission, context: Context,
     try:
         return _graded(course, submission, context, name)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure: this hand-in's status, never the caller's end
-        return SubmissionResult(name, status=Status.FAILED, reason=f"the grader failed while grading it: "
-                                                                  f"{shown(repr(exc))}")
+        return _failed(name, "grading", exc)
+
+
+def _failed(name: str, doing: str, exc: Exception) -> SubmissionResult:
+    """The result of a hand-in the grader failed on while `doing` it, saying how."""
+    return SubmissionResult(name, status=Status.FAILED,
+                            reason=f"the grader failed while {doing} it: {shown(repr(exc))}")
 
 
 def _graded(course: Course, submission: Submission, context: Context, name: str) -> SubmissionResult:

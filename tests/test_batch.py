@@ -69,7 +69,7 @@ def test_a_submission_whose_grading_must_be_killed_still_gets_a_row(tmp_path):
 
 
 def _workers_of(pid: int) -> list[int]:
-    """The `python -m autograder.worker` processes started by process `pid`."""
+    """The `python -m autograder.grading_process` processes started by process `pid`."""
     found = []
     for entry in os.listdir("/proc"):
         try:
@@ -79,7 +79,7 @@ def _workers_of(pid: int) -> list[int]:
                 command = f.read().split(b"\0")
         except (OSError, ValueError, IndexError):
             continue
-        if parent == pid and b"autograder.worker" in command:
+        if parent == pid and b"autograder.grading_process" in command:
             found.append(int(entry))
     return found
 
@@ -133,8 +133,7 @@ def test_a_result_written_before_students_seeds_and_late_policies_still_reads():
 
 def test_while_a_torch_template_warms_up_the_other_assignments_are_graded_first_to_the_same_results(
         tmp_path, monkeypatch):
-    import autograder.workers as workers
-
+    import autograder.pool as workers
     from autograder.sandbox.templates import Templates
 
     submissions = tmp_path / "in"

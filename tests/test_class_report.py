@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from autograder.errors import RosterError
 from autograder.grader import grade_source
 from autograder.layouts.roster import read_roster
 from autograder.reports.class_reports import write_class_reports
-from autograder.results import AssignmentResult, SubmissionResult
+from autograder.results import AssignmentResult, Status, SubmissionResult
 
 from .conftest import COURSE, ROOT, replace_definition, solution_source
 
@@ -23,7 +24,7 @@ TITLE = f"{ASSIGNMENT.number}. {ASSIGNMENT.title}"
 
 
 def document(name: str, source: str) -> SubmissionResult:
-    """The result `grade batch` keeps for a submission (see workers.Worker)."""
+    """The result `grade batch` keeps for a submission (see pool.Worker)."""
     return SubmissionResult(name, [grade_source(ASSIGNMENT, source)])
 
 
@@ -34,7 +35,7 @@ def documents() -> list[SubmissionResult]:
     return [document("ada.py", solution_source("linear_regression")),
             document("bob", (ROOT / "student_template" / "linear_regression.py").read_text()),
             document("carol.py", wrong),
-            SubmissionResult("eve.zip", status="'eve.zip' is not a readable zip file")]
+            SubmissionResult("eve.zip", status=Status.UNREADABLE, reason="'eve.zip' is not a readable zip file")]
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def roster(tmp_path) -> Path:
 @pytest.fixture
 def reports(documents, roster, tmp_path) -> tuple[list[Path], Path, str]:
     console = Console(record=True, width=140)
-    written = write_class_reports(documents, tmp_path / "out", roster, console)
+    written = write_class_reports(documents, tmp_path / "out", roster, console, COURSE)
     return written, tmp_path / "out" / "reports", console.export_text()
 
 
@@ -116,7 +117,7 @@ def test_the_gradescope_file_identifies_students_by_email(reports):
 
 def test_without_a_roster_the_files_name_the_submissions(documents, tmp_path):
     console = Console(record=True, width=140)
-    write_class_reports(documents, tmp_path, None, console)
+    write_class_reports(documents, tmp_path, None, console, COURSE)
     table = rows(tmp_path / "reports" / "canvas_grades.csv")
     assert [r["Student"] for r in table[1:]] == ["ada", "bob", "carol", "eve"]
     assert "no --roster" in console.export_text()
@@ -132,7 +133,7 @@ def test_a_roster_is_read_by_its_column_names_whatever_their_spelling(tmp_path):
 def test_a_roster_without_a_column_naming_the_student_is_refused(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text("name,section\nAda,A\n")
-    with pytest.raises(ValueError, match="expected one that names the submission or the student"):
+    with pytest.raises(RosterError, match="expected one that names the submission or the student"):
         read_roster(path)
 
 
@@ -143,7 +144,8 @@ def test_the_score_table_keeps_every_score_visible_whatever_a_status_says():
     ids = list(COURSE.assignments)
     graded = SubmissionResult("ada", [AssignmentResult(a, a, missing=True, points=5.0) for a in ids[1:]])
     graded.assignments.insert(0, grade_source(ASSIGNMENT, solution_source("linear_regression")))
-    broken = SubmissionResult("eve", status="cannot tell which assignment 'eve.py' is for: " + "x" * 400)
+    broken = SubmissionResult("eve", status=Status.UNREADABLE,
+                              reason="cannot tell which assignment 'eve.py' is for: " + "x" * 400)
     rows = [grades_row(r, graded.max_score) for r in (graded, broken)]
     for width in (100, 160):
         console = Console(record=True, width=width)
@@ -161,7 +163,8 @@ def test_the_score_table_keeps_every_score_visible_whatever_a_status_says():
 def test_grade_files_say_graded_or_the_reason_never_a_prefix_and_share_one_maximum():
     from autograder.reports.grade_files import grades_row
 
-    row = grades_row(SubmissionResult("eve", status="'eve.zip' is not a readable zip file"), 96)
+    row = grades_row(SubmissionResult("eve", status=Status.UNREADABLE, reason="'eve.zip' is not a readable zip file"),
+                     96)
     assert row["status"] == "'eve.zip' is not a readable zip file" and row["max_total"] == 96
 
 

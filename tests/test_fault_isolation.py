@@ -19,7 +19,7 @@ SOLUTION = ROOT / "solutions" / f"{LR}.py"
 #: The stage, the grader's function that a fault breaks, and the student it is broken for.
 STAGES = [("layout", "autograder.layouts.plain:student_of", "victimlayout"),
           ("loader", "autograder.loading:read_submission", "victimloader"),
-          ("grading", "autograder.grader:grade_submission", "victimgrading"),
+          ("grading", "autograder.integrity.forbidden:check", "victimgrading"),  # its source names the student
           ("feedback page", "autograder.reports.class_reports:write_feedback", "victimfeedback")]
 
 
@@ -32,7 +32,7 @@ def test_a_fault_in_each_stage_costs_only_its_students_row(tmp_path, inject):
     submissions = tmp_path / "class"
     submissions.mkdir()
     for student in ["ada", *(victim for _, _, victim in STAGES), "zoe"]:
-        shutil.copy(SOLUTION, submissions / f"{student}_{LR}.py")
+        (submissions / f"{student}_{LR}.py").write_text(SOLUTION.read_text() + f"\n# {student}'s own\n")
     for _, target, victim in STAGES:
         inject(target, victim)
     console = Console(record=True, width=200)
@@ -44,8 +44,10 @@ def test_a_fault_in_each_stage_costs_only_its_students_row(tmp_path, inject):
     for honest in ("ada", "zoe", "victimfeedback"):
         assert (table[honest]["status"], table[honest]["total"]) == ("graded", "8"), honest
     assert "its entry could not be read (RuntimeError('injected fault" in table[f"victimlayout_{LR}.py"]["status"]
-    for victim in ("victimloader", "victimgrading"):
-        assert table[victim]["status"].startswith("the grader failed while grading it: RuntimeError('injected")
+    assert table["victimloader"]["status"].startswith("the grader failed while reading it: RuntimeError('injected")
+    assert table["victimgrading"]["status"].startswith("the grader failed while grading it: RuntimeError('injected")
+    similarity = (tmp_path / "out" / "reports" / "similarity" / "index.md").read_text()
+    assert "victimloader" in similarity and "it could not be read (RuntimeError" in similarity
     feedback = tmp_path / "out" / "reports" / "feedback"
     assert sorted(p.name for p in feedback.glob("*.md")) == sorted(f"{n}.md" for n in table if n != "victimfeedback")
     assert "no feedback page for victimfeedback (RuntimeError" in console.export_text()

@@ -13,7 +13,7 @@ import pytest
 from autograder.batch import run_batch
 from autograder.grader import grade_source
 
-from .conftest import COURSE, replace_definition, solution_source
+from .conftest import COURSE, ROOT, replace_definition, solution_source
 from .test_cli import GRADESCOPE_SCHEMA
 
 #: Code that writes `line` to every descriptor it can: the result channel among them.
@@ -152,7 +152,7 @@ def test_a_class_holding_the_third_red_teams_hand_ins_is_graded_whole(tmp_path):
                               "--assignment", "linear_regression"], capture_output=True, timeout=900)
     assert process.returncode == 0, process.stderr.decode(errors="replace")[-3000:]
     rows = {r["submission"]: r for r in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
-    assignment = course.get("linear_regression", ROOT)
+    assignment = COURSE.get("linear_regression")
     for i, variant in enumerate(variants):
         assert float(rows[f"s{i:02d}"]["total"]) == pytest.approx(grade_source(assignment, variant).score), i
     assert {rows[n]["total"] for n in ("b_ob", "1_2", "carl", "gus", "hal")} == {"8"}

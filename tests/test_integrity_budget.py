@@ -50,10 +50,10 @@ def checked_in_a_fresh_grader(source: str, timeout: float) -> dict:
     grader's own memory grew (the peak, in MiB)."""
     script = (
         "import json, resource, sys, time\n"
-        "from autograder import assignments as course\n"
+        "from autograder.course import Course\n"
         "from autograder.integrity.forbidden import check\n"
         "source = sys.stdin.read()\n"
-        "assignment = course.get('linear_regression')\n"
+        "assignment = Course.load().get('linear_regression')\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "started = time.monotonic()\n"
         "result = check(assignment, source)\n"

@@ -40,7 +40,7 @@ STUDENTS = ["ana", "ben", "chloe", "dev", "emma", "finn"]  # the class's honest 
 
 @pytest.fixture(scope="module")
 def comparisons():
-    return {c.assignment: c for c in compare_class(CLASS)}
+    return {c.assignment: c for c in compare_class(COURSE, CLASS)}
 
 
 @pytest.mark.parametrize("assignment_id", ["linear_regression", "gradient_descent"])
@@ -76,7 +76,7 @@ def test_library_calls_keep_their_names_so_different_code_stays_different():
 def test_the_templates_code_is_left_out_so_untouched_templates_are_not_alike(tmp_path):
     for name in ("a", "b", "c"):
         shutil.copy(ROOT / "student_template" / "linear_regression.py", tmp_path / f"{name}.py")
-    assert compare_class(tmp_path, assignment_id="linear_regression") == []
+    assert compare_class(COURSE, tmp_path, assignment_id="linear_regression") == []
 
 
 def test_a_notebook_is_compared_by_its_code_cells(tmp_path):
@@ -87,7 +87,7 @@ def test_a_notebook_is_compared_by_its_code_cells(tmp_path):
                 "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# My work"},
                           {"cell_type": "code", "metadata": {}, "source": code, "outputs": [], "execution_count": 1}]}
     (tmp_path / "gus.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    (comparison,) = compare_class(tmp_path, assignment_id="linear_regression")
+    (comparison,) = compare_class(COURSE, tmp_path, assignment_id="linear_regression")
     assert {comparison.pairs[0].a.name, comparison.pairs[0].b.name} == {"dev.py", "gus.ipynb"}
 
 
@@ -96,7 +96,7 @@ def test_an_archive_of_earlier_terms_is_compared_with_the_class_but_not_with_its
     for folder, students in ((current, ("ana", "ben", "dev")), (archive, ("gus", "emma"))):
         for student in students:
             shutil.copytree(CLASS / student, folder / student)
-    (comparison,) = compare_class(current, archives=[archive], assignment_id="linear_regression")
+    (comparison,) = compare_class(COURSE, current, archives=[archive], assignment_id="linear_regression")
     top = comparison.pairs[0]
     assert {top.a.name, top.b.name} == {"dev", "2025-fall/gus"} and top.similarity >= 0.9
     assert not [p for p in comparison.pairs if p.a.archived and p.b.archived]
@@ -124,7 +124,7 @@ def test_a_submission_that_cannot_be_read_is_named_and_the_rest_compared(tmp_pat
     for student in ("ana", "dev", "gus"):
         shutil.copytree(CLASS / student, tmp_path / student)
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
-    (comparison, _) = compare_class(tmp_path)
+    (comparison, _) = compare_class(COURSE, tmp_path)
     assert "broken.zip" in comparison.skipped
     assert {comparison.pairs[0].a.name, comparison.pairs[0].b.name} == COPIED
 
@@ -146,7 +146,7 @@ def test_a_copy_disguised_by_light_rewriting_ranks_first_above_the_threshold(tmp
     for student in (HONEST.iterdir() if assignment_id == "linear_regression" else ()):
         shutil.copytree(student, tmp_path / student.name)
     shutil.copytree(HAL, tmp_path / "hal")
-    (comparison,) = compare_class(tmp_path, assignment_id=assignment_id)
+    (comparison,) = compare_class(COURSE, tmp_path, assignment_id=assignment_id)
     top, *honest = comparison.pairs
     assert {top.a.name, top.b.name} == {"emma", "hal"} and top.similarity >= THRESHOLD
     assert all(p.similarity < THRESHOLD for p in honest), [(p.a.name, p.b.name, p.similarity) for p in honest]

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from copydetect import CodeFingerprint
 
-from .. import assignments as course
+from ..assignments import Assignment
+from ..course import Course
 from ..loading import SubmissionError, notebook_to_source, read_submission, submissions_in
 from ..names import shown
 from ..submission import Submission
@@ -80,19 +81,22 @@ class Comparison:
     shared: list[Shared] = field(default_factory=list)
 
 
-def read_class(directory: Path, *, prefix: str = "", assignment_id: str | None = None) -> dict[str, Submission | str]:
+def read_class(course: Course, directory: Path, *, prefix: str = "",
+               assignment_id: str | None = None) -> dict[str, Submission | str]:
     """Each submission under `directory` (as `grade batch` sees them), read but never run, or why it could not
     be read; named `prefix` + its file name, shown (`names.shown`: escaped where it is not text)."""
-    known, found = list(course.all_assignments()), {}
+    known, found = course.ids, {}
     for path in submissions_in(directory):
         try:
             found[prefix + shown(path.name)] = read_submission(path, known, assignment_id)
         except SubmissionError as exc:
             found[prefix + shown(path.name)] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one hand-in that cannot be read is left out, never the report
+            found[prefix + shown(path.name)] = f"it could not be read ({shown(repr(exc))})"
     return found
 
 
-def entries(submissions: dict[str, Submission | str], assignment: course.Assignment, removed: dict[str, set[str]],
+def entries(submissions: dict[str, Submission | str], assignment: Assignment, removed: dict[str, set[str]],
             *, archived: bool = False, skipped: dict[str, str]) -> list[Entry]:
     """The normalised code for `assignment` of each submission that holds some; why not, in `skipped`."""
     functions = {f for q in assignment.questions for f in q.functions}
@@ -117,10 +121,10 @@ def entries(submissions: dict[str, Submission | str], assignment: course.Assignm
     return found
 
 
-def course_code(assignment: course.Assignment, boilerplate: Path | None = None) -> dict[str, set[str]]:
+def course_code(course: Course, assignment: Assignment, boilerplate: Path | None = None) -> dict[str, set[str]]:
     """The canonical statements the course handed out for `assignment`: its student templates (module and
     notebook) and, in the folder `boilerplate`, `<id>.py` when there is one."""
-    root = assignment.directory.parent.parent
+    root = course.root
     functions = {f for q in assignment.questions for f in q.functions}
     texts, templates = [], root / "student_template"
     for path in (templates / f"{assignment.id}.py", templates / f"{assignment.id}.ipynb",
@@ -166,18 +170,18 @@ def compare(assignment: str, entries: list[Entry], skipped: dict[str, str] | Non
                       shared_code({e.name: e.units for e in current}, common))
 
 
-def compare_class(directory: Path, *, archives: Iterable[Path] = (), assignment_id: str | None = None,
+def compare_class(course: Course, directory: Path, *, archives: Iterable[Path] = (), assignment_id: str | None = None,
                   boilerplate: Path | None = None) -> list[Comparison]:
     """Every assignment found under `directory` (or `assignment_id`'s), compared across the class and the
     `archives` of earlier terms; an assignment with nothing to compare is left out."""
-    current = read_class(directory, assignment_id=assignment_id)
-    earlier = [read_class(a, prefix=f"{a.name}/", assignment_id=assignment_id) for a in archives]
+    current = read_class(course, directory, assignment_id=assignment_id)
+    earlier = [read_class(course, a, prefix=f"{a.name}/", assignment_id=assignment_id) for a in archives]
     unreadable = {name: why for name, why in current.items() if isinstance(why, str)}
     comparisons = []
-    for assignment in course.all_assignments().values():
+    for assignment in course.chosen():
         if assignment_id and assignment.id != assignment_id:
             continue
-        removed, skipped = course_code(assignment, boilerplate), dict(unreadable)
+        removed, skipped = course_code(course, assignment, boilerplate), dict(unreadable)
         found = entries(current, assignment, removed, skipped=skipped)
         old = [e for archive in earlier for e in entries(archive, assignment, removed, archived=True, skipped={})]
         if found and len(found) + len(old) >= 2:

@@ -17,6 +17,7 @@ import html
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..names import file_key
 from ..reports.files import write_atomic
@@ -25,6 +26,9 @@ from ..reports.html import markdown_table, page, table
 from .common import Shared
 from .compare import Comparison, Entry, Pair, compare_class
 from .normalise import HELPERS, MODULE, Unit
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 #: A pair whose matched share reaches this is listed as suspicious.
 THRESHOLD = 0.6
@@ -84,12 +88,12 @@ def shown(comparison: Comparison, threshold: float) -> list[Pair]:
     return (above + comparison.pairs[len(above):len(above) + CLOSEST])[:MAX_SHOWN]
 
 
-def write_similarity(directory: Path, output: Path, *, archives: list[Path] | None = None,
+def write_similarity(course: Course, directory: Path, output: Path, *, archives: list[Path] | None = None,
                      threshold: float = THRESHOLD, assignment_id: str | None = None,
                      boilerplate: Path | None = None, echo: Callable[[str], object] | None = None) -> list[Comparison]:
     """Compare the submissions under `directory` (and `archives`), write the report into `output`, `echo` a
     line per assignment and per suspicious pair, and return the comparisons."""
-    comparisons = compare_class(directory, archives=archives or [], assignment_id=assignment_id,
+    comparisons = compare_class(course, directory, archives=archives or [], assignment_id=assignment_id,
                                 boilerplate=boilerplate)
     listed = {id(p) for c in comparisons for p in shown(c, threshold)}
     write_atomic(output / "similarity.csv", similarity_csv(comparisons, listed))
