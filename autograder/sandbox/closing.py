@@ -11,16 +11,18 @@ from __future__ import annotations
 from typing import Protocol
 
 
-class Closed(Protocol):
+class Releasable(Protocol):
+    """A closed sandbox as this module keeps it (`runner.Sandbox`)."""
+
     def ended(self) -> bool: ...
 
     def release(self) -> None: ...
 
 
-_closing: list[Closed] = []
+_closing: list[Releasable] = []
 
 
-def defer(sandbox: Closed) -> None:
+def defer(sandbox: Releasable) -> None:
     """Keep `sandbox` (signalled) until its child has ended; release those that have meanwhile."""
     _closing.append(sandbox)
     finish(wait=False)

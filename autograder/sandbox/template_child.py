@@ -1,20 +1,32 @@
 """One child forked by a warm template (`templates.Template`), as the sandbox sees it: `subprocess.Popen`'s
-surface (`poll`, `wait`, `pid`), through the template's control socket."""
+surface (`poll`, `wait`, `pid`), through the template's control socket. It needs of its template only what
+`Forker` names, so this module imports nothing of `templates`, which imports it."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import time
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .templates import Template
+from typing import Any, Protocol
 
 _monotonic = time.monotonic
 
 #: Seconds for the template to answer a spawn or report an exit it was asked about.
 REPLY_TIMEOUT = 10.0
+
+
+class Forker(Protocol):
+    """What a child asks of the template that forked it (`templates.Template`)."""
+
+    def alive(self) -> bool: ...
+
+    def collect(self, timeout: float) -> None: ...
+
+    def returncode(self, pid: int) -> int | None: ...
+
+    def send(self, message: dict[str, Any]) -> None: ...
+
+    def forget(self, pid: int) -> None: ...
 
 
 class TemplateChild:
@@ -26,7 +38,7 @@ class TemplateChild:
     failed has no pid and has ended (its channel is closed, so the sandbox sees it as not started).
     """
 
-    def __init__(self, template: Template, pid: int | None = None) -> None:
+    def __init__(self, template: Forker, pid: int | None = None) -> None:
         self.template = template
         self._pid = pid
         self.returncode: int | None = None
