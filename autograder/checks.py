@@ -10,6 +10,8 @@ value of size 1 is one (a numpy scalar, a (1, 1) array, an `np.matrix`, a size-1
 tensor); booleans are the numbers 0 and 1 where the expected values are 0 and 1
 and no dtype is asked for; values are compared within a relative *and* an absolute
 tolerance, both stated when a value is off. Shapes the docstring states stay strict.
+Numbers in a container the SPEC does not name (a numpy array of dtype object, a tensor
+where a float is specified) pass, with a note (`noting`) that says what the SPEC asks for.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import numpy as np
 
 from .calls import RemoteObject, StudentRaised, builtin_name
 from .diagnosis import off_by, shape_hint
+from .notes import note_container, noting
 from .sandbox.runtime.protocol import Handle, Opaque, Recipe
 
-__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises", "sequence", "shape", "that"]
+__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "noting", "number", "raises", "sequence", "shape",
+           "that"]
 
 _MISSING = object()
 
@@ -52,6 +56,8 @@ class CheckFailed(AssertionError):
 def _describe_type(value: Any) -> str:
     if value is None:
         return "None (did you forget `return`, or to set a constant?)"
+    if isinstance(value, Opaque) and value.type_name.startswith("numpy.ndarray of dtype "):
+        return f"a numpy array of dtype {value.type_name.removeprefix('numpy.ndarray of dtype ')}"
     if isinstance(value, (Opaque, Handle, RemoteObject)):
         return f"a {value.type_name} object"
     if isinstance(value, Recipe):
@@ -67,10 +73,13 @@ def _raw_array(got: Any, number: str, what: str) -> np.ndarray:
         except (ValueError, TypeError):
             raise CheckFailed(f"{what} is a ragged sequence; expected a rectangular array", got) from None
     else:
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {number} or a numpy array", got,
-                          hidden=f"{what} is not {number} or a numpy array")
+        arrays = " or a numpy array of numbers" if isinstance(got, Opaque) and "ndarray" in got.type_name else \
+            " or a numpy array"
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {number}{arrays}", got,
+                          hidden=f"{what} is not {number}{arrays}")
     if array.dtype == object:
         raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
+    note_container(got, what)
     return array
 
 
@@ -150,6 +159,8 @@ def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, wh
     """
     expected_array = np.asarray(expected, dtype=np.float64)
     array = as_array(got, "float", what, booleans=_zero_one(expected_array))
+    if expected_array.ndim == 0:
+        note_container(got, what, "float")
     array = _fit_shape(array, expected_array, got, what, expected, why)
     error = np.abs(array - expected_array)
     allowed = atol + rtol * np.abs(expected_array)
@@ -173,6 +184,7 @@ def number(got: Any, what: str = "the result") -> float:
     if array.size != 1:
         raise CheckFailed(f"{what} should be a single number, got an array of shape {array.shape}", got,
                           hidden=f"{what} should be a single number, not an array")
+    note_container(got, what, "float")
     return float(array.reshape(()))
 
 
@@ -189,6 +201,8 @@ def equal(got: Any, expected: Any, *, what: str = "the result", booleans: bool =
                           f"{expected_array.shape} (use .astype(int))", got, expected,
                           hidden=f"{what} has the wrong dtype and the wrong shape; expected integers")
     array = _fit_shape(as_array(got, "int", what, booleans), expected_array, got, what, expected, None)
+    if expected_array.ndim == 0:
+        note_container(got, what, "int")
     wrong = array != expected_array
     if wrong.any():
         if array.ndim == 0:

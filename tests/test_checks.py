@@ -11,6 +11,7 @@ import pytest
 from autograder import checks as check
 from autograder.calls import StudentRaised
 from autograder.checks import CheckFailed
+from autograder.sandbox.runtime import protocol
 from autograder.sandbox.runtime.errors import RemoteError
 from autograder.sandbox.runtime.protocol import Handle, Opaque
 
@@ -162,3 +163,29 @@ def test_a_failed_check_keeps_what_came_back_and_what_was_expected():
     with pytest.raises(CheckFailed) as failed:
         check.that(False, "no")
     assert not failed.value.has_expected
+
+
+def sent(value):
+    """`value` as the grader receives it from the student's process."""
+    return protocol.decode(protocol.loads(protocol.dumps({"value": protocol.encode(value)}))["value"])
+
+
+def test_numbers_in_an_object_array_or_a_tensor_where_a_float_is_specified_pass_with_a_note():
+    torch = pytest.importorskip("torch")
+    with check.noting() as notes:
+        check.close(sent(np.frompyfunc(lambda z: z / 2, 1, 1)(np.array([1.0, 3.0]))), [0.5, 1.5])
+        check.close(sent(torch.tensor(7.0)), 7.0, what="dy/dx")
+        check.equal(sent(torch.tensor([12])), 12, what="the count")
+        check.shape(sent(torch.ones(2, 3)), (2, 3), what="a model's output")  # a tensor where one is expected
+    assert notes == ["the result came back as a numpy array of dtype object; the SPEC asks for numbers: return it "
+                     "with .astype(float)",
+                     "dy/dx came back as a torch tensor where the SPEC asks for a Python float: return it with .item()",
+                     "the count came back as a torch tensor where the SPEC asks for a Python int: return it with "
+                     ".item()"]
+
+
+def test_an_array_of_anything_but_numbers_is_refused_naming_what_came_and_what_was_expected():
+    assert problem(check.close, sent(np.array(["0.5", 1.0], dtype=object)), [0.5, 1.0]) == \
+        "the result is a numpy array of dtype object holding str items; expected a number or a numpy array of numbers"
+    assert problem(check.close, sent(np.array([0.5, None], dtype=object)), [0.5, 1.0]).startswith(
+        "the result is a numpy array of dtype object holding NoneType items")
