@@ -48,15 +48,40 @@ def test_integers_are_integers(got, sentence):
 
 
 @pytest.mark.parametrize(("got", "expected", "sentence"), [
-    (5.5, 5.0, "the result is off: relative error 0.1 (allowed: 1e-06 relative plus 1e-09 absolute)"),
-    (1e-6, 0.0, "the result is off: absolute error 1e-06 (allowed: 1e-06 relative plus 1e-09 absolute)"),
-    ([1.0, 2.5], [1.0, 2.0],
-     "the result is off at index (1,): relative error 0.25 (allowed: 1e-06 relative plus 1e-09 absolute)"),
+    (5.5, 5.0, "the result is far from the expected value: relative error 0.1; the float tolerance allows 1e-05 "
+               "relative plus 5e-06 absolute"),
+    (5.001, 5.0, "the result is close to the expected value but outside the tolerance: relative error 0.0002; the "
+                 "float tolerance allows 1e-05 relative plus 5e-06 absolute"),
+    (1e-6, 0.0, "the result is far from the expected value: absolute error 1e-06; the float tolerance allows 1e-05 "
+                "relative plus 0 absolute"),
+    ([1.0, 2.5], [1.0, 2.0], "the result is far from the expected value at index (1,): relative error 0.25; the "
+                             "float tolerance allows 1e-05 relative plus 2e-06 absolute"),
     ([1.0, 2.0], 3.0, "the result should be a single number, got an array of shape (2,)"),
     ([1.0, 2.0], [1.0, 2.0, 3.0], "the result should have 3 values, got 2"),
 ])
-def test_close_says_how_far_off_and_where_with_both_tolerances(got, expected, sentence):
+def test_close_says_what_kind_of_error_how_far_and_where_with_the_tolerance(got, expected, sentence):
     assert problem(check.close, got, expected) == sentence
+
+
+def test_each_kind_of_quantity_has_its_tolerance_class():
+    check.close(np.float32(0.09), 0.09)  # an accuracy counted in float32
+    check.close([1e-30, 1.0], [0.0, 1.0])  # an entry near 0, judged against its neighbour's size
+    check.close(7.1e-218, 0.0, check.PROBABILITY)  # σ(−1000) of a sigmoid clipped to ±500
+    assert "outside the tolerance" in problem(check.close, 4.5e-5, 0.0, check.PROBABILITY)  # clipped to ±10
+    check.close(0.15 + 3e-6, 0.15, check.LOSS)  # the textbook's + 1e-7 inside the log
+    check.close(0.4009, 0.4, check.TRAINED, scale=100.0)  # the size of the terms a cancellation left
+    check.close(0.6680004, 0.668, check.printed("0.668"))
+    assert problem(check.close, 1.0 + 1e-12, 1.0, check.EXACT).endswith("it must be exact")
+
+
+def test_one_of_accepts_each_convention_the_lecture_leaves_open_and_names_them_when_none_fits():
+    conventions = {"the mean per example": 0.4, "the mean of the batches' means": 0.42}
+    check.one_of(0.4, conventions)
+    check.one_of(np.float32(0.42), conventions)
+    with pytest.raises(CheckFailed) as failed:
+        check.one_of(0.5, conventions, what="the loss")
+    assert failed.value.problem.endswith("(accepted: the mean per example or the mean of the batches' means)")
+    assert "0.4" not in failed.value.hidden.split("(accepted")[0]
 
 
 with warnings.catch_warnings():  # numpy discourages np.matrix, but students still meet it in textbooks
@@ -65,10 +90,11 @@ with warnings.catch_warnings():  # numpy discourages np.matrix, but students sti
 
 
 def test_close_names_what_it_checks_and_accepts_values_within_tolerance():
-    assert problem(check.close, 2.0, 1.0, what="w0") == \
-        "w0 is off: relative error 1 (allowed: 1e-06 relative plus 1e-09 absolute); it is twice the expected values: " \
-        "a factor ½ missing (1/m where 1/(2m) is meant, or 2λ for λ?)"
-    check.close(1.0 + 1e-9, 1.0)
+    assert problem(check.close, [2.0, 4.0], [1.0, 2.0], what="w") == \
+        "w is far from the expected value at index (1,): relative error 1; the float tolerance allows 1e-05 " \
+        "relative plus 2e-06 absolute; it is twice the expected values: a factor ½ missing (1/m where 1/(2m) is " \
+        "meant, or 2λ for λ?)"
+    check.close(1.0 + 1e-6, 1.0)
     check.close([1.0, 2.0], np.array([1.0, 2.0]))
 
 
@@ -118,7 +144,8 @@ def test_a_transposed_result_and_a_length_with_its_reason():
 def test_hidden_wordings_carry_no_value_index_or_shape_of_what_came_back():
     with pytest.raises(CheckFailed) as failed:
         check.close([1.0, 2.5], [1.0, 2.0])
-    assert failed.value.hidden == "the result is off"
+    assert failed.value.hidden == "the result is far from the expected value (more than 0.001 off: a different " \
+                                  "formula, not rounding)"
     with pytest.raises(CheckFailed) as failed:
         check.close([1.0, 2.0], [1.0, 2.0, 3.0], why="one per step")
     assert failed.value.hidden == "the result has the wrong shape (one per step)"

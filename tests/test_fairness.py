@@ -1,5 +1,6 @@
 """Correct code in the forms real students write keeps full marks: scalars of any size-1 shape,
-np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors.
+np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors, float32 counts
+and means, a sigmoid clipped to ±500.
 
 Each case replaces one reference function by a correct variant and grades the whole assignment:
 the variant's question keeps every point. (tests/mutants holds the wrong variants, which lose them.)
@@ -18,6 +19,12 @@ from autograder.reports.wording import explain
 from autograder.results import SubmissionResult
 
 from .conftest import ROOT, replace_definition, solution_source
+
+CLIPPED_SIGMOID = """
+def sigmoid(z):
+    z = np.clip(z, -500, 500)  # e^500 still fits in a float64: no overflow
+    return 1.0 / (1.0 + np.exp(-z))
+"""
 
 CORRECT_BUT_UNUSUAL = [
     ("linear_regression", "mse_cost", "mse_cost", "a (1, 1) array", """
@@ -75,6 +82,36 @@ def autograd_derivative(f, x):
 def l2_penalty(w, lam):
     return np.float32(lam) * np.sum(np.asarray(w, dtype=np.float32) ** 2)
 """),
+    ("mnist_training", "evaluate", "evaluate", "per-batch float32 accuracies, weighted by the batch's size", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    losses, accuracies, sizes = [], [], []
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            losses.append(loss_fn(outputs, labels).item())
+            accuracies.append((outputs.argmax(dim=1) == labels).float().mean().item())
+            sizes.append(len(labels))
+    n = sum(sizes)
+    return (sum(l * s for l, s in zip(losses, sizes)) / n,
+            sum(a * s for a, s in zip(accuracies, sizes)) / n)
+"""),
+    ("mnist_training", "evaluate", "evaluate", "hits and losses counted in float32 tensors", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count = torch.zeros(()), torch.zeros(()), 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            total_loss += loss_fn(outputs, labels) * len(labels)
+            correct += (outputs.argmax(dim=1) == labels).float().sum()
+            count += len(labels)
+    return (total_loss / count).item(), (correct / count).item()
+"""),
+    ("logistic_regression", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),
+    ("activations", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),
 ]
 
 

@@ -65,7 +65,7 @@ def hidden_shuffled(student, rng):
     got = student.hidden_representation(X)
     W1, b1, _, _ = network(student)
     expected = step(X @ W1.T + b1)
-    check.close(got, expected, what="hidden_representation(X)")
+    check.close(got, expected, check.EXACT, what="hidden_representation(X)")
     if linearly_separable(expected, y):
         check.that(linearly_separable(check.as_array(got), y),
                    "the hidden points are not linearly separable for XOR", got)
@@ -76,7 +76,7 @@ def hidden_off_grid(student, rng):
     X = off_grid(rng, 15)
     got = student.hidden_representation(X)
     W1, b1, _, _ = network(student)
-    check.close(got, step(X @ W1.T + b1), what="hidden_representation(X)")
+    check.close(got, step(X @ W1.T + b1), check.EXACT, what="hidden_representation(X)")
 
 
 @test("hidden_representation", "a single input, shape (1, 2)")
@@ -84,7 +84,7 @@ def hidden_single(student):
     X = np.array([[1.0, 1.0]])
     got = student.hidden_representation(X)
     W1, b1, _, _ = network(student)
-    check.close(got, step(X @ W1.T + b1), what="hidden_representation(X)")
+    check.close(got, step(X @ W1.T + b1), check.EXACT, what="hidden_representation(X)")
 
 
 def check_learned(model, X, y):
