@@ -1,6 +1,6 @@
 """Correct code in the forms real students write keeps full marks: scalars of any size-1 shape,
 np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors, float32 counts
-and means, a sigmoid clipped to ±500.
+and means, either averaging convention the lecture leaves open, a sigmoid clipped to ±500.
 
 Each case replaces one reference function by a correct variant and grades the whole assignment:
 the variant's question keeps every point. (tests/mutants holds the wrong variants, which lose them.)
@@ -109,6 +109,31 @@ def evaluate(model, loader, loss_fn, device):
             correct += (outputs.argmax(dim=1) == labels).float().sum()
             count += len(labels)
     return (total_loss / count).item(), (correct / count).item()
+"""),
+    ("mnist_training", "evaluate", "evaluate", "the mean of the per-batch means (uneven last batch)", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    losses, accuracies = [], []
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            losses.append(loss_fn(outputs, labels).item())
+            accuracies.append((outputs.argmax(1) == labels).float().mean().item())
+    return sum(losses) / len(losses), sum(accuracies) / len(accuracies)
+"""),
+    ("mnist_training", "train_one_epoch", "train_one_epoch", "the mean of the per-batch losses", """
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train()
+    losses = []
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
 """),
     ("logistic_regression", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),
     ("activations", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),

@@ -4,6 +4,10 @@ validation losses (judged by the weights it leaves, against the reference's fit 
 full training run of your loop on real MNIST, whose accuracy the grader measures itself, from the
 trained network's weights, on held-out digits that never enter your process.
 
+The lecture leaves open how an epoch's mean is taken over an uneven last batch: per example (each
+batch's mean weighted by its size) or as the mean of the batches' means. Both are right, in
+train_one_epoch and in evaluate alike, and both are tested on uneven batches.
+
 Objects (models, loaders, optimizers) are built in your process from recipes; the reference runs in
 the grader's process on twins built from the same recipes and seeds. An object kept under a key
 (the `kept` recipe) is shared between calls, and the grader reads it back as a handle.
@@ -124,22 +128,45 @@ def build_mlp_single_layer(student, rng):
 # ------------------------------------------------------------------------------- train_one_epoch
 
 
+def reference_by_batch(ref, function, model, loader, *args):
+    """The reference's `function` on a twin of `model`, one batch of an epoch of `loader` at a time: each batch's
+    result, the batches' sizes, and the twin model afterwards. The calls in a row are one epoch of the lecture's
+    (train_one_epoch steps once per batch, on the same model and optimizer), and give each batch's own mean."""
+    results, sizes = [], []
+    for images, labels in twin(loader):
+        batch = recipe("tensor_loader", images=images.numpy(), labels=labels.numpy(), batch_size=len(labels))
+        result, model = run_reference(ref, function, model, batch, *args)
+        results.append(result)
+        sizes.append(len(labels))
+    return np.array(results, dtype=float), np.array(sizes, dtype=float), model
+
+
+PER_EXAMPLE, PER_BATCH = "the mean per example", "the mean of the batches' means"
+
+
+def means(values, sizes):
+    """The two means of per-batch `values` that the lecture leaves open: per example (each batch's mean weighted
+    by its size) and the mean of the batches' means; they differ over an uneven last batch."""
+    return {PER_EXAMPLE: float(values @ sizes / sizes.sum()), PER_BATCH: float(values.mean())}
+
+
 def check_epoch_matches(student, ref, key, model, loader, lr=0.1):
-    """One epoch of your loop and of the reference on twins: the mean loss and the updated weights agree."""
+    """One epoch of your loop and of the reference on twins: the updated weights agree, and the mean loss is
+    taken per example or as the mean of the batches' means."""
     optimizer = recipe("sgd", model=kept(key), lr=lr)
     loss = student.train_one_epoch(kept(key, model.name, **model.args), loader, optimizer, LOSS, CPU)
-    expected_loss, trained = run_reference(ref, "train_one_epoch", model, loader, optimizer, LOSS, CPU)
+    losses, sizes, trained = reference_by_batch(ref, "train_one_epoch", model, loader, optimizer, LOSS, CPU)
     got = parameters(kept_object(student, key))
     for name, expected in trained.state_dict().items():
         check.close(got[name], expected.detach().numpy(), check.TRAINED,
                     what=f"model.state_dict()[{name!r}] after the epoch")
-    check.close(loss, expected_loss, what="the mean loss")
+    check.one_of(loss, means(losses, sizes), what="the mean loss")
 
 
-@test("train_one_epoch", "a 6 → 5 → 3 network, 40 random examples in 5 shuffled batches of 8")
+@test("train_one_epoch", "a 6 → 5 → 3 network, 40 random examples in shuffled batches of 12 (the last of 4)")
 def train_one_epoch_random(student, ref, rng):
     loader = recipe("tensor_loader", images=rng.uniform(size=(40, 6)), labels=rng.integers(0, 3, 40),
-                    batch_size=8, shuffle=True, seed=3)
+                    batch_size=12, shuffle=True, seed=3)
     check_epoch_matches(student, ref, "epoch_random", recipe("seeded_mlp", layer_sizes=[6, 5, 3], seed=1), loader)
 
 
@@ -153,7 +180,7 @@ def train_one_epoch_repeated_batch(student, ref, rng):
 
 @test("train_one_epoch", "a model with dropout handed over in eval mode: train in training mode (model.train())")
 def train_one_epoch_train_mode(student, ref, rng):
-    loader = recipe("tensor_loader", images=rng.uniform(size=(24, 6)), labels=rng.integers(0, 3, 24), batch_size=6)
+    loader = recipe("tensor_loader", images=rng.uniform(size=(23, 6)), labels=rng.integers(0, 3, 23), batch_size=6)
     model = recipe("seeded_mlp", layer_sizes=[6, 16, 3], seed=4, dropout=0.5, eval_mode=True)
     check_epoch_matches(student, ref, "epoch_dropout", model, loader)
 
@@ -233,13 +260,32 @@ def train_one_epoch_learns_mnist(student):
 
 
 def check_evaluation_matches(student, ref, model, loader):
+    """Your evaluation and the reference's on twins: the loss and the accuracy each taken per example (the
+    reference's) or as the mean of the batches' means (hits may be counted in float32)."""
     result = check.sequence(student.evaluate(model, loader, LOSS, CPU), 2)
-    (expected_loss, expected_accuracy), _ = run_reference(ref, "evaluate", model, loader, LOSS, CPU)
-    check.close(result[0], expected_loss, what="the loss")
-    check.close(result[1], expected_accuracy, what="the accuracy (hits may be counted in float32)")
+    expected, _ = run_reference(ref, "evaluate", model, loader, LOSS, CPU)
+    losses, accuracies, sizes = evaluation_by_batch(model, loader)
+    check.one_of(result[0], {PER_EXAMPLE: expected[0], PER_BATCH: means(losses, sizes)[PER_BATCH]}, what="the loss")
+    check.one_of(result[1], {PER_EXAMPLE: expected[1], PER_BATCH: means(accuracies, sizes)[PER_BATCH]},
+                 what="the accuracy")
 
 
-@test("evaluate", "a random 6 → 8 → 4 network, 50 examples in batches of 16 (the last of 2): means per example")
+def evaluation_by_batch(model, loader):
+    """Each batch's mean loss and accuracy and its size, on a twin of `model` in eval mode without gradients: what
+    the lecture's evaluation weights by the batches' sizes, whose plain mean is the other convention."""
+    import torch
+
+    model, loss_fn, rows = twin(model), torch.nn.CrossEntropyLoss(), []
+    model.eval()
+    with torch.no_grad():
+        for images, labels in twin(loader):
+            outputs = model(images)
+            hits = int((outputs.argmax(dim=1) == labels).sum())
+            rows.append((loss_fn(outputs, labels).item(), hits / len(labels), len(labels)))
+    return (np.array(column, dtype=float) for column in zip(*rows))
+
+
+@test("evaluate", "a random 6 → 8 → 4 network, 50 examples in batches of 16 (the last of 2)")
 def evaluate_uneven_batches(student, ref, rng):
     loader = recipe("tensor_loader", images=rng.uniform(size=(50, 6)), labels=rng.integers(0, 4, 50), batch_size=16)
     check_evaluation_matches(student, ref, recipe("seeded_mlp", layer_sizes=[6, 8, 4], seed=5), loader)

@@ -83,8 +83,10 @@ def train_one_epoch_learns(student):
 def evaluate_untrained(student):
     bias = [0.0] * 10
     bias[7] = 0.001  # the smallest preference for 7: every digit is classified as a 7
+    # batches of 100, as in the lecture: the mean per example and the mean of the batches' means agree (the
+    # lecture leaves open which to take over an uneven last batch; the hidden tests accept either)
     result = student.evaluate(recipe("zero_linear", n_in=784, n_out=10, bias=bias),
-                              recipe("mnist_loader", part="train", batch_size=64), LOSS, CPU)
+                              recipe("mnist_loader", part="train", batch_size=100), LOSS, CPU)
     loss, accuracy = check.sequence(result, 2)
     check.close(loss, math.log(9 + math.exp(0.001)) - 0.001 * 0.1, what="the loss")
     check.close(accuracy, 0.1, what="the accuracy (400 of the 4,000 digits are 7s)")

@@ -98,4 +98,29 @@ def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
         history["val_acc"].append(val_acc)
     return history
 """),
+    ("train_one_epoch", "train_one_epoch", "returns the last batch's loss, not the epoch's mean", """
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train()
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        loss = loss_fn(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+"""),
+    ("evaluate", "evaluate", "divides the hits by the number of batches, not of examples", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count, batches = 0.0, 0, 0, 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            total_loss += loss_fn(outputs, labels).item() * len(labels)
+            correct += (outputs.argmax(dim=1) == labels).sum().item()
+            count += len(labels)
+            batches += 1
+    return total_loss / count, correct / batches
+"""),
 ]
