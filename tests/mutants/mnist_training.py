@@ -98,6 +98,19 @@ def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
         history["val_acc"].append(val_acc)
     return history
 """),
+    ("fit", "fit", "SGD with momentum 0.9 instead of plain SGD", """
+def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
+    model.to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_loss": [], "val_acc": []}
+    for _ in range(epochs):
+        history["train_loss"].append(train_one_epoch(model, train_loader, optimizer, loss_fn, device))
+        val_loss, val_acc = evaluate(model, val_loader, loss_fn, device)
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+    return history
+"""),
     ("train_one_epoch", "train_one_epoch", "returns the last batch's loss, not the epoch's mean", """
 def train_one_epoch(model, loader, optimizer, loss_fn, device):
     model.train()
