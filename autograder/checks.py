@@ -3,13 +3,17 @@
 Every check first turns what came back into plain float64 or int64 numpy data
 built by the grader itself, so a returned object can never take part in its own
 comparison. A failed check raises `CheckFailed` with a sentence a student can
-act on; `expected` travels separately so hidden tests can leave it out.
+act on; `expected` travels separately so hidden tests can leave it out, and a
+hidden test's sentence names only the kind of error (`tolerances.category`).
 
 Fair to the forms real code takes: where a single number is expected, any numeric
 value of size 1 is one (a numpy scalar, a (1, 1) array, an `np.matrix`, a size-1
 tensor); booleans are the numbers 0 and 1 where the expected values are 0 and 1
-and no dtype is asked for; values are compared within a relative *and* an absolute
-tolerance, both stated when a value is off. Shapes the docstring states stay strict.
+and no dtype is asked for; floats are compared by the tolerance policy
+(`autograder.tolerances`: a class per kind of quantity, each met by float32). Shapes
+the docstring states stay strict. Numbers in a container the SPEC does not name (a
+numpy array of dtype object, a tensor where a float is specified) pass, with a note
+(`noting`) that says what the SPEC asks for.
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ from typing import Any
 
 import numpy as np
 
+from . import tolerances
 from .calls import RemoteObject, StudentRaised, builtin_name
 from .diagnosis import off_by, shape_hint
+from .notes import note_container, noting
 from .sandbox.runtime.protocol import Handle, Opaque, Recipe
+from .tolerances import DIFFERENCE, EXACT, FLOAT, LOSS, PROBABILITY, TRAINED, Tolerance, category, printed
 
-__all__ = ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises", "sequence", "shape", "that"]
+__all__ = ["CheckFailed", "DIFFERENCE", "EXACT", "FLOAT", "LOSS", "PROBABILITY", "TRAINED", "Tolerance", "agrees",
+           "as_array", "close", "equal", "mapping", "noting", "number", "one_of", "printed", "raises", "sequence",
+           "shape", "that"]
 
 _MISSING = object()
 
@@ -52,6 +61,8 @@ class CheckFailed(AssertionError):
 def _describe_type(value: Any) -> str:
     if value is None:
         return "None (did you forget `return`, or to set a constant?)"
+    if isinstance(value, Opaque) and value.type_name.startswith("numpy.ndarray of dtype "):
+        return f"a numpy array of dtype {value.type_name.removeprefix('numpy.ndarray of dtype ')}"
     if isinstance(value, (Opaque, Handle, RemoteObject)):
         return f"a {value.type_name} object"
     if isinstance(value, Recipe):
@@ -67,10 +78,13 @@ def _raw_array(got: Any, number: str, what: str) -> np.ndarray:
         except (ValueError, TypeError):
             raise CheckFailed(f"{what} is a ragged sequence; expected a rectangular array", got) from None
     else:
-        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {number} or a numpy array", got,
-                          hidden=f"{what} is not {number} or a numpy array")
+        arrays = " or a numpy array of numbers" if isinstance(got, Opaque) and "ndarray" in got.type_name else \
+            " or a numpy array"
+        raise CheckFailed(f"{what} is {_describe_type(got)}; expected {number}{arrays}", got,
+                          hidden=f"{what} is not {number}{arrays}")
     if array.dtype == object:
         raise CheckFailed(f"{what} holds non-numeric items; expected numbers", got)
+    note_container(got, what)
     return array
 
 
@@ -141,30 +155,88 @@ def _fit_shape(array: np.ndarray, expected: np.ndarray, got: Any, what: str, exp
     return array
 
 
-def close(got: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 1e-9, what: str = "the result",
-          why: str | None = None, factors: dict[str, float] | None = None) -> None:
-    """`got` equals `expected` elementwise within |got − expected| ≤ atol + rtol·|expected|, same shape.
+def close(got: Any, expected: Any, tolerance: Tolerance = FLOAT, *, what: str = "the result",
+          why: str | None = None, factors: dict[str, float] | None = None, scale: float | None = None) -> None:
+    """`got` equals `expected` elementwise within `tolerance` (a class of `autograder.tolerances`), same shape.
 
     `why` says why the expected shape is what it is ("n_iters + 1 points: the start and one per
-    step"); `factors` names counts a wrong result may be off by (`{"m": 5}`: 1/m instead of 1/(2m)).
+    step"); `factors` names the counts and factors a wrong result is plausibly off by (`{"m": 5}`:
+    m or 1/m times; `{"½": 2}`: twice or half); `scale` is the quantity's natural size where the
+    expected value is a cancellation of larger terms (a gradient that is 0 at the optimum).
     """
     expected_array = np.asarray(expected, dtype=np.float64)
     array = as_array(got, "float", what, booleans=_zero_one(expected_array))
+    if expected_array.ndim == 0:
+        note_container(got, what, "float")
     array = _fit_shape(array, expected_array, got, what, expected, why)
-    error = np.abs(array - expected_array)
-    allowed = atol + rtol * np.abs(expected_array)
-    if np.all(error <= allowed):
+    allowed = tolerance.allowed(expected_array, scale)
+    if np.all(np.abs(array - expected_array) <= allowed):
         return
+    raise _off(array, expected_array, got, expected, tolerance, scale, what, factors)
+
+
+#: What each kind of error is called (`tolerances.category`), and what a hidden test adds to it ({rule}: the
+#: tolerance in words).
+_KINDS = {
+    "close": ("close to the expected value but outside the tolerance",
+              f"within {tolerances.CLOSE:g} of it, but not within the {{name}} tolerance of {{rule}}: float32 "
+              f"rounding, or a different order of operations or averaging?"),
+    "far": ("far from the expected value", f"more than {tolerances.CLOSE:g} off: a different formula, not rounding"),
+    "sign": ("the expected value with the opposite sign", "a subtraction the other way round?"),
+}
+
+
+def _off(array: np.ndarray, expected: np.ndarray, got: Any, shown: Any, tolerance: Tolerance,
+         scale: float | None, what: str, factors: dict[str, float] | None) -> CheckFailed:
+    """The failure of a value outside `tolerance`: its kind, where and how far (public tests), and a known
+    mistake it shows; a hidden test gets the kind only."""
+    allowed = tolerance.allowed(expected, scale)
+    error = np.abs(array - expected)
+    kind = category(array, expected, tolerance, scale)
     worst = np.unravel_index(np.argmax(error - allowed), error.shape) if error.ndim else ()
-    scale = abs(float(expected_array[worst]))
-    where = f" at index {tuple(int(i) for i in worst)}" if error.ndim else ""
-    tolerance = f"allowed: {rtol:g} relative plus {atol:g} absolute"
-    if scale <= atol:
-        size = f"absolute error {float(error[worst]):.2g} ({tolerance})"
-    else:
-        size = f"relative error {float(error[worst]) / scale:.2g} ({tolerance})"
-    raise CheckFailed(f"{what} is off{where}: {size}{off_by(array, expected_array, atol, factors)}", got, expected,
-                      hidden=f"{what} is off")
+    where = f" at index {tuple(int(i) for i in worst)}" if error.ndim and kind != "sign" else ""
+    size = abs(float(expected[worst]))
+    measured = f"relative error {float(error[worst]) / size:.2g}" if size else \
+        f"absolute error {float(error[worst]):.2g}"
+    limit = tolerance.size(expected, scale) * tolerance.atol
+    allowance = "it must be exact" if tolerance.rule() == "exact" else \
+        f"the {tolerance.name} tolerance allows {tolerance.rtol:g} relative plus {limit:.2g} absolute"
+    name, hint = _KINDS[kind]
+    hint = hint.format(name=tolerance.name, rule=tolerance.rule())
+    return CheckFailed(f"{what} is {name}{where}: {measured}; {allowance}{off_by(array, expected, allowed, factors)}",
+                       got, shown, hidden=f"{what} is {name} ({hint})")
+
+
+def one_of(got: Any, candidates: dict[str, Any], tolerance: Tolerance = FLOAT, *, what: str = "the result",
+           scale: float | None = None) -> None:
+    """`got` is close to one of `candidates` (`{convention: expected}`): where the lecture leaves a
+    convention open (the mean per example or per batch), each is right. Fails as `close` would against
+    the nearest, naming every convention accepted."""
+    array = as_array(got, "float", what)
+    failures = []
+    for expected in candidates.values():
+        try:
+            close(got, expected, tolerance, what=what, scale=scale)
+            return
+        except CheckFailed as failed:
+            expected = np.asarray(expected, dtype=np.float64)
+            distance = float(np.max(np.abs(array.reshape(expected.shape) - expected))) \
+                if array.size == expected.size else np.inf
+            failures.append((distance, failed))
+    failed = min(failures, key=lambda pair: pair[0])[1]
+    accepted = " or ".join(candidates)
+    raise CheckFailed(f"{failed.problem} (accepted: {accepted})", got, failed.expected,
+                      hidden=f"{failed.hidden} (accepted: {accepted})")
+
+
+def agrees(got: Any, expected: Any, tolerance: Tolerance = FLOAT, *, scale: float | None = None) -> bool:
+    """Whether `got` would pass `close(got, expected, tolerance)`; no note, no failure."""
+    try:
+        with noting():
+            close(got, expected, tolerance, scale=scale)
+    except CheckFailed:
+        return False
+    return True
 
 
 def number(got: Any, what: str = "the result") -> float:
@@ -173,6 +245,7 @@ def number(got: Any, what: str = "the result") -> float:
     if array.size != 1:
         raise CheckFailed(f"{what} should be a single number, got an array of shape {array.shape}", got,
                           hidden=f"{what} should be a single number, not an array")
+    note_container(got, what, "float")
     return float(array.reshape(()))
 
 
@@ -189,6 +262,8 @@ def equal(got: Any, expected: Any, *, what: str = "the result", booleans: bool =
                           f"{expected_array.shape} (use .astype(int))", got, expected,
                           hidden=f"{what} has the wrong dtype and the wrong shape; expected integers")
     array = _fit_shape(as_array(got, "int", what, booleans), expected_array, got, what, expected, None)
+    if expected_array.ndim == 0:
+        note_container(got, what, "int")
     wrong = array != expected_array
     if wrong.any():
         if array.ndim == 0:

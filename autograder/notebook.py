@@ -63,6 +63,8 @@ def check(assignment_id: str, question: str, namespace: dict[str, Any]) -> bool:
         console.print(f"{mark} {test.description}")
         if not test.passed:
             console.print(explain(test), markup=False)
+        elif test.verdict.note:
+            console.print(f"  note: {test.verdict.note}", markup=False)
     passed = all(t.passed for t in result.tests)
     if passed:
         console.print(f"[green]All public tests of {question} pass.[/] Hidden tests check more cases.")

@@ -56,7 +56,8 @@ class Verdict:
     `call`, `returned` and `expected` are set on public tests only (hidden tests never
     carry their inputs or expected values); `returned` and `expected` are values as the
     feedback shows them. `reread` is "Lecture › section"; `output` what the student's
-    code printed while the test ran.
+    code printed while the test ran; `note` what the checks noted on a value that passed anyway
+    (numbers in a container the SPEC does not name, and what it asks for).
     """
 
     outcome: Outcome
@@ -67,6 +68,7 @@ class Verdict:
     traceback: str = ""
     reread: str = ""
     output: str = ""
+    note: str = ""
 
     @property
     def passed(self) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .calls import Called, CallLog, StudentRaised, builtin_name, format_value
-from .checks import CheckFailed
+from .checks import CheckFailed, noting
 from .errors import CourseError
 from .integrity.forbidden import allowed_text, missing_package
 from .results import Outcome, Verdict
@@ -33,7 +33,7 @@ _monotonic = time.monotonic
 COURSE_BUGS: tuple[type[BaseException], ...] = (NameError, ImportError, SyntaxError)
 #: The longest each part of a verdict may be, in characters: whatever the student's code sends,
 #: a report stays small.
-MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000}
+MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000, "note": 1000}
 
 
 def cap(text: str, limit: int) -> str:
@@ -44,26 +44,29 @@ def cap(text: str, limit: int) -> str:
 @dataclass
 class TestCall:
     """What happened when a test function ran: the exception it raised (None when it returned),
-    the calls it made into the submission, and its wall-clock duration in seconds."""
+    the calls it made into the submission, its wall-clock duration in seconds, and the checks' notes
+    (a value that passed in a container the SPEC does not name)."""
 
     __test__ = False  # not a pytest test class
 
     raised: BaseException | None
     log: CallLog
     duration: float
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def run(cls, function: Callable[..., Any], fixtures: dict[str, Any], log: CallLog) -> TestCall:
         """Call `function(**fixtures)` (set up beforehand: a failing set-up is the course's, never a call's); never
         raises what the test or the sandbox raised."""
         started = _monotonic()
-        try:
-            function(**fixtures)
-        except (Exception, SandboxError) as exc:  # noqa: BLE001 - whatever it raised is judged below
-            raised: BaseException | None = exc
-        else:
-            raised = None
-        return cls(raised, log, _monotonic() - started)
+        with noting() as notes:
+            try:
+                function(**fixtures)
+            except (Exception, SandboxError) as exc:  # noqa: BLE001 - whatever it raised is judged below
+                raised: BaseException | None = exc
+            else:
+                raised = None
+        return cls(raised, log, _monotonic() - started, tuple(notes))
 
 
 def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, str] | None = None,
@@ -87,11 +90,12 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
                  "expected": None if expected is None else format_value(expected)}
         parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
         return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
-                       parts["expected"], cap(traceback, MAX_PART["traceback"]), reread)
+                       parts["expected"], cap(traceback, MAX_PART["traceback"]), reread, note=note)
 
     latest = log.records[-1] if log.records else None
+    note = cap("; ".join(call.notes), MAX_PART["note"])
     if exc is None:
-        return Verdict(Outcome.PASSED, reread=reread)
+        return Verdict(Outcome.PASSED, reread=reread, note=note)
     if isinstance(exc, CheckFailed):
         record = log.find(exc.got) if exc.got is not None else log.find(None)
         return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.called,

@@ -18,7 +18,7 @@ def sigmoid(z):
 
     Returns:
         σ(z): a float for a number, else an array of z's shape. σ(−1e4) is 0.0 and
-        σ(1e4) is 1.0, with no overflow warning.
+        σ(1e4) is 1.0 (within 1e-12), with no overflow warning.
 
     Lecture: section 3, "The sigmoid function" (σ(−3) = 0.047, σ(0) = 0.5, σ(3) = 0.953).
     """

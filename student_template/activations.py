@@ -46,7 +46,7 @@ def sigmoid(z):
         z: a float or an array of any shape.
 
     Returns:
-        σ(z) in [0, 1], same shape as z; exactly 0.0 and 1.0 at z = ∓10⁴.
+        σ(z) in [0, 1], same shape as z; 0.0 and 1.0 (within 1e-12) at z = ∓10⁴.
 
     Lecture: section 6, the activation table (sigmoid: range (0, 1), output layer).
     """

@@ -62,7 +62,8 @@ def train_one_epoch(model, loader, optimizer, loss_fn, device):
 
     Returns:
         the mean loss per example over the epoch (each batch's loss, computed before its
-        update, weighted by the batch's size), a float.
+        update, weighted by the batch's size), a float. The lecture leaves open how to
+        average over an uneven last batch: the mean of the batches' losses is right too.
 
     Lecture: part B, "The training loop in PyTorch" and "Why zero_grad()?".
     """
@@ -81,7 +82,8 @@ def evaluate(model, loader, loss_fn, device):
 
     Returns:
         (loss, accuracy): the mean loss per example, and the fraction of examples classified
-        correctly, in [0, 1]; two floats.
+        correctly, in [0, 1]; two floats. The means of the batches' losses and accuracies are
+        right too (they differ only over an uneven last batch).
 
     Lecture: part B, "Monitoring training" (Epoch 1: Loss = 2.30, Accuracy = 10%).
     """

@@ -11,6 +11,7 @@ import pytest
 from autograder import checks as check
 from autograder.calls import StudentRaised
 from autograder.checks import CheckFailed
+from autograder.sandbox.runtime import protocol
 from autograder.sandbox.runtime.errors import RemoteError
 from autograder.sandbox.runtime.protocol import Handle, Opaque
 
@@ -47,15 +48,40 @@ def test_integers_are_integers(got, sentence):
 
 
 @pytest.mark.parametrize(("got", "expected", "sentence"), [
-    (5.5, 5.0, "the result is off: relative error 0.1 (allowed: 1e-06 relative plus 1e-09 absolute)"),
-    (1e-6, 0.0, "the result is off: absolute error 1e-06 (allowed: 1e-06 relative plus 1e-09 absolute)"),
-    ([1.0, 2.5], [1.0, 2.0],
-     "the result is off at index (1,): relative error 0.25 (allowed: 1e-06 relative plus 1e-09 absolute)"),
+    (5.5, 5.0, "the result is far from the expected value: relative error 0.1; the float tolerance allows 1e-05 "
+               "relative plus 5e-06 absolute"),
+    (5.001, 5.0, "the result is close to the expected value but outside the tolerance: relative error 0.0002; the "
+                 "float tolerance allows 1e-05 relative plus 5e-06 absolute"),
+    (1e-6, 0.0, "the result is far from the expected value: absolute error 1e-06; the float tolerance allows 1e-05 "
+                "relative plus 0 absolute"),
+    ([1.0, 2.5], [1.0, 2.0], "the result is far from the expected value at index (1,): relative error 0.25; the "
+                             "float tolerance allows 1e-05 relative plus 2e-06 absolute"),
     ([1.0, 2.0], 3.0, "the result should be a single number, got an array of shape (2,)"),
     ([1.0, 2.0], [1.0, 2.0, 3.0], "the result should have 3 values, got 2"),
 ])
-def test_close_says_how_far_off_and_where_with_both_tolerances(got, expected, sentence):
+def test_close_says_what_kind_of_error_how_far_and_where_with_the_tolerance(got, expected, sentence):
     assert problem(check.close, got, expected) == sentence
+
+
+def test_each_kind_of_quantity_has_its_tolerance_class():
+    check.close(np.float32(0.09), 0.09)  # an accuracy counted in float32
+    check.close([1e-30, 1.0], [0.0, 1.0])  # an entry near 0, judged against its neighbour's size
+    check.close(7.1e-218, 0.0, check.PROBABILITY)  # σ(−1000) of a sigmoid clipped to ±500
+    assert "outside the tolerance" in problem(check.close, 4.5e-5, 0.0, check.PROBABILITY)  # clipped to ±10
+    check.close(0.15 + 3e-6, 0.15, check.LOSS)  # the textbook's + 1e-7 inside the log
+    check.close(0.4009, 0.4, check.TRAINED, scale=100.0)  # the size of the terms a cancellation left
+    check.close(0.6680004, 0.668, check.printed("0.668"))
+    assert problem(check.close, 1.0 + 1e-12, 1.0, check.EXACT).endswith("it must be exact")
+
+
+def test_one_of_accepts_each_convention_the_lecture_leaves_open_and_names_them_when_none_fits():
+    conventions = {"the mean per example": 0.4, "the mean of the batches' means": 0.42}
+    check.one_of(0.4, conventions)
+    check.one_of(np.float32(0.42), conventions)
+    with pytest.raises(CheckFailed) as failed:
+        check.one_of(0.5, conventions, what="the loss")
+    assert failed.value.problem.endswith("(accepted: the mean per example or the mean of the batches' means)")
+    assert "0.4" not in failed.value.hidden.split("(accepted")[0]
 
 
 with warnings.catch_warnings():  # numpy discourages np.matrix, but students still meet it in textbooks
@@ -64,10 +90,11 @@ with warnings.catch_warnings():  # numpy discourages np.matrix, but students sti
 
 
 def test_close_names_what_it_checks_and_accepts_values_within_tolerance():
-    assert problem(check.close, 2.0, 1.0, what="w0") == \
-        "w0 is off: relative error 1 (allowed: 1e-06 relative plus 1e-09 absolute); it is twice the expected values: " \
-        "a factor ½ missing (1/m where 1/(2m) is meant, or 2λ for λ?)"
-    check.close(1.0 + 1e-9, 1.0)
+    assert problem(check.close, [2.0, 4.0], [1.0, 2.0], what="w") == \
+        "w is far from the expected value at index (1,): relative error 1; the float tolerance allows 1e-05 " \
+        "relative plus 2e-06 absolute; it is twice the expected values: a factor ½ missing (1/m where 1/(2m) is " \
+        "meant, or 2λ for λ?)"
+    check.close(1.0 + 1e-6, 1.0)
     check.close([1.0, 2.0], np.array([1.0, 2.0]))
 
 
@@ -117,7 +144,8 @@ def test_a_transposed_result_and_a_length_with_its_reason():
 def test_hidden_wordings_carry_no_value_index_or_shape_of_what_came_back():
     with pytest.raises(CheckFailed) as failed:
         check.close([1.0, 2.5], [1.0, 2.0])
-    assert failed.value.hidden == "the result is off"
+    assert failed.value.hidden == "the result is far from the expected value (more than 0.001 off: a different " \
+                                  "formula, not rounding)"
     with pytest.raises(CheckFailed) as failed:
         check.close([1.0, 2.0], [1.0, 2.0, 3.0], why="one per step")
     assert failed.value.hidden == "the result has the wrong shape (one per step)"
@@ -162,3 +190,29 @@ def test_a_failed_check_keeps_what_came_back_and_what_was_expected():
     with pytest.raises(CheckFailed) as failed:
         check.that(False, "no")
     assert not failed.value.has_expected
+
+
+def sent(value):
+    """`value` as the grader receives it from the student's process."""
+    return protocol.decode(protocol.loads(protocol.dumps({"value": protocol.encode(value)}))["value"])
+
+
+def test_numbers_in_an_object_array_or_a_tensor_where_a_float_is_specified_pass_with_a_note():
+    torch = pytest.importorskip("torch")
+    with check.noting() as notes:
+        check.close(sent(np.frompyfunc(lambda z: z / 2, 1, 1)(np.array([1.0, 3.0]))), [0.5, 1.5])
+        check.close(sent(torch.tensor(7.0)), 7.0, what="dy/dx")
+        check.equal(sent(torch.tensor([12])), 12, what="the count")
+        check.shape(sent(torch.ones(2, 3)), (2, 3), what="a model's output")  # a tensor where one is expected
+    assert notes == ["the result came back as a numpy array of dtype object; the SPEC asks for numbers: return it "
+                     "with .astype(float)",
+                     "dy/dx came back as a torch tensor where the SPEC asks for a Python float: return it with .item()",
+                     "the count came back as a torch tensor where the SPEC asks for a Python int: return it with "
+                     ".item()"]
+
+
+def test_an_array_of_anything_but_numbers_is_refused_naming_what_came_and_what_was_expected():
+    assert problem(check.close, sent(np.array(["0.5", 1.0], dtype=object)), [0.5, 1.0]) == \
+        "the result is a numpy array of dtype object holding str items; expected a number or a numpy array of numbers"
+    assert problem(check.close, sent(np.array([0.5, None], dtype=object)), [0.5, 1.0]).startswith(
+        "the result is a numpy array of dtype object holding NoneType items")

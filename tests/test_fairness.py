@@ -1,8 +1,11 @@
 """Correct code in the forms real students write keeps full marks: scalars of any size-1 shape,
-np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors.
+np.matrix, float32, lists, boolean masks, textbook epsilon guards, 1-element tensors, float32 counts
+and means, either averaging convention the lecture leaves open, a sigmoid clipped to ±500.
 
 Each case replaces one reference function by a correct variant and grades the whole assignment:
 the variant's question keeps every point. (tests/mutants holds the wrong variants, which lose them.)
+A value in another container than the SPEC's (an object-dtype array, a tensor where a float is
+specified) keeps its points too, with a note that says what the SPEC asks for.
 """
 
 from __future__ import annotations
@@ -10,9 +13,17 @@ from __future__ import annotations
 import pytest
 
 from autograder.grader import grade_source
+from autograder.reports.feedback import feedback_markdown
 from autograder.reports.wording import explain
+from autograder.results import SubmissionResult
 
 from .conftest import COURSE, replace_definition, solution_source
+
+CLIPPED_SIGMOID = """
+def sigmoid(z):
+    z = np.clip(z, -500, 500)  # e^500 still fits in a float64: no overflow
+    return 1.0 / (1.0 + np.exp(-z))
+"""
 
 CORRECT_BUT_UNUSUAL = [
     ("linear_regression", "mse_cost", "mse_cost", "a (1, 1) array", """
@@ -70,6 +81,61 @@ def autograd_derivative(f, x):
 def l2_penalty(w, lam):
     return np.float32(lam) * np.sum(np.asarray(w, dtype=np.float32) ** 2)
 """),
+    ("mnist_training", "evaluate", "evaluate", "per-batch float32 accuracies, weighted by the batch's size", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    losses, accuracies, sizes = [], [], []
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            losses.append(loss_fn(outputs, labels).item())
+            accuracies.append((outputs.argmax(dim=1) == labels).float().mean().item())
+            sizes.append(len(labels))
+    n = sum(sizes)
+    return (sum(l * s for l, s in zip(losses, sizes)) / n,
+            sum(a * s for a, s in zip(accuracies, sizes)) / n)
+"""),
+    ("mnist_training", "evaluate", "evaluate", "hits and losses counted in float32 tensors", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count = torch.zeros(()), torch.zeros(()), 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            total_loss += loss_fn(outputs, labels) * len(labels)
+            correct += (outputs.argmax(dim=1) == labels).float().sum()
+            count += len(labels)
+    return (total_loss / count).item(), (correct / count).item()
+"""),
+    ("mnist_training", "evaluate", "evaluate", "the mean of the per-batch means (uneven last batch)", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    losses, accuracies = [], []
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            losses.append(loss_fn(outputs, labels).item())
+            accuracies.append((outputs.argmax(1) == labels).float().mean().item())
+    return sum(losses) / len(losses), sum(accuracies) / len(accuracies)
+"""),
+    ("mnist_training", "train_one_epoch", "train_one_epoch", "the mean of the per-batch losses", """
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train()
+    losses = []
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+"""),
+    ("logistic_regression", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),
+    ("activations", "sigmoid", "sigmoid", "the textbook's guard: z clipped to ±500", CLIPPED_SIGMOID),
 ]
 
 
@@ -80,3 +146,57 @@ def test_correct_code_in_an_unusual_form_keeps_full_marks(assignment_id, questio
     result = grade_source(assignment, replace_definition(solution_source(assignment_id), name, source))
     failed = [explain(t) for t in result.tests if t.question == question and not t.passed]
     assert not failed, "\n\n".join(failed)
+
+
+#: Numbers in a container the SPEC does not name: (assignment, question, name, form, source, what the note says).
+OTHER_CONTAINERS = [
+    ("logistic_regression", "sigmoid", "sigmoid", "an object-dtype array from np.frompyfunc", """
+def _sigmoid_of_one(z):
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def sigmoid(z):
+    return np.frompyfunc(_sigmoid_of_one, 1, 1)(z)
+""", "astype(float)"),
+    ("backpropagation", "autograd_derivative", "autograd_derivative", "x.grad, a 0-d tensor", """
+def autograd_derivative(f, x):
+    x = torch.tensor(float(x), requires_grad=True)
+    f(x).backward()
+    return x.grad
+""", ".item()"),
+    ("mnist_training", "train_one_epoch", "train_one_epoch", "the loss summed in a 0-d tensor", """
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train()
+    total, count = 0.0, 0
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        loss = loss_fn(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total = total + loss.detach() * len(labels)
+        count += len(labels)
+    return total / count
+""", ".item()"),
+]
+
+
+@pytest.mark.parametrize(("assignment_id", "question", "name", "form", "source", "advice"),
+                         OTHER_CONTAINERS, ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in OTHER_CONTAINERS])
+def test_numbers_in_another_container_get_their_points_and_a_note(assignment_id, question, name, form, source,
+                                                                  advice):
+    assignment = COURSE.get(assignment_id)
+    code = replace_definition(solution_source(assignment_id), name, source)
+    if "math." in source and "import math" not in code:
+        code = "import math\n" + code
+    result = grade_source(assignment, code)
+    own = [t for t in result.tests if t.question == question]
+    failed = [explain(t) for t in own if not t.passed]
+    assert not failed, "\n\n".join(failed)
+    notes = {getattr(t.verdict, "note", "") for t in own} - {""}
+    assert notes and all(advice in note for note in notes), notes
+    page = feedback_markdown(SubmissionResult("ada", [result]))
+    assert all(note in page for note in notes)

@@ -98,7 +98,8 @@ def test_a_wrong_value_is_wrong_and_says_what_was_called_returned_and_expected(t
     verdict = test.verdict
     assert verdict.outcome is Outcome.WRONG and test.score == 0
     assert (verdict.call, verdict.returned, verdict.expected) == ("add(2.0, 3.0)", "-1.0", "5.0")
-    assert verdict.problem == "the result is off: relative error 1.2 (allowed: 1e-06 relative plus 1e-09 absolute)"
+    assert verdict.problem == ("the result is far from the expected value: relative error 1.2; the float tolerance "
+                               "allows 1e-05 relative plus 5e-06 absolute")
     assert verdict.reread == "Toy lecture › 1. Adding"
 
 

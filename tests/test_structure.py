@@ -130,8 +130,9 @@ def test_the_public_names_are_pinned():
     assert sorted(testing.__all__) == ["TestCase", "check", "recipe", "test"]
     assert sorted(results.__all__) == ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TestResult",
                                        "Verdict", "from_json", "from_untrusted_json", "to_json"]
-    assert sorted(checks.__all__) == ["CheckFailed", "as_array", "close", "equal", "mapping", "number", "raises",
-                                      "sequence", "shape", "that"]
+    assert sorted(checks.__all__) == ["CheckFailed", "DIFFERENCE", "EXACT", "FLOAT", "LOSS", "PROBABILITY", "TRAINED",
+                                      "Tolerance", "agrees", "as_array", "close", "equal", "mapping", "noting",
+                                      "number", "one_of", "printed", "raises", "sequence", "shape", "that"]
     assert sorted(cli.main.commands) == ["batch", "build", "check", "demo", "list", "run", "similarity", "templates",
                                          "train", "verify", "worker"]
 

@@ -86,7 +86,7 @@ def numerical_gradient_random_quadratic(student, rng):
         A, c = quadratic(rng, n)
         theta = rng.normal(size=n)
         got = student.numerical_gradient(recipe("quadratic_form", A=A.tolist(), c=c.tolist()), theta)
-        check.close(got, 0.5 * (A + A.T) @ theta + c, rtol=1e-6, atol=1e-7)
+        check.close(got, 0.5 * (A + A.T) @ theta + c, check.DIFFERENCE)
 
 
 @test("numerical_gradient", "Σ (a·sin θ + c·θ²) with random θ of shapes (4, 5) and (2, 3, 2)")
@@ -95,7 +95,7 @@ def numerical_gradient_random_shapes(student, rng):
         a, c = float(rng.uniform(0.5, 2)), float(rng.uniform(0.5, 2))
         theta = rng.uniform(-2, 2, size=shape)
         got = student.numerical_gradient(recipe("sine_quadratic", a=a, c=c), theta)
-        check.close(got, a * np.cos(theta) + 2 * c * theta, rtol=1e-6, atol=1e-7)
+        check.close(got, a * np.cos(theta) + 2 * c * theta, check.DIFFERENCE)
 
 
 @test("numerical_gradient", "strong curvature (c = 50): one-sided differences are off by about ε·c, central "
@@ -103,7 +103,7 @@ def numerical_gradient_random_shapes(student, rng):
 def numerical_gradient_curvature(student, rng):
     theta = rng.uniform(-1, 1, size=6)
     got = student.numerical_gradient(recipe("sine_quadratic", a=1.0, c=50.0), theta)
-    check.close(got, np.cos(theta) + 100.0 * theta, rtol=1e-6, atol=1e-7)
+    check.close(got, np.cos(theta) + 100.0 * theta, check.DIFFERENCE)
 
 
 @test("numerical_gradient", "the step eps = 0.1 is used as given: central differences of sin θ give "
@@ -111,7 +111,7 @@ def numerical_gradient_curvature(student, rng):
 def numerical_gradient_given_eps(student, rng):
     theta, eps = rng.uniform(-2, 2, size=(3, 2)), 0.1
     got = student.numerical_gradient(recipe("sine_quadratic", a=1.5, c=0.5), theta, eps=eps)
-    check.close(got, 1.5 * np.cos(theta) * np.sin(eps) / eps + theta, rtol=1e-6, atol=1e-7)
+    check.close(got, 1.5 * np.cos(theta) * np.sin(eps) / eps + theta, check.DIFFERENCE)
 
 
 @test("numerical_gradient", "one entry at a time on a random 2-D θ (4, 3): f refuses a point that differs "
@@ -120,7 +120,7 @@ def numerical_gradient_restores_random(student, rng):
     theta = rng.normal(size=(4, 3))
     watched = recipe("one_entry_at_a_time", f=recipe("sine_quadratic", a=1.0, c=2.0), theta=theta.tolist())
     got = student.numerical_gradient(watched, theta)
-    check.close(got, np.cos(theta) + 4.0 * theta, rtol=1e-6, atol=1e-7)
+    check.close(got, np.cos(theta) + 4.0 * theta, check.DIFFERENCE)
 
 
 @test("relative_error", "random 2-D arrays (5, 4)")
@@ -208,7 +208,7 @@ def two_layer_loss_random(student, ref, rng):
         X, y, net = network(rng, *shape)
         got = backward(student, X, y, net)
         expected = ref.two_layer_backward(X, y, *net.values())
-        check.close(single_number(got["loss"], "loss"), expected["loss"], what="loss")
+        check.close(single_number(got["loss"], "loss"), expected["loss"], check.LOSS, what="loss")
 
 
 @test("two_layer_backward", "all gradients on random batches, including a single sample (N = 1) and C = 2")
@@ -232,7 +232,7 @@ DERIVATIVES = {  # the functions of the torch_function recipe and their derivati
 
 def check_derivative(student, name, x):
     got = student.autograd_derivative(recipe("torch_function", expression=name), x)
-    check.close(got, DERIVATIVES[name](x), rtol=1e-5, atol=1e-6, what=f"d/dx of {name} at x = {x:g}")
+    check.close(got, DERIVATIVES[name](x), what=f"d/dx of {name} at x = {x:g}")
 
 
 @test("autograd_derivative", "y = x² + 3x at points other than the lecture's x = 2")

@@ -21,11 +21,9 @@ def lecture_step(student):
 
 def check_printed(result, key, printed, lecture=None):
     """`result[key]` equals `printed` to the precision it is printed at (half a unit in the last digit)."""
-    decimals = len(printed.split(".")[1])
-    value = float(printed)
     what = key if lecture is None else (f"{key} (the lecture prints {lecture}; the correct value is {printed}, "
                                         f"see ERRATA.md)")
-    check.close(result[key], value, rtol=0.5 * 10.0**-decimals / abs(value), what=what)
+    check.close(result[key], float(printed), check.printed(printed), what=what)
 
 
 @test("forward_backward_1_1_1", "the lecture's step (x = 1, y = 1, w1 = 0.5, b1 = 0.2, w2 = 0.8, b2 = 0.1): "
@@ -129,7 +127,7 @@ THETA = np.array([0.5, -1.0, 2.0])
 @test("numerical_gradient", "f(θ) = ½ θᵀAθ + cᵀθ with θ of shape (3,): the gradient is Aθ + c = [1, −4.5, 7]")
 def numerical_gradient_quadratic(student):
     got = student.numerical_gradient(recipe("quadratic_form", A=A, c=C), THETA)
-    check.close(got, [1.0, -4.5, 7.0], rtol=1e-6, atol=1e-7)
+    check.close(got, [1.0, -4.5, 7.0], check.DIFFERENCE)
 
 
 @test("numerical_gradient", "f(θ) = Σ (a·sin θ + c·θ²) with θ of shape (2, 3): the gradient a·cos θ + 2cθ, "
@@ -137,7 +135,7 @@ def numerical_gradient_quadratic(student):
 def numerical_gradient_matrix(student):
     theta = np.array([[0.0, 0.5, -1.0], [2.0, -0.25, 1.5]])
     got = student.numerical_gradient(recipe("sine_quadratic", a=2.0, c=0.5), theta)
-    check.close(got, 2.0 * np.cos(theta) + theta, rtol=1e-6, atol=1e-7)
+    check.close(got, 2.0 * np.cos(theta) + theta, check.DIFFERENCE)
 
 
 @test("numerical_gradient", "one entry at a time: f refuses a point that differs from θ in two entries, so "
@@ -145,7 +143,7 @@ def numerical_gradient_matrix(student):
 def numerical_gradient_restores_theta(student):
     watched = recipe("one_entry_at_a_time", f=recipe("quadratic_form", A=A, c=C), theta=THETA.tolist())
     got = student.numerical_gradient(watched, THETA)
-    check.close(got, [1.0, -4.5, 7.0], rtol=1e-6, atol=1e-7)
+    check.close(got, [1.0, -4.5, 7.0], check.DIFFERENCE)
 
 
 @test("numerical_gradient", "θ is unchanged afterwards: every entry moved by ±eps is put back")
@@ -153,7 +151,7 @@ def numerical_gradient_leaves_theta_unchanged(student):
     gradient = student.numerical_gradient(recipe("quadratic_form", A=A, c=C), kept_value("gradient_theta", THETA))
     check.shape(gradient, THETA.shape, what="the gradient")
     after = student.build(recipe("kept", key="gradient_theta"))
-    check.close(after, THETA, rtol=0.0, atol=0.0, what="θ after numerical_gradient (put each entry back exactly, "
+    check.close(after, THETA, check.EXACT, what="θ after numerical_gradient (put each entry back exactly, "
                                                        "or work on a copy)")
 
 
@@ -209,7 +207,7 @@ def check_gradients_numerically(student, X, y, net, coordinates, eps=1e-5):
 
 @test("two_layer_backward", "a small batch (N = 3, D = 2, H = 3, C = 3): the mean cross-entropy loss")
 def two_layer_loss(student):
-    check.close(backward(student, X, Y, NET)["loss"], 1.875101743818916, what="loss")
+    check.close(backward(student, X, Y, NET)["loss"], 1.875101743818916, check.LOSS, what="loss")
 
 
 @test("two_layer_backward", "the small batch: every gradient has the shape of its parameter")
@@ -228,4 +226,4 @@ def two_layer_gradient_check(student):
 @test("autograd_derivative", "the lecture's y = x² + 3x at x = 2: dy/dx = 7")
 def autograd_lecture(student):
     check.close(student.autograd_derivative(recipe("torch_function", expression="x^2 + 3x"), 2.0), 7.0,
-                rtol=1e-5, atol=1e-6, what="dy/dx (a float: use x.grad.item())")
+                what="dy/dx (a float: use x.grad.item())")

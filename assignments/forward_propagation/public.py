@@ -15,10 +15,9 @@ Y_HAT = 0.7064076005885831  # σ(0.878)
 # Lecture 5B's cross-entropy table: −ln 0.99, −ln 0.5, −ln 0.01.
 CE_99, CE_50, CE_01 = 0.01005033585350145, 0.6931471805599453, 4.605170185988091
 
-#: A loss is compared within 1e-4 relative and 1e-6 absolute: the textbook's + 1e-7 guard inside the log
-#: moves a loss near 0.01 by about 1e-5 relative, and is right; a wrong convention (a sum, log10, a missing
-#: minus) is off by far more.
-LOSS = dict(rtol=1e-4, atol=1e-6)
+# A loss is compared by the policy's LOSS class (1e-4 relative): the textbook's + 1e-7 guard inside the log
+# moves a loss near 0.01 by about 1e-5 relative, and is right; a wrong convention (a sum, log10, a missing
+# minus) is off by far more.
 
 
 @test("dense_forward", "the lecture's hidden layer: W¹x + b¹ = [0.52, 0.74]")
@@ -58,29 +57,29 @@ def mlp_unknown_activation(student):
 @test("softmax", "the lecture's scores [2.0, 1.0, 0.1]")
 def softmax_lecture_scores(student):
     got = student.softmax(np.array([2.0, 1.0, 0.1]))
-    check.close(got, [0.6590011388859679, 0.2424329707047139, 0.09856589040931818])
+    check.close(got, [0.6590011388859679, 0.2424329707047139, 0.09856589040931818], check.PROBABILITY)
 
 
 @test("softmax", "large equal scores: softmax([1000, 1000]) = [0.5, 0.5]")
 def softmax_large_equal(student):
-    check.close(student.softmax(np.array([1000.0, 1000.0])), [0.5, 0.5])
+    check.close(student.softmax(np.array([1000.0, 1000.0])), [0.5, 0.5], check.PROBABILITY)
 
 
 @test("cross_entropy", "softmax([2, 1, 0.1]) with true class 0: −ln 0.659 ≈ 0.417")
 def cross_entropy_lecture_softmax(student):
     probs = np.array([0.6590011388859679, 0.2424329707047139, 0.09856589040931818])
-    check.close(student.cross_entropy(probs, 0), 0.4170300162778335, **LOSS)
+    check.close(student.cross_entropy(probs, 0), 0.4170300162778335, tolerance=check.LOSS)
 
 
 @test("cross_entropy", "the lecture's table: 99%, 50% and 1% on the true class")
 def cross_entropy_lecture_table(student):
-    check.close(student.cross_entropy(np.array([0.99, 0.01]), 0), CE_99, what="the loss at 99%", **LOSS)
-    check.close(student.cross_entropy(np.array([0.5, 0.5]), 1), CE_50, what="the loss at 50%", **LOSS)
-    check.close(student.cross_entropy(np.array([0.99, 0.01]), 1), CE_01, what="the loss at 1%", **LOSS)
+    check.close(student.cross_entropy(np.array([0.99, 0.01]), 0), CE_99, what="the loss at 99%", tolerance=check.LOSS)
+    check.close(student.cross_entropy(np.array([0.5, 0.5]), 1), CE_50, what="the loss at 50%", tolerance=check.LOSS)
+    check.close(student.cross_entropy(np.array([0.99, 0.01]), 1), CE_01, what="the loss at 1%", tolerance=check.LOSS)
 
 
 @test("cross_entropy", "the lecture's three cases as a batch (m, k): the mean loss")
 def cross_entropy_lecture_batch(student):
     probs = np.array([[0.99, 0.01], [0.5, 0.5], [0.99, 0.01]])
     got = student.cross_entropy(probs, np.array([0, 1, 1]))
-    check.close(got, (CE_99 + CE_50 + CE_01) / 3, **LOSS)
+    check.close(got, (CE_99 + CE_50 + CE_01) / 3, tolerance=check.LOSS)

@@ -8,52 +8,54 @@ from autograder.testing import check, test
 @test("sigmoid", "random 2-D array (m, n) keeps its shape")
 def sigmoid_random_2d(student, ref, rng):
     z = rng.normal(scale=4, size=(6, 5))
-    check.close(student.sigmoid(z), ref.sigmoid(z))
+    check.close(student.sigmoid(z), ref.sigmoid(z), check.PROBABILITY)
 
 
 @test("sigmoid", "large |z| up to 1e4: finite, 0 and 1 at the extremes (no overflow to nan)")
 def sigmoid_extremes(student, ref):
     z = np.array([-1e4, -1000.0, -710.0, -40.0, -5.0, 0.0, 5.0, 40.0, 710.0, 1000.0, 1e4])
     got = student.sigmoid(z)
-    check.close(got, ref.sigmoid(z))
-    check.close(check.as_array(got)[[0, -1]], [0.0, 1.0], what="σ(−1e4) and σ(1e4)")
+    check.close(got, ref.sigmoid(z), check.PROBABILITY)
+    check.close(check.as_array(got)[[0, -1]], [0.0, 1.0], check.PROBABILITY, what="σ(−1e4) and σ(1e4)")
 
 
 @test("sigmoid", "z between −720 and −710, where 1 / (1 + e^(−z)) overflows: σ(z) is tiny but not 0")
 def sigmoid_no_overflow(student, ref):
-    # Judged by the numbers, which a student's code cannot silence as it can a warning: e^(−z) overflows to
-    # inf for z < −709.8, so the textbook formula returns 0.0 where σ(z) ≈ e^z is a positive (subnormal) float.
+    # Overflow, judged by the numbers, which a student's code cannot silence as it can a warning: e^(−z)
+    # overflows to inf for z < −709.8, so the textbook formula returns 0.0 where σ(z) ≈ e^z is a positive
+    # (subnormal) float. A sigmoid clipped to ±500 never overflows and returns σ(−500) > 0: right, within
+    # the PROBABILITY tolerance (1e-12 absolute).
     z = np.array([-720.0, -715.0, -710.0])
     got = check.as_array(student.sigmoid(z))
     check.that(got.shape == (3,) and bool(np.all(got > 0)),
                f"σ(z) came back as {got.tolist()} for z = −720, −715, −710; it is about e^z ≈ 2e−313, 3e−311, "
                f"4e−309, not 0: e^(−z) overflowed (a RuntimeWarning). For z < 0 compute e^z / (1 + e^z), so that "
                f"the exponent is never positive", got)
-    check.close(got, ref.sigmoid(z), rtol=1e-6, atol=0.0)
+    check.close(got, ref.sigmoid(z), check.PROBABILITY)
 
 
 @test("sigmoid", "single large numbers: σ(−1e4) = 0.0 and σ(1e4) = 1.0 as numbers")
 def sigmoid_scalar_extremes(student):
-    check.close(student.sigmoid(-1e4), 0.0, what="σ(−1e4)")
-    check.close(student.sigmoid(1e4), 1.0, what="σ(1e4)")
+    check.close(student.sigmoid(-1e4), 0.0, check.PROBABILITY, what="σ(−1e4)")
+    check.close(student.sigmoid(1e4), 1.0, check.PROBABILITY, what="σ(1e4)")
 
 
 @test("sigmoid", "a single number (not the lecture's) gives a single number")
 def sigmoid_scalar_random(student, ref, rng):
     z = float(rng.normal(scale=2))
-    check.close(student.sigmoid(z), ref.sigmoid(z))
+    check.close(student.sigmoid(z), ref.sigmoid(z), check.PROBABILITY)
 
 
 @test("predict_proba", "random X (m, n), w (n,)")
 def proba_random_2d(student, ref, rng):
     X, w, b = rng.normal(size=(10, 3)), rng.normal(size=3), float(rng.normal())
-    check.close(student.predict_proba(X, w, b), ref.predict_proba(X, w, b))
+    check.close(student.predict_proba(X, w, b), ref.predict_proba(X, w, b), check.PROBABILITY)
 
 
 @test("predict_proba", "random X (m,) with a scalar w")
 def proba_random_1d(student, ref, rng):
     X, w, b = rng.normal(scale=3, size=8), float(rng.normal()), float(rng.normal())
-    check.close(student.predict_proba(X, w, b), ref.predict_proba(X, w, b))
+    check.close(student.predict_proba(X, w, b), ref.predict_proba(X, w, b), check.PROBABILITY)
 
 
 @test("predict", "random X (m, n), w (n,)")
@@ -89,19 +91,20 @@ def predict_on_threshold(student):
 @test("binary_cross_entropy", "random probabilities and labels")
 def bce_random(student, ref, rng):
     y_hat, y = rng.uniform(0.01, 0.99, size=12), rng.integers(0, 2, size=12).astype(float)
-    check.close(student.binary_cross_entropy(y_hat, y), ref.binary_cross_entropy(y_hat, y))
+    check.close(student.binary_cross_entropy(y_hat, y), ref.binary_cross_entropy(y_hat, y), check.LOSS)
 
 
 @test("binary_cross_entropy", "probabilities of exactly 0 and 1 (right and wrong): clipped, finite")
 def bce_clipped(student, ref):
     y_hat, y = np.array([0.0, 1.0, 0.0, 1.0, 0.5]), np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    check.close(student.binary_cross_entropy(y_hat, y), ref.binary_cross_entropy(y_hat, y))
+    check.close(student.binary_cross_entropy(y_hat, y), ref.binary_cross_entropy(y_hat, y), check.LOSS)
 
 
 @test("binary_cross_entropy", "a custom eps = 1e-3 is used for clipping")
 def bce_custom_eps(student, ref):
     y_hat, y = np.array([0.0, 1.0, 0.3]), np.array([1.0, 0.0, 1.0])
-    check.close(student.binary_cross_entropy(y_hat, y, eps=1e-3), ref.binary_cross_entropy(y_hat, y, eps=1e-3))
+    check.close(student.binary_cross_entropy(y_hat, y, eps=1e-3), ref.binary_cross_entropy(y_hat, y, eps=1e-3),
+                check.LOSS)
 
 
 @test("logistic_gradients", "random X (m, n), labels, w and b")
@@ -135,8 +138,8 @@ def fit_random(student, ref, rng):
     X, y = _separable_ish(rng, 40, 3)
     w, b = check.sequence(student.fit_logistic(X, y, 0.5, 150), 2)
     rw, rb = ref.fit_logistic(X, y, 0.5, 150)
-    check.close(w, rw, what="w")
-    check.close(b, rb, what="b")
+    check.close(w, rw, check.TRAINED, what="w")
+    check.close(b, rb, check.TRAINED, what="b")
 
 
 @test("fit_logistic", "random data with one feature, few steps")
@@ -144,5 +147,5 @@ def fit_random_one_feature(student, ref, rng):
     X, y = _separable_ish(rng, 25, 1)
     w, b = check.sequence(student.fit_logistic(X, y, 0.3, 7), 2)
     rw, rb = ref.fit_logistic(X, y, 0.3, 7)
-    check.close(w, rw, what="w")
-    check.close(b, rb, what="b")
+    check.close(w, rw, check.TRAINED, what="w")
+    check.close(b, rb, check.TRAINED, what="b")

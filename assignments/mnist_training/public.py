@@ -58,7 +58,7 @@ def build_mlp_small_forward(student):
     W1, b1, W2, b2 = parameters(model)
     x = np.array([[1.0, 0.5], [-2.0, 1.0], [0.3, -0.7], [4.0, 3.0]])
     out = check.shape(model(recipe("tensor", values=x.tolist(), dtype="float32")), (4, 1), what="the output")
-    check.close(out, np.maximum(x @ W1.T + b1, 0) @ W2.T + b2, rtol=1e-5, atol=1e-6, what="the output")
+    check.close(out, np.maximum(x @ W1.T + b1, 0) @ W2.T + b2, what="the output")
 
 
 @test("train_one_epoch", "an untrained network (all weights zero), one batch of 100 digits: mean loss ln 10 = 2.302585")
@@ -66,7 +66,7 @@ def train_one_epoch_untrained_loss(student):
     loss = student.train_one_epoch(
         shared_model("public_zero", "zero_linear", n_in=784, n_out=10),
         recipe("mnist_loader", part="train", limit=100, batch_size=100), sgd_on("public_zero", 0.1), LOSS, CPU)
-    check.close(loss, math.log(10), rtol=1e-6, what="the mean loss")
+    check.close(loss, math.log(10), what="the mean loss")
 
 
 @test("train_one_epoch", "from zero weights, 1,000 digits in batches of 50, lr 0.1: the mean loss falls below 2.0")
@@ -83,10 +83,12 @@ def train_one_epoch_learns(student):
 def evaluate_untrained(student):
     bias = [0.0] * 10
     bias[7] = 0.001  # the smallest preference for 7: every digit is classified as a 7
+    # batches of 100, as in the lecture: the mean per example and the mean of the batches' means agree (the
+    # lecture leaves open which to take over an uneven last batch; the hidden tests accept either)
     result = student.evaluate(recipe("zero_linear", n_in=784, n_out=10, bias=bias),
-                              recipe("mnist_loader", part="train", batch_size=64), LOSS, CPU)
+                              recipe("mnist_loader", part="train", batch_size=100), LOSS, CPU)
     loss, accuracy = check.sequence(result, 2)
-    check.close(loss, math.log(9 + math.exp(0.001)) - 0.001 * 0.1, rtol=1e-5, what="the loss")
+    check.close(loss, math.log(9 + math.exp(0.001)) - 0.001 * 0.1, what="the loss")
     check.close(accuracy, 0.1, what="the accuracy (400 of the 4,000 digits are 7s)")
 
 
@@ -96,7 +98,7 @@ def evaluate_is_repeatable(student):
     loader = recipe("mnist_loader", part="train", limit=200, batch_size=50)
     first = check.sequence(student.evaluate(model, loader, LOSS, CPU), 2)
     second = check.sequence(student.evaluate(recipe("kept", key="public_dropout"), loader, LOSS, CPU), 2)
-    check.close(second[0], first[0], rtol=1e-6, what="the second loss (dropout still active? call model.eval())")
+    check.close(second[0], first[0], what="the second loss (dropout still active? call model.eval())")
     check.close(second[1], first[1], what="the second accuracy")
 
 
@@ -120,7 +122,7 @@ def fit_history(student):
     scripted = [0.9, 0.8, 0.7]
     history = history_of(student.fit(recipe("scripted_model", val_losses=scripted), TRAIN, VAL, 3, 0.1, CPU), 3,
                          "one entry per epoch")
-    check.close(history["val_loss"], scripted, rtol=1e-5, what="history['val_loss']")
+    check.close(history["val_loss"], scripted, what="history['val_loss']")
     accuracy = check.as_array(history["val_acc"], what="history['val_acc']")
     check.that(bool(np.all((accuracy >= 0) & (accuracy <= 1))), "history['val_acc'] holds values outside [0, 1]",
                history["val_acc"])
@@ -131,4 +133,4 @@ def fit_stops_early(student):
     scripted = [0.9, 0.7, 0.8, 0.75, 0.6]
     history = history_of(student.fit(recipe("scripted_model", val_losses=scripted), TRAIN, VAL, 5, 0.1, CPU,
                                      patience=2), 4, "epochs 3 and 4 brought no loss below 0.7")
-    check.close(history["val_loss"], scripted[:4], rtol=1e-5, what="history['val_loss']")
+    check.close(history["val_loss"], scripted[:4], what="history['val_loss']")

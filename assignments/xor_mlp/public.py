@@ -1,14 +1,15 @@
 """Public tests: the lecture's XOR network (section 7) and XOR learned with PyTorch.
 
 Any weights that compute XOR are right, so the grader builds the step network from your
-own XOR_* constants and judges xor_forward and hidden_representation against it.
+own XOR_* constants and judges xor_forward and hidden_representation against it (reading them
+leniently: a constant of the wrong shape costs only the xor_weights question).
 """
 
 import numpy as np
 
 from autograder.testing import check, recipe, test
 
-from .helpers import XOR_X, XOR_Y, linearly_separable, network, step
+from .helpers import XOR_X, XOR_Y, judged_network, linearly_separable, network, step
 
 
 @test("xor_weights", "the step network built from your constants computes XOR on the four points")
@@ -23,22 +24,22 @@ def weights_compute_xor(student):
 @test("xor_forward", "the four XOR points (0,0), (0,1), (1,0), (1,1)")
 def forward_xor_points(student):
     got = student.xor_forward(XOR_X)
-    W1, b1, w2, b2 = network(student)
+    W1, b1, w2, b2 = judged_network(student, "XOR_W1", "XOR_B1", "XOR_W2", "XOR_B2")
     check.equal(got, step(step(XOR_X @ W1.T + b1) @ w2 + b2), what="xor_forward(X)")
 
 
 @test("hidden_representation", "the four XOR points: step activations of your hidden layer")
 def hidden_xor_points(student):
     got = student.hidden_representation(XOR_X)
-    W1, b1, _, _ = network(student)
-    check.close(got, step(XOR_X @ W1.T + b1), what="hidden_representation(X)")
+    W1, b1 = judged_network(student, "XOR_W1", "XOR_B1")
+    check.close(got, step(XOR_X @ W1.T + b1), check.EXACT, what="hidden_representation(X)")
 
 
 @test("hidden_representation", "in the hidden space one line separates XOR's 1s from its 0s")
 def hidden_space_separable(student):
     got = student.hidden_representation(XOR_X)
     H = check.shape(got, (4, 2), what="hidden_representation(X)")
-    W1, b1, _, _ = network(student)
+    W1, b1 = judged_network(student, "XOR_W1", "XOR_B1")
     # Only judged when the hidden layer of your constants does separate XOR (else XOR_W1, XOR_B1 are at fault).
     if linearly_separable(step(XOR_X @ W1.T + b1), XOR_Y):
         check.that(linearly_separable(H, XOR_Y),

@@ -8,7 +8,7 @@ from ..layouts.roster import RosterEntry
 from ..results import AssignmentResult, SubmissionResult, TestResult
 from .html import cell, page, table
 from .statistics import percent, question_scores
-from .wording import explain, points
+from .wording import explain, passed_notes, points
 
 
 def who(student: RosterEntry | None) -> str:
@@ -80,6 +80,9 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
         own = [q for q in questions if q.assignment == assignment]
         lines += [f"| {cell(q.question)} | {points(q.score)} / {points(q.max_score)} | {q.passed} / {q.tests} |"
                   for q in own]
+        notes = passed_notes(a.tests)
+        if notes:
+            lines += ["", "### Notes on passed tests", ""] + [f"- {cell(note)}" for note in notes]
         failures = [t for q in own for t in q.failures]
         if failures:
             lines += ["", "### Failed tests", ""]
@@ -116,6 +119,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
         body.append(table(["question", "points", "tests passed"],
                           [[q.question, f"{points(q.score)} / {points(q.max_score)}", f"{q.passed} / {q.tests}"]
                            for q in own], numeric={1, 2}))
+        body += [f"<p class=\"note\">note: {html.escape(note)}</p>" for note in passed_notes(a.tests)]
         failures = [t for q in own for t in q.failures]
         if failures:
             body.append("<h3>Failed tests</h3>")

@@ -25,7 +25,8 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "score": round(t.score, 6),
                 "max_score": round(t.max_score, 6),
                 "status": "passed" if t.passed else "failed",
-                "output": explain(t) if not t.passed else "Passed." + flagged.get(t.question, ""),
+                "output": explain(t) if not t.passed else "Passed." + (f"\nnote: {t.verdict.note}" if t.verdict.note
+                                                                      else "") + flagged.get(t.question, ""),
                 "output_format": "text",
                 "visibility": "visible",
                 "tags": [result.assignment, t.question, "public" if t.public else "hidden"],

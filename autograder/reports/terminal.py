@@ -11,7 +11,7 @@ from rich.text import Text
 from ..results import AssignmentResult
 from ..scoring import total
 from .summary import DISTRIBUTION_HEADERS, QUESTION_HEADERS, Summary
-from .wording import explain, points
+from .wording import explain, passed_notes, points
 
 
 def print_results(results: list[AssignmentResult], console: Console, *, verbose_passed: bool = False,
@@ -36,7 +36,7 @@ def print_results(results: list[AssignmentResult], console: Console, *, verbose_
         table.add_row("public tests" if public_only else "total", "", "",
                       f"{points(result.score)}/{points(result.max_score)}", "")
         console.print(table)
-        for note in result.notes:
+        for note in result.notes + passed_notes(result.tests):
             console.print(Text(f"note: {note}", style="yellow"))
         for t in result.tests:
             if not t.passed:

@@ -2,7 +2,8 @@
 
 A failed test says what was called, what came back and what was expected (public tests
 only: a hidden test's verdict carries none of them), the problem, the traceback of the
-student's own code, what to reread, and what the code printed.
+student's own code, what to reread, and what the code printed. A passed test may carry a
+note (a value in a container the SPEC does not name): the reports show it once per question.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ def explain(test: TestResult) -> str:
         if verdict.expected is not None:
             lines.append(f"Expected: {verdict.expected}")
     lines.append(f"Problem:  {verdict.problem}")
+    if verdict.note:
+        lines.append(f"Note:     {verdict.note}")
     if verdict.traceback:
         lines.append("Traceback (your code):\n" + "\n".join(
             "  " + line for line in verdict.traceback.splitlines()[-TRACEBACK_LINES:]))
@@ -31,6 +34,11 @@ def explain(test: TestResult) -> str:
     if verdict.output:
         text += f"\nYour code printed:\n{verdict.output}"
     return text
+
+
+def passed_notes(tests: list[TestResult]) -> list[str]:
+    """The notes of passed tests, once each, as "question: note": points kept, with what the SPEC asks for."""
+    return list(dict.fromkeys(f"{t.question}: {t.verdict.note}" for t in tests if t.passed and t.verdict.note))
 
 
 def points(x: float) -> str:

@@ -98,4 +98,42 @@ def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
         history["val_acc"].append(val_acc)
     return history
 """),
+    ("fit", "fit", "SGD with momentum 0.9 instead of plain SGD", """
+def fit(model, train_loader, val_loader, epochs, lr, device, patience=None):
+    model.to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_loss": [], "val_acc": []}
+    for _ in range(epochs):
+        history["train_loss"].append(train_one_epoch(model, train_loader, optimizer, loss_fn, device))
+        val_loss, val_acc = evaluate(model, val_loader, loss_fn, device)
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+    return history
+"""),
+    ("train_one_epoch", "train_one_epoch", "returns the last batch's loss, not the epoch's mean", """
+def train_one_epoch(model, loader, optimizer, loss_fn, device):
+    model.train()
+    for images, labels in loader:
+        images, labels = images.to(device), labels.to(device)
+        loss = loss_fn(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+"""),
+    ("evaluate", "evaluate", "divides the hits by the number of batches, not of examples", """
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count, batches = 0.0, 0, 0, 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            outputs = model(images)
+            total_loss += loss_fn(outputs, labels).item() * len(labels)
+            correct += (outputs.argmax(dim=1) == labels).sum().item()
+            count += len(labels)
+            batches += 1
+    return total_loss / count, correct / batches
+"""),
 ]

@@ -8,6 +8,9 @@ XOR_B1 = np.array([-0.5, -0.5])
     ("xor_weights", "XOR_B2", "output bias +0.5: (0, 0) fires too", """
 XOR_B2 = 0.5
 """),
+    ("xor_weights", "XOR_B1", "the hidden biases written as a row of shape (1, 2)", """
+XOR_B1 = np.array([[-0.5, -1.5]])
+"""),
     ("xor_forward", "xor_forward", "returns the output neuron's pre-activation as floats", """
 def xor_forward(X):
     h = step(np.asarray(X, dtype=float) @ XOR_W1.T + XOR_B1)
