@@ -19,6 +19,7 @@ from typing import Any
 from . import cgroups, closing, isolation, launch, uids
 from .channel import Channel, Closed, Timeout, TooLarge
 from .limits import Limits
+from .load_report import read_load_report
 from .output import how_it_ended
 from .runtime import protocol
 from .runtime.child import LOAD
@@ -181,7 +182,7 @@ class Sandbox:
                 self.student_seconds += _monotonic() - started
             if isinstance(report, RemoteError):
                 raise protocol.ProtocolError(f"it was an error ({report.message})")
-            self._report = protocol.read_load_report(report)
+            self._report = read_load_report(report)
             self._loaded = True
         except (protocol.ProtocolError, ChannelBroken) as exc:
             self._kill()

@@ -53,8 +53,6 @@ MAX_DEPTH = 32
 #: The longest texts of an error reply kept (characters), and the most classes of its `mro`.
 MAX_ERROR_TEXT = {"type": 100, "message": 2000, "traceback": 4000}
 MAX_MRO = 20
-#: The most import errors of each kind the grader keeps from the child's report.
-MAX_REPORTED_ERRORS = 10
 
 
 class ProtocolError(Exception):
@@ -218,14 +216,14 @@ def decode(data: Any, budget: Budget | None = None, depth: int = 0) -> Any:
             raise ProtocolError(f"bad float tag {text!r}")
         return float(text)
     if TUPLE in data:
-        return tuple(decode(v, budget, depth + 1) for v in _expect(data[TUPLE], list))
+        return tuple(decode(v, budget, depth + 1) for v in expect(data[TUPLE], list))
     if RECIPE in data:
-        return Recipe(_expect(data[RECIPE], str), **_expect(decode(data.get("args", {}), budget, depth + 1), dict))
+        return Recipe(expect(data[RECIPE], str), **expect(decode(data.get("args", {}), budget, depth + 1), dict))
     if HANDLE in data:
-        return Handle(_expect(data[HANDLE], int), _expect(data.get("type", "object"), str)[:200])
+        return Handle(expect(data[HANDLE], int), expect(data.get("type", "object"), str)[:200])
     if OBJECT in data:
-        return Opaque(_expect(data[OBJECT], str)[:200])
-    return {_expect(k, str)[:200]: decode(v, budget, depth + 1) for k, v in data.items()}
+        return Opaque(expect(data[OBJECT], str)[:200])
+    return {expect(k, str)[:200]: decode(v, budget, depth + 1) for k, v in data.items()}
 
 
 class Opaque:
@@ -240,7 +238,8 @@ class Opaque:
         return f"<{self.type_name}>"
 
 
-def _expect(value: Any, kind: type) -> Any:
+def expect(value: Any, kind: type) -> Any:
+    """`value` when it is a `kind` (an int never a bool), else `ProtocolError`."""
     if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
         raise ProtocolError(f"expected {kind.__name__}, got {type(value).__name__}")
     return value
@@ -253,14 +252,14 @@ def _decode_array(spec: Any, budget: Budget, depth: int) -> Any:
     """A read-only numpy array from `{dtype, shape, values}`."""
     import numpy as np
 
-    spec = _expect(spec, dict)
-    dtype = _expect(spec.get("dtype"), str)
+    spec = expect(spec, dict)
+    dtype = expect(spec.get("dtype"), str)
     if dtype not in ALLOWED_DTYPES:
         raise ProtocolError(f"array dtype {dtype!r} is not allowed")
-    shape = tuple(_expect(d, int) for d in _expect(spec.get("shape"), list)[:MAX_DEPTH + 1])
+    shape = tuple(expect(d, int) for d in expect(spec.get("shape"), list)[:MAX_DEPTH + 1])
     if any(d < 0 for d in shape) or len(shape) > MAX_DEPTH:
         raise ProtocolError(f"not a valid array shape: {shape[:8]}")
-    values = _expect(spec.get("values"), list)
+    values = expect(spec.get("values"), list)
     if len(values) > MAX_ARRAY_ELEMENTS or math.prod(shape) != len(values):
         raise ProtocolError(f"an array of shape {shape[:8]} with {len(values):,} values")
     budget.spend(len(values), depth + 1)
@@ -325,27 +324,8 @@ def read_reply(reply: dict, budget: Budget | None = None) -> Any:
         return Guarded(read_reply({**reply, "forbidden": None}, budget), read_uses(reply["forbidden"]))
     if reply.get("ok") is True:
         return decode(reply.get("value"), budget)
-    error = _expect(reply.get("error"), dict)
-    text = {key: _expect(error.get(key, ""), str)[:limit] for key, limit in MAX_ERROR_TEXT.items()}
-    classes = [_expect(n, str)[:MAX_ERROR_TEXT["type"]] for n in _expect(error.get("mro"), list)[:MAX_MRO]]
+    error = expect(reply.get("error"), dict)
+    text = {key: expect(error.get(key, ""), str)[:limit] for key, limit in MAX_ERROR_TEXT.items()}
+    classes = [expect(n, str)[:MAX_ERROR_TEXT["type"]] for n in expect(error.get("mro"), list)[:MAX_MRO]]
     origin = GRADER if error.get("origin") == GRADER else STUDENT
     return RemoteError(text["type"], classes, text["message"], text["traceback"], origin)
-
-
-def read_load_report(report: Any) -> dict:
-    """The child's report on importing the submission, checked field by field and cut to size:
-    `{"syntax_errors": [{"line", "message", "names", "text", "offset"}], "runtime_errors": [{"line",
-    "message"}]}` (`text` and `offset`: the line of a syntax error, and its column)."""
-    report = _expect(report, dict)
-    checked: dict[str, list[dict]] = {}
-    for kind in ("syntax_errors", "runtime_errors"):
-        entries = []
-        for entry in _expect(report.get(kind, []), list)[:MAX_REPORTED_ERRORS]:
-            entry = _expect(entry, dict)
-            names = [_expect(n, str)[:100] for n in _expect(entry.get("names", []), list)[:20]]
-            entries.append({"line": _expect(entry.get("line"), int), "names": names,
-                            "message": _expect(entry.get("message"), str)[:MAX_ERROR_TEXT["message"] // 4],
-                            "text": _expect(entry.get("text", ""), str)[:200],
-                            "offset": _expect(entry.get("offset", 0), int)})
-        checked[kind] = entries
-    return checked
