@@ -37,7 +37,8 @@ def kind(assignment: Assignment) -> Kind:
     """The kind of student process `assignment` is graded in: what it preloads (numpy, and torch where the
     assignment uses it), which packages its view holds, and the data and recipes the assignment declares."""
     preload = ("numpy", "torch") if assignment.uses_torch else ("numpy",)
-    return Kind(preload, assignment.packages)
+    recipes = ((assignment.id, assignment.recipes.read_text(encoding="utf-8")),) if assignment.recipes else ()
+    return Kind(preload, assignment.packages, mounts(assignment), recipes)
 
 
 def mounts(assignment: Assignment) -> tuple[str, ...]:
@@ -97,8 +98,8 @@ def sandbox(assignment: Assignment, source: str, templates: Templates | None = N
         template = templates.get(wanted) if templates is not None else None
     except TemplateError:
         template = None
-    return Sandbox(source, assignment.id, assignment.limits, preload=wanted.preload, packages=wanted.packages,
-                   template=template, guard=guard_request(assignment))
+    return Sandbox(source, assignment.id, assignment.limits, kind=wanted, template=template,
+                   guard=guard_request(assignment))
 
 
 class Ahead:

@@ -55,11 +55,11 @@ DRIVER = r'''
 import json, sys
 from autograder.sandbox import closing, isolation
 from autograder.sandbox.runner import Sandbox
-from autograder.sandbox.templates import Template
+from autograder.sandbox.templates import Kind, Template
 
 spec = json.loads(sys.argv[1])
 exec(spec.get("before", ""))  # the grader's own state, set up before any sandbox starts
-template = Template(("numpy",)) if spec["warm"] else None
+template = Template(Kind(("numpy",))) if spec["warm"] else None
 if template is not None:
     template.start()
 layers = isolation.probe()

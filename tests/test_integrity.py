@@ -27,6 +27,7 @@ from autograder.reports.wording import explain
 from autograder.results import Outcome, SubmissionResult, from_json, to_json
 from autograder.sandbox import isolation, packages
 from autograder.sandbox.runner import Sandbox
+from autograder.sandbox.templates import Kind
 
 from .conftest import COURSE, ROOT, replace_definition, solution_source
 
@@ -211,7 +212,7 @@ def _site_folders() -> list[str]:
 
 @needs_view
 def test_the_view_of_a_numpy_assignment_holds_no_torch_whichever_way_it_is_imported():
-    with Sandbox(PROBES, "m", packages=("numpy",)) as sandbox:
+    with Sandbox(PROBES, "m", kind=Kind(("numpy",), ("numpy",))) as sandbox:
         for call, args in (("plain", ()), ("by_importlib", ()), ("by_path", (_site_folders(),))):
             error = sandbox.call(call, args, timeout=30)
             assert getattr(error, "type", None) == "ModuleNotFoundError", (call, error)
@@ -221,7 +222,7 @@ def test_the_view_of_a_numpy_assignment_holds_no_torch_whichever_way_it_is_impor
 
 @needs_view
 def test_the_view_of_a_torch_assignment_holds_torch_and_what_it_needs():
-    with Sandbox(PROBES, "m", packages=("numpy", "torch")) as sandbox:
+    with Sandbox(PROBES, "m", kind=Kind(("numpy",), ("numpy", "torch"))) as sandbox:
         assert sandbox.call("plain", (), timeout=60) == "imported"
         shown = {n for folder in _site_folders() for n in sandbox.call("listing", (folder,))}
     assert {"numpy", "torch", "typing_extensions.py"} <= shown and "click" not in shown

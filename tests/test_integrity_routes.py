@@ -27,7 +27,7 @@ from autograder.sandbox import isolation
 from autograder.sandbox.runner import Sandbox
 from autograder.sandbox.runtime.errors import RemoteError
 from autograder.sandbox.runtime.guard import Guarded
-from autograder.sandbox.templates import Template, Templates
+from autograder.sandbox.templates import Kind, Template, Templates
 
 from .conftest import COURSE, replace_definition, solution_source
 
@@ -132,7 +132,7 @@ def template(request, layers):
         return
     if not Templates.usable():
         pytest.skip("templates need root where bubblewrap runs")
-    warm = Template(("numpy",), ("numpy",))
+    warm = Template(Kind(("numpy",), ("numpy",)))
     warm.start()
     yield warm
     warm.close()
@@ -146,7 +146,7 @@ def line_of(text: str) -> int:
 def test_every_route_is_guarded_where_it_runs_cold_and_warm_with_and_without_bubblewrap(template, policy):
     routes = ROUTES + HIDDEN
     forbid = {f"route_{i}": RULES for i in range(len(routes))} | {"swallowed": RULES}
-    with Sandbox(RUNTIME, "m", packages=("numpy",), template=template,
+    with Sandbox(RUNTIME, "m", kind=Kind(("numpy",), ("numpy",)), template=template,
                  guard={"forbid": forbid, "policy": policy}) as sandbox:
         for i, (name, _, function, rule) in enumerate(routes):
             answer = sandbox.call(f"route_{i}", (X, Y))

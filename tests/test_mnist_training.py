@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from autograder import processes
 from autograder.datasets import mnist
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Sandbox
@@ -25,6 +26,10 @@ needs_full_mnist = pytest.mark.skipif(not FULL_MNIST, reason="needs full MNIST i
 
 
 pytestmark = pytest.mark.usefixtures("no_network")
+
+
+MNIST = COURSE.get("mnist_training")
+recipes.load_course([(MNIST.id, MNIST.recipes.read_text())])  # its own recipes: the MNIST loaders
 
 
 def build(name, **args):
@@ -87,7 +92,7 @@ def test_the_sandboxed_process_reads_only_full_mnists_training_files_from_mnist_
     monkeypatch.setenv("MNIST_DIR", str(folder))
     source = "import os\ndef count(loader):\n    return len(loader.dataset)\ndef seen(folder):\n" \
              "    return sorted(os.listdir(folder))\n"
-    with Sandbox(source, "m") as sandbox:
+    with Sandbox(source, "m", kind=processes.kind(MNIST)) as sandbox:  # $MNIST_DIR's training files mounted
         loader = recipe("mnist_loader", part="train", data_dir=str(folder.resolve()), batch_size=64)
         assert sandbox.call("count", (loader,), timeout=60.0) == 70
         if isolation.probe().filesystem:

@@ -89,8 +89,9 @@ def test_the_runtime_runs_from_a_copy_of_its_folder_without_the_rest_of_the_pack
     every_recipe = [Recipe("mnist_loader", part="train", limit=10, batch_size=5),
                     Recipe("polynomial", coefficients=[1]), Recipe("torch_mlp", layer_sizes=[2, 2]),
                     Recipe("tensor_loader", images=[[0.5]], labels=[0], batch_size=1)]
-    replies = serve_from(tmp_path, source, *[protocol.build_request(r) for r in every_recipe],
-                         protocol.call_request("loaded"))
+    course_recipes = [["mnist_training", (ROOT / "assignments" / "mnist_training" / "recipes.py").read_text()]]
+    replies = serve_from(tmp_path, source, {"op": "load", "recipes": course_recipes},
+                         *[protocol.build_request(r) for r in every_recipe], protocol.call_request("loaded"))
     started, report, *built, loaded = replies
     assert started["value"] == {"runtime": "started"}
     assert report["value"] == {"syntax_errors": [], "runtime_errors": []}

@@ -15,6 +15,7 @@ from autograder.grader import grade_source
 from autograder.reports.wording import explain
 from autograder.sandbox.runner import Limits, Sandbox
 from autograder.sandbox.runtime.errors import CallTimeout, ChildExited, RemoteError
+from autograder.sandbox.templates import Kind
 
 from .conftest import ROOT
 
@@ -135,7 +136,7 @@ def test_the_frameworks_own_imports_are_not_charged_to_the_students_import_budge
     # torch takes seconds to import, far past this budget; the runtime imports it before the clock starts
     limits = Limits(load_timeout=0.5)
     with Sandbox("import torch\ndef f():\n    return torch.ones(2).sum().item()\n", "m", limits,
-                 preload=("numpy", "torch")) as sandbox:
+                 kind=Kind(("numpy", "torch"))) as sandbox:
         assert sandbox.call("f") == 2.0
 
 

@@ -91,7 +91,7 @@ def look():
 
 @pytest.fixture(scope="module")
 def numpy_template():
-    template = Template(("numpy",))
+    template = Template(Kind(("numpy",)))
     template.start()
     yield template
     template.close()
@@ -167,7 +167,7 @@ def test_a_child_that_closes_its_channel_and_lingers_is_stopped_at_once(numpy_te
 
 def attached(template: Template) -> Template:
     """Another grader's view of `template` (a batch's worker): a control socket of its own."""
-    other = Template(template.preload, template.packages, control=template.attach())
+    other = Template(template.kind, control=template.attach())
     other.await_ready()
     return other
 
@@ -205,7 +205,8 @@ def test_the_children_of_a_grader_that_died_are_killed_by_the_template_it_shared
 
 
 def test_a_template_without_bubblewrap_leaves_the_machines_proc_as_it_is():
-    script = "from autograder.sandbox.templates import Template\nt = Template(('numpy',))\nt.start()\nt.close()\n"
+    script = ("from autograder.sandbox.templates import Kind, Template\nt = Template(Kind(('numpy',)))\nt.start()\n"
+              "t.close()\n")
     try:
         subprocess.run([sys.executable, "-c", script], env={**os.environ, "GRADE_NO_BWRAP": "1"}, cwd=ROOT, check=True)
         assert "hidepid" not in open("/proc/self/mountinfo").read()  # the machine's, not a view's

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The task every worker runs, and the queues: GPU workers also consume `gpu` (mnist_training goes there).
+#: The task every worker runs, and the queues: GPU workers also consume `gpu` (where an assignment that declares
+#: `gpu = true` goes).
 TASK = "autograder.grade_part"
 CPU_QUEUE, GPU_QUEUE = "cpu", "gpu"
 #: Seconds a task taken by a worker may stay unacknowledged before the broker gives it to another (the

@@ -3,7 +3,7 @@ course's version. Never a path: workers need no shared disk. Both sides check wh
 
     {"course": "<version>", "name": "ada.py", "assignment": null | "<id>", "student": "<key>",
      "files": {"ada.py": "<base64>"}}                      a file (a .py, an .ipynb, a zip)
-     "files": {"ada/linear_regression.py": "<base64>", ...} a folder: the files the loader would read
+     "files": {"ada/<id>.py": "<base64>", ...}             a folder: the files the loader would read
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the `autograder` package being run
-PUBLIC_FILES = ("assignment.toml", "public.py", "helpers.py")  # helpers: shared by public and hidden tests
+PUBLIC_FILES = ("assignment.toml", "public.py", "helpers.py", "recipes.py")  # what public and hidden tests share
 SECRET_FILES = ("hidden.py",)
 
 #: What `grade check` and `grade run` need at run time; the rest of the instructor's

@@ -1,7 +1,8 @@
 """The bubblewrap view: a new root for the student's process holding only what it needs.
 
 /usr, /etc, the interpreter's prefix and, of its packages, those the assignment allows (every
-installed one when it names none: see `packages`), the sandbox's runtime folder (and $MNIST_DIR),
+installed one when it names none: see `packages`), the sandbox's runtime folder, the files the
+assignment declares it may read (`mounts`),
 a size-capped /tmp and scratch folder, and nothing else of the machine: no solutions, hidden
 tests, the rest of the grader, its state or other students' files. Its own PID, network, IPC,
 UTS and cgroup namespaces; as root, the child then switches to its sandbox uid with setpriv.
@@ -36,14 +37,9 @@ def _inside(path: str, roots: list[str]) -> bool:
 
 
 def _readable_roots() -> list[str]:
-    """Folders the child's interpreter needs: its prefix and packages (and $MNIST_DIR's training files)."""
+    """Folders the child's interpreter needs: its prefix and packages."""
     paths = {sys.base_prefix, sys.prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
              sysconfig.get_paths()["platlib"]}
-    mnist = os.environ.get("MNIST_DIR")
-    if mnist and os.path.isdir(mnist):  # the training files only: the grader measures accuracy on the others
-        from .runtime.mnist_sample import MNIST_FILES, find_file
-
-        paths |= {str(found) for stem in MNIST_FILES["train"] if (found := find_file(Path(mnist).resolve(), stem))}
     # keep only the outermost folders
     ordered = sorted(os.path.realpath(p) for p in paths if os.path.exists(p))
     roots: list[str] = []
@@ -66,9 +62,10 @@ def _site_folders(roots: list[str]) -> list[str]:
 
 def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: bool = False,
          runtime_dir: Path = RUNTIME_DIR, packages: tuple[str, ...] | None = None,
-         template: bool = False) -> list[str]:
+         template: bool = False, mounts: tuple[str, ...] = ()) -> list[str]:
     """`command` run inside the bubblewrap view of `runtime_dir`, as `uid` when given (the grader is root);
-    with `packages`, only those third-party packages (and what they and the runtime need) are installed there.
+    with `packages`, only those third-party packages (and what they and the runtime need) are installed there;
+    `mounts` are files it may read besides, bound read-only at their paths.
 
     With `template`, the view of a warm template (the grader is root): no scratch files of its own, the
     scratch folder left for each child to mount afresh, and the capabilities its children need to
@@ -89,7 +86,7 @@ def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: 
     roots = _readable_roots()
     runtime, package = str(runtime_dir), str(runtime_dir.parent.parent)
     installed_package = _inside(package, roots)  # it lies in site-packages: hide all of it but the runtime
-    ancestors = sorted({str(parent) for root in roots + ([] if installed_package else [runtime])
+    ancestors = sorted({str(parent) for root in roots + list(mounts) + ([] if installed_package else [runtime])
                         for parent in Path(root).parents
                         if str(parent) != "/" and not str(parent).startswith(("/usr", "/etc", "/sys"))})
     for ancestor in ancestors:  # made traversable: bwrap would copy e.g. /root's 0700
@@ -104,6 +101,8 @@ def wrap(command: list[str], workdir: Path | None, *, uid: int | None, probing: 
     if installed_package:
         args += ["--tmpfs", package, "--perms", "0755", "--dir", str(runtime_dir.parent)]
     args += ["--ro-bind", runtime, runtime]
+    for path in mounts:
+        args += ["--ro-bind", path, path]
     if installed_package:
         args += ["--remount-ro", package]
     for folder in hidden:

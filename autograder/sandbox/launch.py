@@ -15,7 +15,7 @@ from typing import Any
 
 from . import cgroups, isolation
 from .runtime.keyrings import join_session_keyring
-from .templates import Template, TemplateChild
+from .templates import Kind, Template, TemplateChild
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class Launch:
     cgroup: cgroups.Cgroup | None
     env: dict[str, str]
     limits: dict[str, Any]  # the rlimits, as `runtime.child.apply_limits` reads them
-    preload: tuple[str, ...]
-    packages: tuple[str, ...] | None  # the third-party packages in a cold view (None: all installed)
+    kind: Kind  # what it preloads, and the packages and mounts of a cold view
     request_read: int
     response_write: int
     output: int  # the file the child's stdout and stderr go to (it has no name)
@@ -45,10 +44,10 @@ def start_cold(start: Launch) -> subprocess.Popen:
     source = start.source.name if start.layers.filesystem else str(start.source)  # in a view: in /sandbox
     command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), str(start.request_read),
                str(start.response_write), source, start.module,
-               json.dumps({**start.limits, "preload": list(start.preload)})]
+               json.dumps({**start.limits, "preload": list(start.kind.preload)})]
     if start.layers.filesystem:
         command = isolation.wrap(command, start.workdir, uid=start.uid, runtime_dir=runtime,
-                                 packages=start.packages)
+                                 packages=start.kind.packages, mounts=start.kind.mounts)
     elif start.uid is not None:
         command = isolation.drop_to(command, start.uid)
     return subprocess.Popen(

@@ -25,7 +25,7 @@ from .runtime import protocol
 from .runtime.child import LOAD
 from .runtime.errors import CallTimeout, ChannelBroken, ChildExited, GraderError, RemoteError, SandboxError
 from .sweep import kill_uid, processes_of, sweep
-from .templates import Template, TemplateChild, TemplateError
+from .templates import Kind, Template, TemplateChild, TemplateError
 from .workdir import Workdir
 
 _monotonic = time.monotonic  # bound at import: student code never runs here, but tests may patch time
@@ -39,20 +39,18 @@ START_TIMEOUT = 60.0
 
 
 class Sandbox:
-    """A child process running `source` as module `module_name` under `limits`, in a view holding only
-    `packages`: started cold, or forked from a warm `template` (its `preload` imported, its view its own)."""
+    """A child process running `source` as module `module_name` under `limits`, of `kind` (what it preloads, the
+    packages, mounts and recipes of its view): started cold, or forked from a warm `template` of its kind."""
 
     def __init__(self, source: str, module_name: str, limits: Limits = Limits(),
-                 extra_env: dict[str, str] | None = None, preload: tuple[str, ...] = ("numpy",),
-                 packages: tuple[str, ...] | None = None, template: Template | None = None,
-                 guard: dict[str, Any] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, kind: Kind = Kind(("numpy",)),
+                 template: Template | None = None, guard: dict[str, Any] | None = None) -> None:
         self.source = source
         self.guard = guard or {}  # what `LOAD` asks the child to guard: {"forbid": {function: [rule]}, "policy"}
         self.module_name = module_name
         self.limits = limits
-        self.packages = template.packages if template is not None else packages
+        self.kind = template.kind if template is not None else kind
         self.extra_env = extra_env or {}
-        self.preload = template.preload if template is not None else preload  # not timed as the student's
         self.template = template
         self.load_failure: SandboxError | None = None
         self.starts = 0
@@ -113,7 +111,8 @@ class Sandbox:
 
     def _ask_to_load(self, deadline: float) -> None:
         if not self._asked_to_load:
-            self._channel.send(protocol.dumps({**LOAD, **self.guard}), deadline)
+            recipes = {"recipes": [list(r) for r in self.kind.recipes]} if self.kind.recipes else {}
+            self._channel.send(protocol.dumps({**LOAD, **self.guard, **recipes}), deadline)
             self._asked_to_load = True
 
     def _prepare(self, layers: isolation.Layers) -> None:
@@ -147,8 +146,7 @@ class Sandbox:
         home = isolation.SCRATCH if layers.filesystem else str(workdir.scratch)
         env = isolation.child_environment(home, self.extra_env)
         start = launch.Launch(layers, self.module_name, workdir.source, workdir.path, workdir.scratch, self.uid,
-                              self._cgroup, env, limits, self.preload, self.packages, request_read,
-                              response_write, output)
+                              self._cgroup, env, limits, self.kind, request_read, response_write, output)
         try:
             if self.template is not None:
                 self._process = launch.fork_warm(start, self.template)
@@ -192,7 +190,7 @@ class Sandbox:
         except CallTimeout:
             self.load_failure = CallTimeout(
                 f"importing your module did not finish within {self.limits.load_timeout:g} s: its own top-level "
-                f"code ran that long (the grader's start-up, {' and '.join(self.preload)} included, is not "
+                f"code ran that long (the grader's start-up, {' and '.join(self.kind.preload)} included, is not "
                 f"counted); move slow work into functions, or look for a loop that never ends", "")
             raise self.load_failure from None
         except ChildExited as exc:

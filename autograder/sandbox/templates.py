@@ -49,22 +49,35 @@ class TemplateError(RuntimeError):
 
 
 class Kind(NamedTuple):
-    """A kind of student process: what it imports before the student's code, and the third-party
-    packages its filesystem view holds (None: every installed one)."""
+    """A kind of student process: what it imports before the student's code, the third-party packages its
+    filesystem view holds (None: every installed one), the files it may read besides (`mounts`, bound
+    read-only at their paths) and the course's recipe modules it runs (`recipes`: `(name, source)` pairs,
+    `runtime.recipes.load_course`). All of it is the course's to declare (`assignments.Assignment`)."""
 
     preload: tuple[str, ...]
     packages: tuple[str, ...] | None = None
+    mounts: tuple[str, ...] = ()
+    recipes: tuple[tuple[str, str], ...] = ()
+
+    def described(self) -> dict[str, Any]:
+        """As JSON: what `Kind.read` reads back."""
+        return {"preload": list(self.preload), "packages": None if self.packages is None else list(self.packages),
+                "mounts": list(self.mounts), "recipes": [list(r) for r in self.recipes]}
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> Kind:
+        packages = None if data["packages"] is None else tuple(data["packages"])
+        return cls(tuple(data["preload"]), packages, tuple(data["mounts"]), tuple(map(tuple, data["recipes"])))
 
 
 class Template:
-    """A warm template with `preload` imported, in a view holding only `packages` (None: every installed
-    one); `spawn` forks a confined child from it. Given `control`, a socket from another process's
+    """A warm template of `kind`: its `preload` and recipes imported, in a view holding only its packages and
+    mounts; `spawn` forks a confined child from it. Given `control`, a socket from another process's
     template (`attach`), it talks to that template instead of starting one."""
 
-    def __init__(self, preload: tuple[str, ...], packages: tuple[str, ...] | None = None,
-                 control: socket.socket | None = None) -> None:
-        self.preload = preload
-        self.packages = packages
+    def __init__(self, kind: Kind, control: socket.socket | None = None) -> None:
+        self.kind = kind
+        self.preload, self.packages = kind.preload, kind.packages
         self.layers = isolation.probe()
         self._socket: socket.socket | None = control
         self._attached = control is not None
@@ -89,10 +102,11 @@ class Template:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         runtime = isolation.runtime_for(BASE_UID if self.layers.user else None, self.layers)
         command = [sys.executable, "-I", "-B", "-u", str(runtime / "__main__.py"), "--template",
-                   str(theirs.fileno()), json.dumps(list(self.preload)), "view" if self.layers.filesystem else "bare"]
+                   str(theirs.fileno()), json.dumps(list(self.preload)), "view" if self.layers.filesystem else "bare",
+                   json.dumps([list(r) for r in self.kind.recipes])]
         if self.layers.filesystem:
             command = isolation.wrap(command, None, uid=None, runtime_dir=runtime, packages=self.packages,
-                                     template=True)
+                                     template=True, mounts=self.kind.mounts)
         remove_stale_scratch()
         fd, log = tempfile.mkstemp(prefix=scratch_prefix("template-"), suffix=".log")
         self._log = Path(log)
@@ -246,7 +260,7 @@ class Templates:
     another process, shared by all its workers."""
 
     def __init__(self, attached: dict[Kind, socket.socket] | None = None) -> None:
-        self._templates: dict[Kind, Template] = {kind: Template(*kind, control=control)
+        self._templates: dict[Kind, Template] = {kind: Template(kind, control=control)
                                                  for kind, control in (attached or {}).items()}
 
     def attach(self) -> tuple[str, list[int], list[socket.socket]]:
@@ -256,8 +270,7 @@ class Templates:
         for kind, template in self._templates.items():
             with contextlib.suppress(TemplateError):  # the worker starts its own of this kind instead
                 sockets[kind] = template.attach()
-        described = [{"preload": list(kind.preload), "packages": None if kind.packages is None else list(kind.packages),
-                      "fd": control.fileno()} for kind, control in sockets.items()]
+        described = [{**kind.described(), "fd": control.fileno()} for kind, control in sockets.items()]
         return json.dumps(described), [s.fileno() for s in sockets.values()], list(sockets.values())
 
     @classmethod
@@ -266,8 +279,7 @@ class Templates:
         described = json.loads(os.environ.pop(INHERITED, "[]"))
         attached = {}
         for item in described:
-            packages = None if item["packages"] is None else tuple(item["packages"])
-            attached[Kind(tuple(item["preload"]), packages)] = socket.socket(fileno=int(item["fd"]))
+            attached[Kind.read(item)] = socket.socket(fileno=int(item["fd"]))
         return cls(attached)
 
     def is_ready(self, kind: Kind) -> bool:
@@ -286,7 +298,7 @@ class Templates:
         grader's own and the first submissions' grading."""
         if self.usable():
             for kind in kinds:
-                self._templates.setdefault(kind, Template(*kind)).launch()
+                self._templates.setdefault(kind, Template(kind)).launch()
 
     def get(self, kind: Kind) -> Template | None:
         """The running template of `kind` (restarted if it died), or None where templates are not usable."""
@@ -296,7 +308,7 @@ class Templates:
         if template is None or (template.launched and not template.alive()):
             if template is not None:
                 template.close()
-            template = self._templates[kind] = Template(*kind)
+            template = self._templates[kind] = Template(kind)
         try:
             template.launch()
             template.await_ready()

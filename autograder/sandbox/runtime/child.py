@@ -112,6 +112,9 @@ def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
     if not load:  # the grader started this process ahead of its tests, and never needed it
         return
     request = protocol.loads(load)
+    from .recipes import load_course  # deferred: a child that is never asked to load needs none of it
+
+    load_course(request.get("recipes", []))  # before the student's code: what it builds must be the course's
     forbidden = guard.install(request.get("forbid"), request.get("policy"), os.path.basename(path))
     module, report = load_module(path, name)
     response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))

@@ -5,22 +5,52 @@ cross between processes; the grader sends `Recipe(name, **plain_args)` and the
 child builds the object here. Nothing here is secret: these are fixed,
 documented inputs, like the arrays a test sends. The grader builds twins of the
 same objects from the same recipes (`build`) to run the reference on.
+
+This module holds the engine's own vocabulary (callables, generators, tensors, models,
+optimizers). What one assignment's tests need besides is the course's: its
+`assignments/<id>/recipes.py` (declared as `[sandbox] recipes`), whose text the grader sends
+and `load_course` runs here, in both processes; its public functions are recipes too, and it
+may import this runtime's modules relatively (`from .loaders import GPUResidentLoader`).
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 RECIPES: dict[str, Callable[..., Any]] = {}
+#: The course's recipe modules loaded here, by name (an assignment's id).
+COURSE: dict[str, types.ModuleType] = {}
 
 
 def recipe(function: Callable[..., Any]) -> Callable[..., Any]:
     RECIPES[function.__name__] = function
     return function
+
+
+def load_course(modules: list[tuple[str, str]] | list[list[str]], *, warm: bool = False) -> None:
+    """Run each `(name, source)` of the course's recipe modules here, once, and add its public functions to
+    the recipes (a name the engine or another module has is refused); with `warm`, call its `warm_up()`, if
+    it has one, as a template does before forking children that will use it."""
+    for name, source in modules:
+        if name in COURSE:
+            continue
+        module = types.ModuleType(f"{__package__}.course_{name}")
+        module.__package__ = __package__
+        sys.modules[module.__name__] = module
+        exec(compile(source, f"<{name}'s recipes>", "exec"), module.__dict__)  # noqa: S102 - the course's own code
+        made = {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_") and k != "warm_up"
+                and getattr(v, "__module__", None) == module.__name__}
+        if clash := sorted(set(made) & set(RECIPES)):
+            raise ValueError(f"{name}'s recipes redefine {', '.join(clash)}, which other recipes define")
+        RECIPES.update(made)
+        COURSE[name] = module
+        if warm and callable(getattr(module, "warm_up", None)):
+            module.warm_up()
 
 
 def build(name: str, args: dict[str, Any]) -> Any:
@@ -29,7 +59,7 @@ def build(name: str, args: dict[str, Any]) -> Any:
     return RECIPES[name](**args)
 
 
-class _Described:
+class Described:
     """A callable with a readable repr, for student-side debugging."""
 
     def __init__(self, function: Callable[..., Any], text: str) -> None:
@@ -47,7 +77,7 @@ class _Described:
 def polynomial(coefficients: list[float]) -> Callable[[float], float]:
     """p(w) = c0 + c1·w + c2·w² + …, e.g. the derivative 2(w − 3) is [-6, 2]."""
     c = [float(v) for v in coefficients]
-    return _Described(lambda w: sum(ci * w**i for i, ci in enumerate(c)), f"polynomial({c})")
+    return Described(lambda w: sum(ci * w**i for i, ci in enumerate(c)), f"polynomial({c})")
 
 
 @recipe
@@ -92,68 +122,7 @@ def torch_mlp(layer_sizes: list[int], frozen: list[int] | None = None, bias: boo
     return torch.nn.Sequential(*layers)
 
 
-# backpropagation -----------------------------------------------------------------------------
-
-
-@recipe
-def quadratic_form(A: list, c: list) -> Callable[[np.ndarray], float]:
-    """f(θ) = ½ θᵀAθ + cᵀθ for a 1-D θ of length len(c)."""
-    A_, c_ = np.array(A, dtype=float), np.array(c, dtype=float)
-    return _Described(lambda theta: float(0.5 * theta @ A_ @ theta + c_ @ theta),
-                      f"quadratic_form(A={A_.tolist()}, c={c_.tolist()})")
-
-
-@recipe
-def sine_quadratic(a: float, c: float) -> Callable[[np.ndarray], float]:
-    """f(θ) = Σ (a·sin θ + c·θ²) over every entry of θ, for θ of any shape."""
-    return _Described(lambda theta: float(np.sum(a * np.sin(theta) + c * np.square(theta))),
-                      f"sine_quadratic(a={a!r}, c={c!r})")
-
-
-@recipe
-def one_entry_at_a_time(f: Callable[[np.ndarray], float], theta: list) -> Callable[[np.ndarray], float]:
-    """`f`, refusing (ValueError) to be evaluated at a point that differs from `theta` in more than one entry."""
-    theta0 = np.array(theta, dtype=float)
-
-    def watched(point: np.ndarray) -> float:
-        point = np.asarray(point, dtype=float)
-        if point.shape != theta0.shape:
-            raise ValueError(f"f was called with an array of shape {point.shape}; theta has shape {theta0.shape}")
-        moved = np.argwhere(np.abs(point - theta0) > 1e-9 * (1 + np.abs(theta0)))
-        if len(moved) > 1:
-            where = ", ".join(str(tuple(int(i) for i in index)) for index in moved[:3])
-            raise ValueError(f"f was called at a point that differs from the original theta in {len(moved)} "
-                             f"entries (at {where}{', …' if len(moved) > 3 else ''}): perturb one entry at a "
-                             f"time and put it back before moving to the next, so that theta ends unchanged")
-        return f(point)
-
-    return _Described(watched, repr(f))
-
-
-@recipe
-def tied_parameters(names: list[str], value: list) -> dict[str, np.ndarray]:
-    """A dict mapping every name in `names` to one and the same float64 array (tied weights)."""
-    shared = np.array(value, dtype=float)
-    return {name: shared for name in names}
-
-
-@recipe
-def torch_function(expression: str) -> Callable[[object], object]:
-    """A scalar function of a scalar torch tensor: `expression` is "x^2 + 3x", "x sin x", "exp(-x^2)",
-    "x^3 - 2x" or "log(1 + e^x)"."""
-    import torch
-
-    functions = {
-        "x^2 + 3x": lambda x: x**2 + 3 * x,
-        "x sin x": lambda x: x * torch.sin(x),
-        "exp(-x^2)": lambda x: torch.exp(-(x**2)),
-        "x^3 - 2x": lambda x: x**3 - 2 * x,
-        "log(1 + e^x)": lambda x: torch.log1p(torch.exp(x)),
-    }
-    return _Described(functions[expression], f"f(x) = {expression}")
-
-
-# mnist_training ------------------------------------------------------------------------------
+# torch objects -------------------------------------------------------------------------------
 
 
 @recipe
@@ -187,45 +156,6 @@ def tensor_loader(images: Any, labels: Any, batch_size: int, shuffle: bool = Fal
     from .loaders import GPUResidentLoader
 
     return GPUResidentLoader(images, labels, batch_size, shuffle=shuffle, device="cpu", seed=seed)
-
-
-def _mnist_part(part: str, limit: int | None, data_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Images float32 (N, 784) in [0, 1] and labels int64 (N,) of the shipped sample's 4,000 training digits or,
-    with `data_dir`, of full MNIST's 60,000; the first `limit`. The held-out digits stay with the grader, which
-    measures accuracy on them: they are not in this process."""
-    if part != "train":
-        raise ValueError(f"part must be 'train', not {part!r}: the held-out digits stay with the grader")
-    if data_dir not in _MNIST_CACHE:
-        from . import mnist_sample as mnist
-
-        if data_dir is None:
-            _MNIST_CACHE[None] = mnist.load_training_sample()
-        else:
-            files = [mnist.find_file(Path(data_dir), stem) for stem in mnist.MNIST_FILES["train"]]
-            if None in files:
-                raise FileNotFoundError(f"full MNIST's training files are not in {data_dir!r}")
-            _MNIST_CACHE[data_dir] = mnist.model_ready(*mnist.read_images_and_labels(*files))
-    images, labels = _MNIST_CACHE[data_dir]
-    return images[:limit], labels[:limit]
-
-
-_MNIST_CACHE: dict[str | None, Any] = {}
-
-
-@recipe
-def mnist_loader(part: str = "train", batch_size: int = 64, shuffle: bool = False, seed: int = 0,
-                 limit: int | None = None, kind: str = "resident", data_dir: str | None = None,
-                 device: str = "cpu") -> object:
-    """Mini-batches of real MNIST training digits (see `_mnist_part`): a `GPUResidentLoader` on `device` ("resident")
-    or the lecture's `DataLoader` on the CPU ("dataloader"); shuffled per epoch, reproducibly, with `shuffle`."""
-    from .loaders import GPUResidentLoader, make_dataloader
-
-    images, labels = _mnist_part(part, limit, data_dir)
-    if kind == "resident":
-        return GPUResidentLoader(images, labels, batch_size, shuffle=shuffle, device=device, seed=seed)
-    if kind == "dataloader":
-        return make_dataloader(images, labels, batch_size, shuffle=shuffle, seed=seed)
-    raise ValueError(f"kind must be 'resident' or 'dataloader', not {kind!r}")
 
 
 @recipe

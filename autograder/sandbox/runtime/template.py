@@ -58,23 +58,23 @@ def _send(control: socket.socket, message: dict[str, Any]) -> None:
         control.send(json.dumps(message).encode())
 
 
-def warm_up_template(preload: list[str]) -> None:
-    """Import the packages and the runtime's modules every child will use."""
+def warm_up_template(preload: list[str], recipes: list[list[str]]) -> None:
+    """Import the packages, the runtime's modules and the course's recipes every child will use (each recipe
+    module warmed up once here, for all of them: `recipes.load_course`)."""
     warm_up(preload)
     for module, needs_torch in RUNTIME_MODULES.items():
         if "torch" in preload or not needs_torch:
             importlib.import_module(f"{__package__}.{module}")
-    if "torch" in preload:  # the shipped MNIST sample, decompressed once for every child that trains on it
-        from .recipes import _mnist_part
+    from .recipes import load_course
 
-        _mnist_part("train", 1, None)
+    load_course(recipes, warm=True)
 
 
 def main(argv: list[str]) -> None:
     control = socket.socket(fileno=int(argv[0]))
     preload = json.loads(argv[1])
     try:
-        warm_up_template(preload)
+        warm_up_template(preload, json.loads(argv[3]) if len(argv) > 3 else [])
         if argv[2:3] == ["view"]:  # its own /proc; never the machine's
             _hide_other_users_processes()
     except BaseException as exc:  # noqa: BLE001 - a template that cannot start is the grader's failure
