@@ -6,7 +6,7 @@ the roster. Each of `--jobs` workers (`workers`) is one grader process kept for 
 batch, forking student processes from the batch's warm templates; it grades one part of a
 hand-in (a file, a folder, a zip) at a time, seeded for the student (per-student hidden inputs). A part
 that brings down its worker (or hangs past its budget) loses only itself, which the row then
-says, and the worker is replaced. The parts' results are joined (`hand_ins`): every
+says, and the worker is replaced. The parts' results are joined (`joining`): every
 assignment of the course (or of --assignment) not handed in is marked missing and scores 0,
 so every total has the same maximum; the late policy of course.toml then applies. Each
 result is written atomically as soon as it is known, so `--resume` after an interruption

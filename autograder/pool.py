@@ -170,7 +170,7 @@ def grade_parts(worker: Worker, hand_in: HandIn, assignment_id: str | None, time
 
 
 def merge_passes(first: SubmissionResult, second: SubmissionResult) -> SubmissionResult:
-    """One part's result from two passes over different assignments (see `WarmingUp`); `hand_ins.finish`
+    """One part's result from two passes over different assignments (see `WarmingUp`); `joining.finish`
     puts the assignments in course order."""
     if not first.graded:
         return first

@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import assignments as course  # noqa: E402
+from autograder.course import Course  # noqa: E402
 from autograder.pysource import replace_definition  # noqa: E402
 
 TARGETS = {"overhead_ms": 50.0, "templates_20_s": 15.0, "references_200_s": 600.0, "worker_gb": 1.5}
@@ -51,7 +51,7 @@ TARGETS = {"overhead_ms": 50.0, "templates_20_s": 15.0, "references_200_s": 600.
 
 def make_class(folder: Path, students: int, kind: str) -> Path:
     """`students` folders holding one module per assignment: references, templates, or a mix with mutants."""
-    ids = list(course.all_assignments(ROOT))
+    ids = Course.load(ROOT).ids
     for i in range(students):
         student = folder / f"student{i:03d}"
         student.mkdir(parents=True)
@@ -240,7 +240,7 @@ def main() -> None:
     # warm first: a cold run tears down hundreds of sandboxes, and the kernel's work on them (network
     # namespaces are freed in the background) went on to slow a warm run that followed by a third
     modes = sorted(args.modes.split(","), key=lambda mode: {"warm": 0, "cluster": 1}.get(mode, 2))
-    ids = list(course.all_assignments(ROOT))
+    ids = Course.load(ROOT).ids
     print(f"class: {args.students} students x {len(ids)} assignments ({args.kind}), --jobs {args.jobs}, "
           f"{os.cpu_count()} CPUs; {kernel_state()}")
     figures = {}

@@ -35,9 +35,9 @@ BATCH, LR, TARGET = 64, 0.1, 0.975
 
 def reference():
     sys.path.insert(0, str(ROOT))
-    from autograder import assignments as course
+    from autograder.course import Course
 
-    return course.reference("mnist_training", ROOT)
+    return Course.load(ROOT).get("mnist_training").reference()
 
 
 def load_data(data_dir: str | None, images: int, seed: int):
