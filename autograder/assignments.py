@@ -19,6 +19,7 @@ import contextlib
 import functools
 import importlib.machinery
 import importlib.util
+import json
 import sys
 import zlib
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+#: The file of a copy of the course without hidden tests that holds each question's total test weight.
+WEIGHTS = "weights.json"
 #: The parent of every assignment's test package (see `_test_package`).
 TEST_PACKAGES = "_grade_tests"
 #: `[integrity] forbidden = ...` and `unchecked = ...`: a forbidden use (code the check could not cover) is
@@ -147,6 +150,24 @@ class Assignment:
             seen.add(case.name)
         return cases
 
+    def weights(self) -> dict[str, float]:
+        """Each question's tests' weights summed over all its tests, hidden ones included: from the tests where
+        this copy of the course has them, else from `weights.json` (the student bundle's: it has no hidden
+        tests, and a public test is worth there what it is worth when graded)."""
+        if self.has_hidden_tests:
+            totals: dict[str, float] = {}
+            for case in self.tests(hidden=True):
+                totals[case.question] = totals.get(case.question, 0.0) + case.weight
+            return totals
+        shipped = self.directory / WEIGHTS
+        if shipped.is_file():
+            try:
+                data = json.loads(shipped.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CourseError(f"{shipped} could not be read: {exc}") from None
+            return {str(k): float(v) for k, v in data.items()}
+        return {}
+
     def reference(self) -> ModuleType:
         """The reference solution, imported in the grader's process only."""
         if not self.solution.exists():
@@ -224,7 +245,7 @@ class _Where:
     def choice(self, table: dict, key: str, options: tuple[str, ...], name: str) -> str:
         value = table.get(key, options[0])
         if value not in options:
-            raise self.error(name, f"{value!r}; expected one of {', '.join(options)}")
+            raise CourseError(f"{self.toml}: {name} = {value!r}; expected one of {', '.join(options)}")
         return value
 
     def positive(self, table: dict, key: str, default: float, name: str | None = None) -> float:

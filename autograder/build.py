@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from .assignments import Assignment
-from .loading import CHECK_CELL_TAG
+from .cells import CHECK_CELL_TAG
 from .pysource import defined_names, first_line, is_docstring
 
 if TYPE_CHECKING:

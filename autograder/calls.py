@@ -25,7 +25,7 @@ _monotonic = time.monotonic
 
 
 class Transport(Protocol):
-    """Where calls go: `Sandbox` in the grader, `LocalTransport` in a notebook.
+    """Where calls go: `Sandbox` in the grader, `LocalTransport` in this process (Otter's exports, tests).
 
     `call`, `get` and `build` return the decoded value, or a `RemoteError` for an exception
     raised there; a failure of the transport itself raises a `SandboxError`.

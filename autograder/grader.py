@@ -32,6 +32,7 @@ from .sandbox import isolation
 
 if TYPE_CHECKING:
     from .assignments import Assignment
+    from .cells import CellMap
     from .course import Course
     from .sandbox.runner import Sandbox
     from .sandbox.templates import Templates
@@ -46,11 +47,13 @@ class Context:
     cell); `assignment`: the assignment a lone file is for, and the only one graded (`--assignment`); `only`:
     the assignments graded (None: every one found); `student`: whose hidden inputs (their key: see
     `grading.seed_for`), where the course gives each student their own; `insecure`: grade even where the
-    secrets are exposed (the results say so); `templates`: a long-lived worker's warm templates."""
+    secrets are exposed (the results say so); `templates`: a long-lived worker's warm templates; `questions`:
+    the questions whose tests run (a check cell's: one), every one by default."""
 
     hidden: bool = True
     assignment: str | None = None
     only: tuple[str, ...] | None = None
+    questions: tuple[str, ...] | None = None
     student: str = ""
     insecure: bool = False
     templates: Templates | None = None
@@ -102,19 +105,24 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
                 results.append(unreadable(assignment, source.problem or "the file could not be read", context.hidden))
             else:
                 results.append(grade_source(assignment, source.text, hidden=context.hidden, sandbox=next(started),
-                                            student=student))
+                                            student=student, cells=source.cells, questions=context.questions))
+                if not any(line.strip() and not line.lstrip().startswith("#") for line in source.text.splitlines()):
+                    results[-1].notes.insert(0, f"{source.origin} holds no code: it defines none of the functions "
+                                                f"the questions ask for")
             results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return SubmissionResult(name, results, extra={"sandbox": processes.sandbox_description(context.insecure)},
                             student=student)
 
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True, sandbox: Sandbox | None = None,
-                 student: str | None = None) -> AssignmentResult:
+                 student: str | None = None, cells: CellMap | None = None,
+                 questions: tuple[str, ...] | None = None) -> AssignmentResult:
     """Grade `source` (the text of the student's module) as `assignment`, in a fresh sandbox (or in `sandbox`,
-    made for that source)."""
+    made for that source); `cells`: a notebook's, to name the cell of a line; `questions`: those to test."""
     sandbox = sandbox or processes.sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load and the source is checked
-        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student)
+        result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student,
+                           cells=cells, questions=set(questions) if questions is not None else None)
         result.student_seconds = round(sandbox.student_seconds, 4)
         return result

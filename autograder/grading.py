@@ -28,6 +28,7 @@ from .scoring import test_points
 
 if TYPE_CHECKING:
     from .calls import CallLog, Transport
+    from .cells import CellMap
     from .testing import TestCase
 
 _monotonic = time.monotonic
@@ -49,18 +50,22 @@ def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> 
 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None,
-              integrity: Integrity | None = None, student: str | None = None) -> AssignmentResult:
+              integrity: Integrity | None = None, student: str | None = None,
+              cells: CellMap | None = None) -> AssignmentResult:
     """Run the tests (all of them, or those of `questions`) through `transport`; `integrity` is what the
     source check found (forbidden uses), reported, and under the "zero" policy failing their questions.
     A hidden test's `rng` is seeded for `student` when one is given; a public test's never is: it keeps
-    the lecture's numbers."""
+    the lecture's numbers.
+    `cells` says where the source's lines came from (a notebook's cells: `cells.CellMap`), for every place the
+    results name; without `hidden`, the results word what grading would report for a student's own check"""
     from .verdicts import TestCall, cap, judge  # deferred with the checks and numpy: see grader.grade
 
     integrity = integrity or Integrity()
     cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
-    points = test_points(assignment, cases)
+    points = test_points(assignment, cases, assignment.weights())
     result = AssignmentResult(assignment.id, assignment.title)
-    hidden_names = _load_notes(transport, result, assignment.packages)
+    place = cells.place if cells is not None else (lambda line: f"line {line}")
+    hidden_names = _load_notes(transport, result, assignment.packages, place)
     zeroed = integrity.zeroed(tuple(q.name for q in assignment.questions))
     deadline = _monotonic() + (budget if budget is not None else assignment.timeout)
     timed_out: dict[str, str] = {}
@@ -70,7 +75,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
         seed = (seed_for(assignment.id, case.name, None if case.public else student)
                 if "rng" in fixture_names(case.function) else None)
         if case.question in zeroed:
-            problem = cap(zeroed[case.question].sentence(assignment.packages), MAX_NOTE)
+            problem = cap(zeroed[case.question].sentence(assignment.packages, place, not hidden), MAX_NOTE)
             verdict = Verdict(Outcome.FORBIDDEN, f"not run: {problem}", reread=reread)
         elif started >= deadline:
             problem = (f"not run: the time budget for the whole submission ({assignment.timeout:g} s) "
@@ -86,14 +91,16 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
             for finding in reported(integrity, assignment, case.question, call.log.forbidden, case.public):
                 if finding.policy == "zero":  # the guard raised instead of running it
                     zeroed.setdefault(finding.question, finding)
-                    problem = cap(finding.sentence(assignment.packages), MAX_NOTE)
+                    problem = cap(finding.sentence(assignment.packages, place, not hidden), MAX_NOTE)
                     verdict = Verdict(Outcome.FORBIDDEN, problem, reread=reread)
+            if cells is not None and verdict.traceback:  # a notebook's frames named by their cells
+                verdict = replace(verdict, traceback=cells.frames(verdict.traceback, f"{assignment.id}.py"))
         output = transport.take_output()
         if not verdict.passed and output and case.public:  # a hidden test's inputs could be printed
             verdict = replace(verdict, output=output)
         result.tests.append(TestResult(assignment.id, case.question, case.name, case.description, case.public,
                                        points[case.name], verdict, round(_monotonic() - started, 4), seed))
-    _report_integrity(result, integrity, zeroed, assignment)
+    _report_integrity(result, integrity, zeroed, assignment, place, not hidden)
     _without_broken_tests(result, {c.name: c.weight for c in cases})
     return result
 
@@ -122,16 +129,16 @@ def _without_broken_tests(result: AssignmentResult, weights: dict[str, float]) -
 
 
 def _report_integrity(result: AssignmentResult, integrity: Integrity, zeroed: dict[str, Any],
-                      assignment: Assignment) -> None:
+                      assignment: Assignment, place: Callable[[int], str], local: bool) -> None:
     """The findings (the source check's, then what the student's process reported) in the result and its
     notes; under "zero", a question a use was reported in fails every test, those run before it too."""
     from .verdicts import cap
 
-    result.forbidden = integrity.records(assignment.packages)
+    result.forbidden = integrity.records(assignment.packages, place, local)
     result.notes += [cap(f["sentence"], MAX_NOTE) for f in result.forbidden][:MAX_NOTES]
     for test in result.tests:
         if test.question in zeroed and test.verdict.outcome is not Outcome.FORBIDDEN:
-            problem = cap(zeroed[test.question].sentence(assignment.packages), MAX_NOTE)
+            problem = cap(zeroed[test.question].sentence(assignment.packages, place, local), MAX_NOTE)
             test.verdict = Verdict(Outcome.FORBIDDEN, problem, reread=test.verdict.reread)
 
 
@@ -180,7 +187,8 @@ class LazyReference:
         return getattr(self._assignment.reference(), name)
 
 
-def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[str, ...] | None) -> dict[str, str]:
+def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[str, ...] | None,
+                place: Callable[[int], str]) -> dict[str, str]:
     """Import problems as notes on the result; return `{name: note}` for definitions they hid."""
     from .verdicts import cap, grader_problem
 
@@ -191,7 +199,7 @@ def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[
         return {}
     hidden_names = {}
     for error in report["syntax_errors"]:
-        note = f"line {error['line']}: {error['message']}"
+        note = f"{place(error['line'])}: {error['message']}"
         if error["names"]:
             note += f" (so {', '.join(error['names'])} could not be defined)"
         if error["text"].strip():
@@ -200,13 +208,14 @@ def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[
             note += f"\n    {error['text'].strip()}\n    {caret}"
         result.notes.append(note)
         for name in error["names"]:
-            hidden_names[name] = f"the syntax error at line {error['line']} hid it (see the note)"
+            hidden_names[name] = f"the syntax error at {place(error['line'])} hid it (see the note)"
     for error in report["runtime_errors"]:
-        note = f"line {error['line']}: importing your module raised {error['message']}"
+        raised = f"importing your module raised {error['message']}"
+        note = f"{place(error['line'])}: {raised}"
         package = missing_package(error["message"], packages)
         if package:
-            note = (f"line {error['line']}: this assignment asks for your own code with "
-                    f"{allowed_text(packages)}, so {package} is not available here ({note.split(': ', 1)[1]})")
+            note = (f"{place(error['line'])}: this assignment asks for your own code with "
+                    f"{allowed_text(packages)}, so {package} is not available here ({raised})")
         result.notes.append(note)
     if len(result.notes) > MAX_NOTES:
         result.notes[MAX_NOTES:] = [f"… and {len(result.notes) - MAX_NOTES} more problems like these"]
@@ -217,7 +226,7 @@ def _load_notes(transport: Transport, result: AssignmentResult, packages: tuple[
 def unreadable(assignment: Assignment, problem: str, hidden: bool = True) -> AssignmentResult:
     """Every test not run, with the same explanation, for a file that could not be read."""
     cases = assignment.tests(hidden)
-    points = test_points(assignment, cases)
+    points = test_points(assignment, cases, assignment.weights())
     result = AssignmentResult(assignment.id, assignment.title, notes=[problem])
     for case in cases:
         verdict = Verdict(Outcome.NOT_RUN, problem, reread=assignment.reread(case.question))

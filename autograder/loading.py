@@ -14,13 +14,13 @@ is capped: each file, a folder's entries, and what a whole submission may hold.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .cells import notebook_to_source
 from .errors import SubmissionError
 from .names import listing, shown
 from .submission import Source, Submission
@@ -33,10 +33,8 @@ MAX_FOLDER_ENTRIES = 10_000
 MAX_SUBMISSION_BYTES = 64 * 1024**2
 #: The largest zip file whose entry names are read again when they are not what their flags say.
 MAX_ZIP_BYTES = 2 * MAX_SUBMISSION_BYTES
-CHECK_CELL_TAG = "grader-check"
 SUFFIXES = (".py", ".ipynb")
 
-_MAGIC = re.compile(r"^(\s*)([%!]|[A-Za-z_][\w.]*\s*=\s*!)")
 #: A copy number after a name: Canvas's re-submission "-1", a download's " (2)", "_3".
 _COPY = re.compile(r"(?:[-_ ](\d{1,3})| ?\((\d{1,3})\))$")
 _SEPARATORS = "_- ."
@@ -278,70 +276,9 @@ def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
         return source
     if notebook:
         try:
-            source.text = notebook_to_source(text)
+            source.text, source.cells = notebook_to_source(text)
         except ValueError as exc:
             source.problem = f"{origin} could not be read as a notebook: {exc}"
     else:
         source.text = text
     return source
-
-
-def notebook_to_source(text: str) -> str:
-    """The Python code of a notebook's code cells, magics and shell lines made inert, check cells left out.
-
-    Each field is used only once its type is checked; nbformat 4 and 3 (`worksheets`, `input`) are read.
-    """
-    try:
-        notebook = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(f"it is not valid JSON ({str(exc).splitlines()[0][:200]})") from None
-    if not isinstance(notebook, dict):
-        raise ValueError("its JSON is not an object, so it is not a notebook")
-    metadata = _mapping(notebook.get("metadata"))
-    language = (_text(_mapping(metadata.get("kernelspec")).get("language"))
-                or _text(_mapping(metadata.get("language_info")).get("name")) or "python")
-    if language.lower() != "python":
-        raise ValueError(f"its kernel language is {language[:40]!r}; this course's notebooks are Python")
-    cells = notebook.get("cells")
-    if cells is None and isinstance(notebook.get("worksheets"), list):  # nbformat 3
-        cells = [cell for sheet in notebook["worksheets"] if isinstance(sheet, dict)
-                 for cell in (sheet.get("cells") if isinstance(sheet.get("cells"), list) else [])]
-    if not isinstance(cells, list):
-        raise ValueError("it has no list of cells")
-    parts = []
-    for index, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict):
-            raise ValueError(f"cell {index} is not a cell (a JSON object)")
-        tags = _mapping(cell.get("metadata")).get("tags")
-        if cell.get("cell_type") != "code" or isinstance(tags, list) and CHECK_CELL_TAG in tags:
-            continue
-        code = _source(cell.get("source", cell.get("input", "")), index)
-        if code.lstrip().startswith("%%"):
-            continue
-        parts.append(f"# --- cell {index} ---\n" + "\n".join(_inert(line) for line in code.splitlines()))
-    return "\n\n".join(parts) + "\n"
-
-
-def _mapping(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _source(value: object, index: int) -> str:
-    """A cell's source: a string, or a list of strings (its lines)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(line, str) for line in value):
-        return "".join(value)
-    raise ValueError(f"cell {index}'s source is neither text nor a list of lines")
-
-
-def _inert(line: str) -> str:
-    match = _MAGIC.match(line)
-    if not match:
-        return line
-    return f"{match.group(1)}pass  # notebook-only line left out: {line.strip()[:60]}"
-

@@ -250,9 +250,10 @@ def _read_older(values: dict[str, Any]) -> None:
     """A SubmissionResult's fields as this version has them, from a document of an older one: a status that was a
     sentence (then `FAILED`, the sentence its reason), `parts` and `failed_parts` that were kept in `extra`."""
     status = values.get("status", Status.GRADED.value)
-    known = {s.value for s in Status}
-    if not isinstance(status, str) or status not in known:
-        values.setdefault("reason", str(status))
+    if not isinstance(status, str):
+        raise ValueError(f"a status should be text, not {type(status).__name__}")
+    if status not in {s.value for s in Status}:
+        values.setdefault("reason", status)
         status = Status.FAILED.value
     values["status"] = Status(status)
     extra = values.get("extra")

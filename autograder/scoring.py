@@ -11,12 +11,16 @@ if TYPE_CHECKING:
     from .testing import TestCase
 
 
-def test_points(assignment: Assignment, cases: list[TestCase]) -> dict[str, float]:
-    """Each test's share of its question's points, by weight: `{test name: points}`."""
+def test_points(assignment: Assignment, cases: list[TestCase],
+                totals: dict[str, float] | None = None) -> dict[str, float]:
+    """Each test's share of its question's points, by weight: `{test name: points}`. `totals` are each
+    question's weights summed over all its tests (`Assignment.weights`: hidden ones too), so that a test is
+    worth the same whichever of them run; without them, over `cases`."""
     weights: dict[str, float] = {}
     for case in cases:
         weights[case.question] = weights.get(case.question, 0.0) + case.weight
-    return {case.name: assignment.question(case.question).points * case.weight / weights[case.question]
+    totals = {**weights, **(totals or {})}
+    return {case.name: assignment.question(case.question).points * case.weight / totals[case.question]
             for case in cases}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cells import CellMap
+
 
 @dataclass
 class Source:
@@ -14,6 +16,11 @@ class Source:
     origin: str  # the file it came from, for messages
     text: str | None = None
     problem: str | None = None  # set when the file exists but could not be turned into source
+    cells: CellMap | None = None  # a notebook's: where each line of `text` came from
+
+    def place(self, line: int) -> str:
+        """Where `line` of `text` is, as the student finds it: "line 24", or a notebook's cell and line in it."""
+        return self.cells.place(line) if self.cells is not None else f"line {line}"
 
 
 @dataclass

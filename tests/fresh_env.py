@@ -59,12 +59,13 @@ def public_gradescope(course: Path, assignment_id: str) -> Iterator[Path]:
     """Gradescope's /autograder for `assignment_id`: source/ unzipped from its zip, venv/ made by its setup.sh, in a
     folder every uid may read (pytest's own folders are root's alone). Without bubblewrap a sandbox's uid runs
     that interpreter and its packages, as on Gradescope. Removed afterwards."""
+    from autograder.course import Course
     from autograder.distribute import gradescope
 
     public = Path(tempfile.mkdtemp(prefix="grade-tests-"))
     try:
         public.chmod(0o755)
-        gradescope.build(course, public / "build")
+        gradescope.build(Course.load(course), public / "build")
         root = public / "autograder"
         with zipfile.ZipFile(public / "build" / "gradescope" / assignment_id / "autograder.zip") as zipped:
             zipped.extractall(root / "source")

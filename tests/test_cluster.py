@@ -22,7 +22,7 @@ import pytest
 from autograder.batch import run_batch
 from autograder.cluster.app import TASK, make_app
 from autograder.cluster.payload import PayloadError, pack, unpack
-from autograder.results import SubmissionResult, from_untrusted_json, to_json
+from autograder.results import Status, SubmissionResult, from_untrusted_json, to_json
 
 from .cluster import REDIS, Redis, Workers
 from .conftest import COURSE, FAULT_PLUGIN, ROOT
@@ -173,8 +173,8 @@ def test_a_worker_refuses_a_task_from_another_course_version_and_says_why(tmp_pa
     payload = pack(SOLUTION, course="0123456789abcdef", assignment="linear_regression", student="")
     task = make_app(redis.url).send_task(TASK, args=[payload])
     result = from_untrusted_json(task.get(timeout=60))
-    assert "refused" in result.status and "0123456789abcdef" in result.status
-    assert COURSE.version in result.status
+    assert result.status is Status.REFUSED and "refused" in result.said and "0123456789abcdef" in result.said
+    assert COURSE.version in result.said
 
 
 def test_without_gpu_workers_mnist_training_falls_back_to_the_cpu_queue_and_the_result_says_so(tmp_path, redis,

@@ -113,7 +113,7 @@ def test_replayed_tests_judge_a_wrong_implementation_as_the_original_tests_do(
     """On each wrong implementation, a translated test passes exactly when the original test does (both run
     in-process here; the original with the real reference, the translation with the recorded one)."""
     from autograder.calls import CallLog, Student
-    from autograder.notebook import LocalTransport
+    from autograder.local_transport import LocalTransport
 
     mutant = replace_definition(solution_source(assignment_id), name, source)
     reference = COURSE.get(assignment_id).reference()
@@ -218,7 +218,7 @@ def test_the_readmes_commands_work_as_written(translations, tmp_path):
 def test_build_writes_a_master_notebook_per_assignment_and_a_readme(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(recording, "translate", lambda a, root: calls.append(a.id) or recording.Translation(a))
-    written = otter.build(ROOT, tmp_path)
+    written = otter.build(COURSE, tmp_path)
     folder = tmp_path / "otter"
     assert calls == ASSIGNMENTS
     assert {p.name for p in folder.glob("*.ipynb")} == {f"{a}.ipynb" for a in ASSIGNMENTS}

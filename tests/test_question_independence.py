@@ -14,7 +14,7 @@ import pytest
 
 from autograder.grader import grade_source
 from autograder.grading import run_tests
-from autograder.notebook import LocalTransport
+from autograder.local_transport import LocalTransport
 from autograder.reports.wording import explain
 
 from .conftest import COURSE, replace_definition, solution_source

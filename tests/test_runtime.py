@@ -19,7 +19,7 @@ import pytest
 
 from autograder.course import Course
 from autograder.grader import grade_source
-from autograder.notebook import LocalTransport
+from autograder.local_transport import LocalTransport
 from autograder.reports.wording import explain
 from autograder.sandbox import isolation
 from autograder.sandbox.runner import Sandbox

@@ -11,6 +11,8 @@ from rich.console import Console
 
 from autograder.training_demo import pick_device, plot_history, train_demo
 
+from .conftest import COURSE
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
@@ -28,7 +30,7 @@ def png_size(path) -> tuple[int, int]:
 
 def run(tmp_path, **options):
     out = io.StringIO()
-    result = train_demo(output=tmp_path / "curves.png", threads=1,
+    result = train_demo(COURSE, output=tmp_path / "curves.png", threads=1,
                         console=Console(file=out, width=120, force_terminal=False), **options)
     return result, out.getvalue()
 

@@ -14,7 +14,7 @@ from autograder.batch import run_batch
 from autograder.cli import main
 from autograder.grader import grade_source
 from autograder.grading import run_tests, seed_for
-from autograder.notebook import LocalTransport
+from autograder.local_transport import LocalTransport
 from autograder.reports.feedback import feedback_markdown
 from autograder.results import SubmissionResult
 

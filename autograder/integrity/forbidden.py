@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from ..assignments import Assignment
@@ -72,32 +73,36 @@ class Finding:
         """Whether it concerns every question: the whole module could not be checked."""
         return self.rule == UNCHECKED and self.used == WHOLE_MODULE
 
-    def sentence(self, packages: tuple[str, ...] | None = None) -> str:
-        """The finding as the feedback words it."""
+    def sentence(self, packages: tuple[str, ...] | None = None, place: Callable[[int], str] | None = None,
+                 local: bool = False) -> str:
+        """The finding as the feedback words it; `place` says where a line is (a notebook's cell), and `local`
+        words it for a student's own check, which reports nothing to anyone."""
+        place = place or (lambda line: f"line {line}")
         if self.rule == UNCHECKED:
-            return self._unchecked()
-        place = f"line {self.line}" + (f", in {self.where}, which it calls"
-                                       if self.function and self.where != self.function else "")
+            return self._unchecked(place, local)
+        where = place(self.line) + (f", in {self.where}, which it calls"
+                                    if self.function and self.where != self.function else "")
         subject = self.function or "your module"
         rule = f"which question {self.question} does not allow (its rule: {self.rule} is forbidden)"
         if self.package:
-            what = (f"{subject} uses {self.used} ({place}): this assignment asks for your own code with "
+            what = (f"{subject} uses {self.used} ({where}): this assignment asks for your own code with "
                     f"{allowed_text(packages)}, so {self.rule.split()[1]} is not available here")
         elif self.ran:  # on a hidden test, without a line: the student's code chose it, and could say anything
-            what = (f"{subject} called {self.used} when the grader ran it{f' ({place})' if self.line else ''}, "
+            what = (f"{subject} called {self.used} when the grader ran it{f' ({where})' if self.line else ''}, "
                     f"{rule}: the lecture asks you to write this part yourself")
         else:
-            what = f"{subject} uses {self.used} ({place}), {rule}: the lecture asks you to write this part yourself"
-        cost = {"flag": "reported to your instructor", "zero": "so this question scores zero"}[self.policy]
+            what = f"{subject} uses {self.used} ({where}), {rule}: the lecture asks you to write this part yourself"
+        flagged = "flagged when your work is graded" if local else "reported to your instructor"
+        cost = {"flag": flagged, "zero": "so this question scores zero"}[self.policy]
         return f"{what} ({cost})"
 
-    def _unchecked(self) -> str:
-        review = "so it is flagged for your instructor to review"
+    def _unchecked(self, place: Callable[[int], str], local: bool) -> str:
+        review = "so grading flags it for review" if local else "so it is flagged for your instructor to review"
         if self.everywhere:
             cost = {"flag": review, "zero": "so every question scores zero"}[self.policy]
             return f"your module could not be fully checked for forbidden calls: {self.reason} ({cost})"
         cost = {"flag": review, "zero": "so this question scores zero" if self.question else review}[self.policy]
-        what = f"{self.used} (line {self.line}) {self.reason}"
+        what = f"{self.used} ({place(self.line)}) {self.reason}"
         if self.function and self.function != self.used:
             what = f"{self.function} could not be fully checked for forbidden calls: {what}, and {self.function} " \
                    f"calls it"
@@ -128,13 +133,14 @@ class Integrity:
                     found.setdefault(question, finding)
         return found
 
-    def records(self, packages: tuple[str, ...] | None) -> list[dict]:
-        """The findings as the results keep them (plain data, with their sentence), at most MAX_FINDINGS, of
-        which at most MAX_UNCHECKED say what could not be checked (so that many too-deep definitions cannot
-        push a use out of the report)."""
+    def records(self, packages: tuple[str, ...] | None, place: Callable[[int], str] | None = None,
+                local: bool = False) -> list[dict]:
+        """The findings as the results keep them (plain data, with their sentence: see `Finding.sentence`), at
+        most MAX_FINDINGS, of which at most MAX_UNCHECKED say what could not be checked (so that many too-deep
+        definitions cannot push a use out of the report)."""
         unchecked = self.unchecked[:MAX_UNCHECKED]
         kept = unchecked + self.findings[:MAX_FINDINGS - len(unchecked)]
-        return [{**asdict(f), "sentence": f.sentence(packages)} for f in kept]
+        return [{**asdict(f), "sentence": f.sentence(packages, place, local)} for f in kept]
 
     def plain(self) -> dict:
         """As plain data, to cross from the budgeted check (`from_plain`)."""

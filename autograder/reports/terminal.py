@@ -11,7 +11,7 @@ from rich.text import Text
 from ..results import AssignmentResult
 from ..scoring import total
 from .summary import DISTRIBUTION_HEADERS, QUESTION_HEADERS, Summary
-from .wording import explain, passed_notes, points
+from .wording import explain, passed_notes, points, said_once
 
 
 def print_results(results: list[AssignmentResult], console: Console, *, verbose_passed: bool = False,
@@ -30,16 +30,19 @@ def print_results(results: list[AssignmentResult], console: Console, *, verbose_
         table.add_column("verdict")
         for t in result.tests:
             verdict = Text("passed", style="green") if t.passed else Text("failed", style="bold red")
-            table.add_row(t.description, t.question, "public" if t.public else "hidden",
+            table.add_row(Text(t.description), Text(t.question), "public" if t.public else "hidden",
                           f"{points(t.score)}/{points(t.max_score)}", verdict)
         table.add_section()
         table.add_row("public tests" if public_only else "total", "", "",
                       f"{points(result.score)}/{points(result.max_score)}", "")
         console.print(table)
+        shared, covered = said_once(result.tests)
         for note in result.notes + passed_notes(result.tests):
             console.print(Text(f"note: {note}", style="yellow"))
+        for sentence in shared:
+            console.print(Text(sentence, style="red"))
         for t in result.tests:
-            if not t.passed:
+            if not t.passed and t.name not in covered:
                 console.print(Text(explain(t), style="red"))
                 console.print()
             elif verbose_passed:

@@ -8,7 +8,9 @@ note (a value in a container the SPEC does not name): the reports show it once p
 
 from __future__ import annotations
 
-from ..results import TestResult
+import re
+
+from ..results import Outcome, TestResult
 
 TRACEBACK_LINES = 8
 
@@ -34,6 +36,34 @@ def explain(test: TestResult) -> str:
     if verdict.output:
         text += f"\nYour code printed:\n{verdict.output}"
     return text
+
+
+_UNDEFINED = re.compile(r"^(\w+) is not defined")
+
+
+def said_once(tests: list[TestResult]) -> tuple[list[str], set[str]]:
+    """What several failed tests fail for alike, said once: the functions the code does not define (an empty
+    file, a cell not run, a syntax error that hid them), and any problem two tests or more share word for
+    word (a package the assignment does not allow, say). Returns the sentences and the names of the tests
+    they explain, which a report then lists without repeating them."""
+    failed = [t for t in tests if not t.passed]
+    undefined = {t.name: m.group(1) for t in failed if t.verdict.outcome is Outcome.MISSING_NAME
+                 and (m := _UNDEFINED.match(t.verdict.problem))}
+    said, covered = [], set()
+    if len(undefined) >= 2:
+        names = ", ".join(dict.fromkeys(undefined.values()))
+        said.append(f"Not defined in your code: {names}. Each test below that calls one fails (an empty file, a cell "
+                    f"not run, or a syntax error that hid it: see the notes above).")
+        covered |= set(undefined)
+    by_problem: dict[str, list[str]] = {}
+    for t in failed:
+        if t.name not in covered:
+            by_problem.setdefault(t.verdict.problem, []).append(t.name)
+    for problem, names in by_problem.items():
+        if len(names) >= 2:
+            said.append(f"{len(names)} tests fail for one reason: {problem}")
+            covered |= set(names)
+    return said, covered
 
 
 def passed_notes(tests: list[TestResult]) -> list[str]:

@@ -61,7 +61,7 @@ class Sandbox:
         self._channel: Channel | None = None
         self._workdir: Workdir | None = None
         self._cgroup: cgroups.Cgroup | None = None
-        self._next_id = 1
+        self._next_id, self._limit = 1, 0.0  # the next request's id; the time limit of the one in flight
         self._loaded = self._asked_to_load = False
 
     # lifecycle -----------------------------------------------------------------
@@ -269,7 +269,7 @@ class Sandbox:
     def _request(self, message: dict, timeout: float, doing: str) -> Any:
         self.ensure_started()
         assert self._channel is not None
-        request_id = self._next_id
+        request_id, self._limit = self._next_id, timeout  # the limit, for the sentence should it run out
         self._next_id += 1
         started = _monotonic()
         deadline = started + timeout
@@ -320,8 +320,9 @@ class Sandbox:
 
     def _timed_out(self, doing: str) -> CallTimeout:
         self._kill()
-        return CallTimeout(f"no answer while {doing}: time limit reached, so the process was stopped "
-                           f"(an infinite loop, or code far slower than needed?)")
+        limit = f" within its time limit of {self._limit:.3g} s" if self._limit else ""
+        return CallTimeout(f"no answer while {doing}{limit}, so the process was stopped (an infinite loop, or code "
+                           f"far slower than needed?)")
 
     def _exited(self, doing: str) -> ChildExited:
         process = self._process

@@ -24,8 +24,9 @@ from pathlib import Path
 from copydetect import CodeFingerprint
 
 from ..assignments import Assignment
+from ..cells import notebook_to_source
 from ..course import Course
-from ..loading import SubmissionError, notebook_to_source, read_submission, submissions_in
+from ..loading import SubmissionError, read_submission, submissions_in
 from ..names import shown
 from ..submission import Submission
 from .common import Shared, common_hashes, shared_code
@@ -131,7 +132,7 @@ def course_code(course: Course, assignment: Assignment, boilerplate: Path | None
                  *([boilerplate / f"{assignment.id}.py"] if boilerplate else [])):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
-            texts.append(notebook_to_source(text) if path.suffix == ".ipynb" else text)
+            texts.append(notebook_to_source(text)[0] if path.suffix == ".ipynb" else text)
     found: dict[str, set[str]] = {}
     for text in texts:
         for name, codes in canonical_statements(text, functions).items():

@@ -21,7 +21,7 @@ import numpy as np
 from ...assignments import Assignment
 from ...calls import CallLog, Student
 from ...grading import seed_for
-from ...notebook import LocalTransport
+from ...local_transport import LocalTransport
 from ...sandbox.runtime import protocol, recipes
 from ...sandbox.runtime.errors import SandboxError
 from ...testing import TestCase

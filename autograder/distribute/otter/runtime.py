@@ -5,7 +5,7 @@ sandbox. Each Otter test here is one of the course's own test functions: its
 source (from public.py or hidden.py, with the helpers it uses), the fixed seed
 of its `rng`, and, for a hidden test, the reference's results recorded when
 the distribution was built. The test calls the notebook's functions through
-`LocalTransport`, as the notebook's check cells do, and judges them with the
+`LocalTransport` (in the kernel, as Otter runs tests), and judges them with the
 same checks as the grader. Nothing secret is imported: hidden tests get
 `RecordedReference`, the reference's answers to the test's own inputs, never
 its code.
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ...calls import CallLog, Student
-from ...notebook import LocalTransport
+from ...local_transport import LocalTransport
 from ...reports.wording import explain
 from ...results import TestResult, Verdict
 from ...sandbox.runtime import protocol
