@@ -162,8 +162,7 @@ def _not_allowed(raised: StudentRaised, package: str, packages: tuple[str, ...] 
         return verdict(Outcome.FORBIDDEN, f"{name} needs a package this assignment does not allow: it asks for "
                                           f"your own code with {allowed}")
     return verdict(Outcome.FORBIDDEN, f"{name} needs {package}: this assignment asks for your own code with "
-                                      f"{allowed}, so {package} is not available here", raised.called,
-                   traceback=raised.error.traceback)
+                                      f"{allowed}, so {package} is not available here", raised.called)
 
 
 def grader_problem(reason: str) -> str:

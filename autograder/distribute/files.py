@@ -8,13 +8,14 @@ names the files it takes.
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 import sys
 import zipfile
 from pathlib import Path
 
-from ..assignments import Assignment
+from ..assignments import WEIGHTS, Assignment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,7 +47,9 @@ def copy_package(destination: Path) -> Path:
 
 
 def copy_assignment(assignment: Assignment, destination: Path, *, hidden: bool) -> list[Path]:
-    """Copy `assignments/<id>/` to `destination/assignments/<id>/`: public files, and hidden.py when `hidden`."""
+    """Copy `assignments/<id>/` to `destination/assignments/<id>/`: public files, and hidden.py when `hidden`;
+    without it, each question's total test weight (`WEIGHTS`), so that a public test is worth there what it
+    is worth when graded."""
     target = destination / "assignments" / assignment.id
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -55,6 +58,8 @@ def copy_assignment(assignment: Assignment, destination: Path, *, hidden: bool) 
         if source.exists():
             shutil.copy2(source, target / name)
             written.append(target / name)
+    if not hidden:
+        written.append(write_text(target / WEIGHTS, json.dumps(assignment.weights(), indent=2) + "\n"))
     return written
 
 

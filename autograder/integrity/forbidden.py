@@ -85,8 +85,8 @@ class Finding:
         subject = self.function or "your module"
         rule = f"which question {self.question} does not allow (its rule: {self.rule} is forbidden)"
         if self.package:
-            what = (f"{subject} uses {self.used} ({where}): this assignment asks for your own code with "
-                    f"{allowed_text(packages)}, so {self.rule.split()[1]} is not available here")
+            what = (f"{subject} uses {self.used} ({where}), which this assignment does not allow: it asks for your "
+                    f"own code with {allowed_text(packages)}")
         elif self.ran:  # on a hidden test, without a line: the student's code chose it, and could say anything
             what = (f"{subject} called {self.used} when the grader ran it{f' ({where})' if self.line else ''}, "
                     f"{rule}: the lecture asks you to write this part yourself")

@@ -12,6 +12,9 @@ import re
 
 from ..results import Outcome, TestResult
 
+#: How the student's process writes a warning to its output (`sandbox.runtime.child._warning_line`).
+WARNING = "warning: "
+
 TRACEBACK_LINES = 8
 
 
@@ -33,8 +36,13 @@ def explain(test: TestResult) -> str:
             "  " + line for line in verdict.traceback.splitlines()[-TRACEBACK_LINES:]))
     lines.append(f"Reread:   {verdict.reread}")
     text = "\n".join(lines)
-    if verdict.output:
-        text += f"\nYour code printed:\n{verdict.output}"
+    lines_out = verdict.output.splitlines()
+    printed = [line for line in lines_out if not line.startswith(WARNING)]
+    warned = list(dict.fromkeys(line[len(WARNING):] for line in lines_out if line.startswith(WARNING)))
+    if printed:
+        text += "\nYour code printed:\n" + "\n".join(printed)
+    if warned:
+        text += "\nWarnings (numpy's or Python's, about your code):\n" + "\n".join(warned)
     return text
 
 

@@ -21,6 +21,8 @@ import json
 import os
 import resource
 import signal
+import sys
+import warnings
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -108,6 +110,7 @@ def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
     """Say the runtime started; once the grader asks (`LOAD`), guard what it forbids and load the submission
     at `path` as module `name`; then serve requests."""
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
+    warnings.showwarning = _warning_line
     load = requests.readline()
     if not load:  # the grader started this process ahead of its tests, and never needed it
         return
@@ -119,3 +122,14 @@ def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
     module, report = load_module(path, name)
     response.write(protocol.dumps({"id": 0, "ok": True, "value": report}))
     serve(Session(module.__dict__, forbidden=forbidden), requests, response.write)
+
+
+#: How a warning is written to the output: a report shows such lines apart from what the code printed.
+WARNING = "warning: "
+
+
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """A warning on one line of its own (`WARNING`), not Python's two-line form."""
+    sys.stderr.write(f"{WARNING}{category.__name__}: {message}\n")
+
