@@ -127,3 +127,27 @@ def test_test_descriptions_are_printed_as_text_never_read_as_markup(tmp_path):
     run(nb, tmp_path)
     printed, _ = check_output(nb, "binary_cross_entropy")
     assert "clipped to [eps, 1 − eps]: a finite loss" in printed
+
+
+def test_a_warning_is_shown_apart_from_what_the_code_printed():
+    from autograder.grader import grade_source
+    from autograder.pysource import replace_definition
+    from autograder.reports.wording import explain
+
+    noisy = "def mse_cost(y_hat, y):\n    print('debugging')\n    np.exp(1000.0)\n    return 0.0\n"
+    result = grade_source(LR, replace_definition(SOLUTION, "mse_cost", noisy), hidden=False)
+    text = explain(next(t for t in result.tests if t.question == "mse_cost" and not t.passed))
+    printed, warned = text.split("Your code printed:\n", 1)[1].split("\nWarnings", 1)
+    assert printed.strip() == "debugging" and "RuntimeWarning: overflow encountered in exp" in warned
+
+
+def test_in_a_copy_without_hidden_tests_a_public_test_is_worth_what_it_is_worth_when_graded(tmp_path):
+    import shutil
+
+    from autograder.course import Course
+    from autograder.distribute.files import copy_assignment
+
+    copy_assignment(LR, tmp_path, hidden=False)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    bundled = Course.load(tmp_path).get(LR.id)
+    assert not bundled.has_hidden_tests and bundled.weights() == LR.weights()

@@ -111,6 +111,7 @@ def run(requests: BinaryIO, response: BinaryIO, path: str, name: str) -> None:
     at `path` as module `name`; then serve requests."""
     response.write(protocol.dumps({"id": 0, "ok": True, "value": STARTED}))
     warnings.showwarning = _warning_line
+    warnings.simplefilter("always")  # a test's warnings with that test's output, not only the first time
     load = requests.readline()
     if not load:  # the grader started this process ahead of its tests, and never needed it
         return
