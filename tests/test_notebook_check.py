@@ -90,6 +90,7 @@ def test_a_check_cell_gives_grade_checks_verdict_and_the_batchs_points(variant, 
     assert all(in_cell[d][2] == pytest.approx(batch[d]) for d in in_cell)  # a public test is worth what it is
     assert not [o for o in outputs if o.output_type == "execute_result"]  # it prints; no Out: value
     assert "linear_regression.py" not in printed and len(printed) < 20_000
+    assert 'linear_regression.py\\", line' not in json.dumps(document)  # grade check names cells too
 
 
 def _graded_with_hidden_tests(code: str, question: str):
@@ -151,3 +152,14 @@ def test_in_a_copy_without_hidden_tests_a_public_test_is_worth_what_it_is_worth_
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     bundled = Course.load(tmp_path).get(LR.id)
     assert not bundled.has_hidden_tests and bundled.weights() == LR.weights()
+
+
+def test_an_empty_file_is_said_once_not_once_per_test(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    (tmp_path / "linear_regression.py").write_text("")
+    output = CliRunner().invoke(main, ["check", str(tmp_path / "linear_regression.py")]).output
+    assert output.count("holds no code") == 1 and output.count("is not defined") == 0
+    assert output.count("Not defined in your code: predict, fit_closed_form, residuals, mse_cost") == 1

@@ -60,8 +60,8 @@ def said_once(tests: list[TestResult]) -> tuple[list[str], set[str]]:
     said, covered = [], set()
     if len(undefined) >= 2:
         names = ", ".join(dict.fromkeys(undefined.values()))
-        said.append(f"Not defined in your code: {names}. Each test below that calls one fails (an empty file, a cell "
-                    f"not run, or a syntax error that hid it: see the notes above).")
+        said.append(f"Not defined in your code: {names}. Every test that calls one fails (an empty file, a cell not "
+                    f"run, or a syntax error that hid it: see the notes).")
         covered |= set(undefined)
     by_problem: dict[str, list[str]] = {}
     for t in failed:
