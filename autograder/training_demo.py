@@ -50,11 +50,11 @@ class _Counted:
 
 
 def pick_device(name: str = "auto") -> Any:
-    """`"auto"`: the reference's `get_device()` (CUDA when available); else `torch.device(name)`."""
+    """`"auto"`: CUDA when available, as the lecture's `get_device()`; else `torch.device(name)`."""
     import torch
 
     if name == "auto":  # as the lecture's `get_device()`: CUDA when available
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        name = "cuda" if torch.cuda.is_available() else "cpu"
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device {name!r} was asked for, but PyTorch sees no CUDA GPU here; "
                          "use --device cpu or auto")

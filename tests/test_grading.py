@@ -88,9 +88,9 @@ def verdict_of(toy, question: str, answer: Any = None, *, report: dict | None = 
     return test, result
 
 
-def test_a_correct_answer_passes_with_the_questions_points(toy):
-    test, _ = verdict_of(toy, "add")
-    assert test.verdict.outcome is Outcome.PASSED and test.score == test.max_score == 2
+def test_a_correct_answer_passes_with_its_share_of_the_questions_points(toy):
+    test, _ = verdict_of(toy, "add")  # one public test of add's two tests: half its 2 points, checked or graded
+    assert test.verdict.outcome is Outcome.PASSED and test.score == test.max_score == 1
 
 
 def test_a_wrong_value_is_wrong_and_says_what_was_called_returned_and_expected(toy):

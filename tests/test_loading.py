@@ -7,7 +7,8 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.loading import SubmissionError, assignment_of, notebook_to_source, read_submission, to_source
+from autograder.cells import notebook_to_source
+from autograder.loading import SubmissionError, assignment_of, read_submission, to_source
 
 KNOWN = ["linear_regression", "gradient_descent"]
 
@@ -39,8 +40,10 @@ def test_notebook_code_cells_are_joined_and_magics_made_inert():
                     nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np\n!pip install x"),
                     nbformat.v4.new_code_cell("%%timeit\nslow()"),
                     nbformat.v4.new_code_cell("def f():\n    return 1\nfiles = !ls"))
-    source = notebook_to_source(text)
+    source, cells = notebook_to_source(text)
     compile(source, "nb", "exec")
+    assert [c.label for c in cells.cells] == ['the 2nd cell under "Title"', 'the 4th cell under "Title"']
+    assert cells.place(source.splitlines().index("def f():") + 1) == 'the 4th cell under "Title", line 1'
     assert "import numpy as np" in source and "def f():" in source
     assert "slow()" not in source and "%matplotlib" not in source.replace("left out: %matplotlib", "")
 
@@ -48,7 +51,7 @@ def test_notebook_code_cells_are_joined_and_magics_made_inert():
 def test_check_cells_are_left_out():
     check = nbformat.v4.new_code_cell('check("linear_regression", "predict", globals())')
     check.metadata["tags"] = ["grader-check"]
-    source = notebook_to_source(notebook(nbformat.v4.new_code_cell("x = 1"), check))
+    source, _ = notebook_to_source(notebook(nbformat.v4.new_code_cell("x = 1"), check))
     assert "check(" not in source
 
 

@@ -16,6 +16,7 @@ from autograder.grader import grade_source
 from autograder.grading import run_tests
 from autograder.local_transport import LocalTransport
 from autograder.reports.wording import explain
+from autograder.sandbox.runtime import recipes
 
 from .conftest import COURSE, replace_definition, solution_source
 
@@ -57,6 +58,7 @@ def test_each_questions_tests_call_only_its_own_functions(assignment_id):
     namespace = reference_namespace(assignment_id)
     stray = {}
     for question in assignment.questions:
+        recipes.reset()  # as a fresh student process would: no object another test of this worker kept
         transport = Recording(namespace)
         result = run_tests(assignment, transport, questions={question.name})
         assert all(t.passed for t in result.tests), [explain(t) for t in result.tests if not t.passed]

@@ -697,7 +697,7 @@ def test_the_gradescope_zip_without_bubblewrap_keeps_the_course_out_of_the_stude
     public = Path(tempfile.mkdtemp(prefix="grade-redteam-"))  # readable by other uids, unlike pytest's folders
     try:
         public.chmod(0o755)
-        gradescope.build(ROOT, public / "build")
+        gradescope.build(COURSE, public / "build")
         root = public / "autograder"
         with zipfile.ZipFile(public / "build" / "gradescope" / "linear_regression" / "autograder.zip") as zipped:
             zipped.extractall(root / "source")
