@@ -22,7 +22,7 @@ ASSIGNMENTS = COURSE.assignments
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build")
-    classroom.build(ROOT, out)
+    classroom.build(COURSE, out)
     return out / "classroom"
 
 

@@ -25,7 +25,7 @@ ASSIGNMENTS = list(COURSE.assignments)
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build")
-    student.build(ROOT, out)
+    student.build(COURSE, out)
     return out / "student"
 
 
@@ -43,8 +43,8 @@ def test_the_bundle_has_each_assignments_template_notebook_and_public_tests(bund
     assert (bundle / template.name).read_text() == template.read_text()
     assert (bundle / f"{assignment_id}.ipynb").exists()
     public = sorted(p.name for p in (bundle / "assignments" / assignment_id).iterdir())
-    helpers = ["helpers.py"] if (ROOT / "assignments" / assignment_id / "helpers.py").exists() else []
-    assert public == sorted(["assignment.toml", "public.py", *helpers])
+    shared = [name for name in ("helpers.py", "recipes.py") if (ROOT / "assignments" / assignment_id / name).exists()]
+    assert public == sorted(["assignment.toml", "public.py", *shared])
 
 
 def test_the_bundle_installs_the_grade_command_and_explains_itself(bundle):
@@ -91,15 +91,15 @@ def test_the_leak_scan_reads_notebook_cells_and_ignores_whitespace(tmp_path):
 
 
 def test_building_refuses_a_bundle_that_would_leak(tmp_path, monkeypatch):
-    def leaky(root, target):
-        written = write_student_files(root, target)
+    def leaky(course, target):
+        written = write_student_files(course, target)
         shutil.copy(ROOT / "assignments" / ASSIGNMENTS[0] / "hidden.py", target / "hidden.py")
         return written
 
     write_student_files = student.write_student_files
     monkeypatch.setattr(student, "write_student_files", leaky)
     with pytest.raises(student.LeakError, match="hidden.py"):
-        student.build(ROOT, tmp_path)
+        student.build(COURSE, tmp_path)
 
 
 def test_grade_check_works_in_the_bundle_without_the_instructors_repository(bundle):
