@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from autograder.distribute.student import student_readme
+
+from .conftest import COURSE, ROOT
 from .fresh_env import SYSTEM_PYTHON, bare_env, run
 
 
@@ -47,3 +49,15 @@ def test_the_first_command_installs_and_grades_the_demo_on_a_clean_clone_with_th
     assert rows["reference"]["total"] == rows["reference"]["max_total"] != "0"
     assert rows["untouched_template"]["total"] == "0"
     assert "Scores" in result.stdout
+
+
+def students_install(readme: str, heading: str) -> list[str]:
+    """The install commands under `heading`, one command a line (`a && b` is two)."""
+    block = re.search(r"```sh\n(.*?)```", readme.split(heading, 1)[1], re.S).group(1)
+    return [command.strip() for line in block.splitlines() for command in line.split("&&") if command.strip()]
+
+
+def test_the_readmes_student_install_is_the_student_bundles_own():
+    bundle = students_install(student_readme(COURSE.chosen()), "## 1. Install")
+    assert students_install((ROOT / "README.md").read_text(), "## For students") == bundle
+    assert bundle[-1] == "python3 install.py"
