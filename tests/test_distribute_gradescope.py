@@ -20,6 +20,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from autograder.course import Course
 from autograder.distribute import gradescope
 from autograder.sandbox import isolation
 
@@ -35,7 +36,7 @@ ZIPS = [*ASSIGNMENTS, gradescope.ALL]
 @pytest.fixture(scope="module")
 def zips(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build")
-    gradescope.build(ROOT, out)
+    gradescope.build(COURSE, out)
     return out / "gradescope"
 
 
@@ -230,7 +231,7 @@ def test_gradescopes_due_date_stands_in_where_course_toml_gives_none(tmp_path, m
 @pytest.mark.slow
 def test_the_zip_applies_the_late_policy_from_gradescopes_metadata(late_course, tmp_path, tmp_path_factory):
     out = tmp_path / "build"
-    gradescope.build(late_course, out)
+    gradescope.build(Course.load(late_course), out)
     archive = out / "gradescope" / "gradient_descent" / "autograder.zip"
     with zipfile.ZipFile(archive) as zipped:
         assert "course.toml" in zipped.namelist()
