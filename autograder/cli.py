@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
+from . import edition
 from .course import Course
 from .errors import GradeError, UsageError
 
@@ -26,7 +27,15 @@ if TYPE_CHECKING:
 
 
 class _Grade(click.Group):
-    """The group that turns the package's errors into one sentence and an exit status."""
+    """Turns the package's errors into one sentence and an exit status; offers this copy's commands (`edition`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return edition.offered(super().list_commands(ctx))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands and (why := edition.refusal(cmd_name)):
+            raise click.UsageError(why, ctx)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -39,7 +48,7 @@ class _Grade(click.Group):
 @click.group(cls=_Grade, context_settings={"max_content_width": 120})
 @click.version_option(package_name="nn-course-autograder")
 def main() -> None:
-    """Autograder for the neural-networks course: grade, check and build assignments."""
+    """Autograder for the neural-networks course: check and grade assignments."""
     for stream in (sys.stdout, sys.stderr):  # a byte of a file name that is not UTF-8 is printed escaped
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
@@ -150,7 +159,7 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
                                               "inputs) and the submission time (course.toml's late policy).")
 def run(submission: Path, assignment_id: str | None, output_format: str, min_score: float | None,
         insecure: bool, student: str, metadata: Path | None) -> None:
-    """Run every test, hidden ones included, on SUBMISSION (for instructors and CI)."""
+    """Run all tests on SUBMISSION (in a student bundle: public tests only)."""
     course = Course.load()
     facts = None
     if metadata is not None:

@@ -21,6 +21,10 @@ from pathlib import Path
 #: Debian's own python3 (externally managed, PEP 668), as on a fresh machine.
 SYSTEM_PYTHON = "/usr/bin/python3"
 
+#: PyTorch's CPU index as the install tests see it (TORCH_INDEX_URL): a loopback port nothing listens on, so a
+#: connection is refused at once and nothing leaves the machine; the installers must fall back and say so.
+UNREACHABLE_INDEX = "http://127.0.0.1:9/"
+
 
 def bare_env(**extra: str) -> dict[str, str]:
     """A shell's environment on a fresh machine: the system's PATH (its own python3 first), no

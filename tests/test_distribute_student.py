@@ -8,16 +8,18 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from autograder import edition
 from autograder.course import Course
-from autograder.distribute import student
+from autograder.distribute import install, student
 from autograder.distribute.leaks import course_secrets, find_leaks, forbidden_paths, normalise, solution_blocks
 
 from .conftest import COURSE, ROOT
-from .fresh_env import bare_env, run, shared_folder
+from .fresh_env import UNREACHABLE_INDEX, bare_env, run, shared_folder
 
 ASSIGNMENTS = list(COURSE.assignments)
 
@@ -30,7 +32,8 @@ def bundle(tmp_path_factory) -> Path:
 
 
 def bundle_command(bundle: Path, *args: str) -> subprocess.CompletedProcess:
-    """`python -m autograder ARGS` inside the bundle, as a student runs it without installing."""
+    """`python -m autograder ARGS` inside the bundle: the bundle's own package, with this interpreter's packages
+    (click, numpy, ...), quicker than a venv of its own."""
     env = {k: v for k, v in os.environ.items() if k not in ("GRADE_COURSE_DIR", "PYTHONPATH")}
     env["PYTHONPATH"] = str(bundle)
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=bundle, env=env,
@@ -43,8 +46,8 @@ def test_the_bundle_has_each_assignments_template_notebook_and_public_tests(bund
     assert (bundle / template.name).read_text() == template.read_text()
     assert (bundle / f"{assignment_id}.ipynb").exists()
     public = sorted(p.name for p in (bundle / "assignments" / assignment_id).iterdir())
-    helpers = ["helpers.py"] if (ROOT / "assignments" / assignment_id / "helpers.py").exists() else []
-    assert public == sorted(["assignment.toml", "public.py", *helpers])
+    shared = [name for name in ("helpers.py", "recipes.py") if (ROOT / "assignments" / assignment_id / name).exists()]
+    assert public == sorted(["assignment.toml", "public.py", *shared])
 
 
 def test_the_bundle_installs_the_grade_command_and_explains_itself(bundle):
@@ -54,6 +57,67 @@ def test_the_bundle_installs_the_grade_command_and_explains_itself(bundle):
     for step in ("Install", "Work", "Check", "Submit", "grade check"):
         assert step in readme
     assert (bundle / "autograder" / "cli.py").exists() and not list(bundle.rglob("__pycache__"))
+
+
+def test_the_bundle_ships_its_install_script_and_the_torch_pin_it_installs(bundle):
+    assert (bundle / "install.py").read_text() == Path(install.__file__).read_text()
+    assert install.torch_pin(bundle) == install.torch_pin(ROOT) == "torch==2.13.0"
+    assert "python3 install.py" in readme_block((bundle / "README.md").read_text(), "## 1. Install")
+
+
+# --- the student edition: `grade` offers the student's commands, and says so of the others ---------------------
+
+STUDENT_COMMANDS = ["check", "list", "run"]
+INSTRUCTOR_COMMANDS = ["batch", "build", "demo", "similarity", "templates", "train", "verify", "worker"]
+
+
+def listed_commands(help_text: str) -> list[str]:
+    """The command names under "Commands:" in click's help."""
+    section = help_text.split("Commands:", 1)[1]
+    return [line.split()[0] for line in section.splitlines() if line.startswith("  ") and line.strip()]
+
+
+def test_the_bundles_package_is_marked_as_the_student_edition_and_the_instructors_is_not(bundle):
+    assert edition.edition(bundle / "autograder") == edition.STUDENT
+    assert edition.edition() == edition.INSTRUCTOR
+    assert f'"autograder" = ["{edition.MARKER}"]' in (bundle / "pyproject.toml").read_text()  # installed with it
+
+
+def test_the_marker_is_installed_with_the_package_not_only_in_place(bundle, tmp_path):
+    copy = shutil.copytree(bundle, tmp_path / "student")
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path),
+         str(copy)], cwd=tmp_path, env=dict(os.environ))
+    (wheel,) = tmp_path.glob("*.whl")
+    assert f"autograder/{edition.MARKER}" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_grade_in_the_bundle_lists_the_students_commands_only(bundle):
+    result = bundle_command(bundle, "--help")
+    assert result.returncode == 0, result.stderr
+    assert listed_commands(result.stdout) == STUDENT_COMMANDS
+    assert "public tests only" in bundle_command(bundle, "run", "--help").stdout
+
+
+def test_grade_in_the_instructors_repository_lists_every_command():
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    assert listed_commands(CliRunner().invoke(main, ["--help"]).output) == sorted(STUDENT_COMMANDS +
+                                                                                  INSTRUCTOR_COMMANDS)
+
+
+@pytest.mark.parametrize("command", INSTRUCTOR_COMMANDS)
+def test_an_instructors_command_in_the_bundle_is_a_sentence_and_a_usage_error(bundle, command):
+    result = bundle_command(bundle, command)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"Error: 'grade {command}' is an instructor's command: this is the student bundle" in result.stderr
+    assert "Here: 'grade check', 'grade list', 'grade run'" in result.stderr
+
+
+def test_the_bundle_leaves_out_grade_trains_module_which_repeats_the_reference(bundle):
+    assert not (bundle / "autograder" / "training_demo.py").exists()
+    assert (ROOT / "autograder" / "training_demo.py").exists()
 
 
 def test_the_bundle_holds_no_hidden_py_and_no_solutions_folder(bundle):
@@ -152,19 +216,25 @@ def readme_block(readme: str, heading: str) -> list[str]:
     return re.search(r"```sh\n(.*?)```", section, re.S).group(1).strip().splitlines()
 
 
+#: What the README's install printed, kept beside the installed copy.
+INSTALL_LOG = "install.log"
+
+
 @pytest.fixture(scope="module")
 def installed(bundle, tmp_path_factory) -> Path:
-    """A copy of the bundle in which the README's install commands ran, in a bare shell with the system's
-    python3 (PyTorch's CPU index is out of this machine's reach, so its wheel comes from pip's own
-    configuration: the course's pin, from the local disk here)."""
+    """A copy of the bundle in which the README's install commands ran as written, in a bare shell with the
+    system's python3. PyTorch's CPU index is out of reach (here a refused loopback port), so install.py falls
+    back to pip's own configuration: the course's pin, from the local disk here."""
     readme = (bundle / "README.md").read_text()
-    lines = [re.sub(r"--index-url \S+ ", "", line) for line in readme_block(readme, "## 1. Install")]
+    lines = readme_block(readme, "## 1. Install")
 
     def make(folder: Path) -> None:
         shutil.copytree(bundle, folder / "student")
-        run(["sh", "-c", "set -e\n" + "\n".join(lines)], cwd=folder / "student", env=bare_env(), timeout=1800)
+        done = run(["sh", "-c", "set -e\n" + "\n".join(lines)], cwd=folder / "student",
+                   env=bare_env(TORCH_INDEX_URL=UNREACHABLE_INDEX), timeout=1800)
+        (folder / INSTALL_LOG).write_text(done.stdout + done.stderr)
 
-    key = readme + (bundle / "pyproject.toml").read_text()
+    key = readme + (bundle / "pyproject.toml").read_text() + (bundle / "install.py").read_text()
     return shared_folder(tmp_path_factory, "student-bundle", key, make) / "student"
 
 
@@ -184,8 +254,26 @@ def test_the_readmes_install_makes_a_venv_with_the_grade_command_and_no_grader_s
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["grade check {id}.py", "grade check {id}.ipynb",
-                                     "python3 -m autograder check {id}.py"])
+def test_the_readmes_install_names_each_step_and_falls_back_where_the_cpu_index_is_out_of_reach(installed):
+    said = [line for line in (installed.parent / INSTALL_LOG).read_text().splitlines()
+            if line.startswith("install.py: ")]
+    assert f"PyTorch's CPU index {UNREACHABLE_INDEX} cannot be reached" in said[0], said
+    assert "falling back to pip's usual index" in said[0]
+    assert said[1].startswith("install.py: torch 2.13.0")  # here the local CPU wheel: "+cpu, without CUDA packages"
+    assert "the `grade` command" in said[2] and "JupyterLab" in said[3] and said[4].startswith("install.py: done")
+
+
+@pytest.mark.slow
+def test_the_installed_grade_offers_the_students_commands_and_refuses_the_others_in_a_sentence(installed):
+    listed = in_venv(installed, "grade --help")
+    assert listed.returncode == 0 and listed_commands(listed.stdout) == STUDENT_COMMANDS
+    refused = in_venv(installed, "grade verify")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "'grade verify' is an instructor's command" in refused.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["grade check {id}.py", "grade check {id}.ipynb"])
 def test_checking_as_the_readme_says_runs_the_public_tests(installed, command):
     for assignment_id in ("linear_regression", "mnist_training"):
         result = in_venv(installed, command.format(id=assignment_id) + " --format json")

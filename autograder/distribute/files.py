@@ -16,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 from ..assignments import WEIGHTS, Assignment
+from ..edition import MARKER
+from .install import CPU_INDEX
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,18 +33,22 @@ SECRET_FILES = ("hidden.py",)
 RUNTIME_PACKAGES = ("numpy", "torch", "click", "rich", "nbformat", "tomli")
 
 #: PyTorch's index of CPU-only wheels: no CUDA packages, a much smaller install.
-TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+TORCH_INDEX = CPU_INDEX
 
-_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*", "*.egg-info")
+#: Left out of every copy of the package: caches, and an edition marker (each distribution writes its own).
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*", "*.egg-info", MARKER)
 
 #: A fixed timestamp for zip members, so that the same course gives the same zip.
 _ZIP_EPOCH = (2020, 1, 1, 0, 0, 0)
 
 
-def copy_package(destination: Path) -> Path:
-    """Copy the `autograder` package source (no caches) to `destination/autograder`."""
+def copy_package(destination: Path, leave_out: tuple[str, ...] = ()) -> Path:
+    """Copy the `autograder` package source (no caches, nor the modules named in `leave_out`, paths relative to the
+    package) to `destination/autograder`."""
     target = destination / "autograder"
     shutil.copytree(PACKAGE, target, ignore=_IGNORED, dirs_exist_ok=True)
+    for name in leave_out:
+        (target / name).unlink(missing_ok=True)
     return target
 
 
@@ -98,7 +104,8 @@ def torch_requirement(root: Path) -> str:
 
 
 def bundle_pyproject(root: Path, description: str) -> str:
-    """A minimal pyproject.toml that installs the copied `autograder` package and the `grade` command."""
+    """A minimal pyproject.toml that installs the copied `autograder` package (its edition marker too, installed
+    or not) and the `grade` command."""
     metadata = project_metadata(root)
     dependencies = "".join(f'    "{r}",\n' for r in runtime_requirements(root))
     return (
@@ -110,7 +117,7 @@ def bundle_pyproject(root: Path, description: str) -> str:
         f"dependencies = [\n{dependencies}]\n\n"
         '[project.scripts]\ngrade = "autograder.cli:main"\n\n'
         '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
-        '[tool.setuptools.package-data]\n"autograder.sandbox.runtime" = ["data/*"]\n'
+        f'[tool.setuptools.package-data]\n"autograder" = ["{MARKER}"]\n"autograder.sandbox.runtime" = ["data/*"]\n'
         '"autograder.datasets" = ["data/*"]\n'
     )
 

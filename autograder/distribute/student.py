@@ -2,14 +2,17 @@
 
     OUT/student/
       README.md                  install, work, check, submit
+      install.py                 the README's install step: torch (its CPU build where it can), `pip install -e .`,
+                                 JupyterLab (`install.py` of this package)
+      constraints.txt            the torch release the course's tests ran with
       pyproject.toml             `pip install -e .` gives the `grade` command
-      autograder/                the grader's source (nothing secret lives in the package)
+      autograder/                the grader's source (nothing secret lives in the package), marked as the
+                                 student edition: `grade` offers check, list and run (`edition`)
       assignments/<id>/          assignment.toml and public.py only: no hidden.py
       <id>.ipynb, <id>.py        the notebook and the module to complete
 
-`grade check` finds `assignments/` by walking up from the working directory, so
-it works from this folder with or without installing. `grade run` there runs
-the public tests only: without hidden.py there is nothing else to run.
+`grade check` finds `assignments/` by walking up from the working directory. `grade run`
+there runs the public tests only (without hidden.py there is nothing else to run) and says so.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..assignments import Assignment
+from ..edition import MARKER, STUDENT, marker_text
+from . import install
 from .files import (
-    TORCH_INDEX,
     bundle_pyproject,
     copy_assignment,
     copy_package,
@@ -33,13 +37,19 @@ if TYPE_CHECKING:
     from ..course import Course
 
 
+#: Modules of commands the student edition does not offer, left out where they would show a solution: `grade
+#: train` trains the reference and picks its device as `get_device()` does.
+INSTRUCTOR_ONLY = ("training_demo.py",)
+
+
 class LeakError(RuntimeError):
     """A distribution meant for students holds solution code or hidden tests."""
 
 
 def write_student_files(course: Course, target: Path) -> list[Path]:
     """Write the student's files of every assignment into `target` (which may already hold other files)."""
-    written = [copy_package(target)]
+    written = [copy_package(target, leave_out=INSTRUCTOR_ONLY)]
+    written.append(write_text(target / "autograder" / MARKER, marker_text(STUDENT)))
     root, assignments = course.root, course.chosen()
     for assignment in assignments:
         written += copy_assignment(assignment, target, hidden=False)
@@ -50,7 +60,10 @@ def write_student_files(course: Course, target: Path) -> list[Path]:
             written.append(Path(shutil.copy2(template, target / template.name)))
     written.append(write_text(target / "pyproject.toml", bundle_pyproject(
         root, "Neural-networks course: assignments, public tests and the `grade` command (student bundle)")))
-    written.append(write_text(target / "README.md", student_readme(assignments, torch_requirement(root))))
+    written.append(write_text(target / "install.py", Path(install.__file__).read_text(encoding="utf-8")))
+    written.append(write_text(target / "constraints.txt", "# The torch release the course's tests ran with; "
+                              "install.py installs it.\n" + torch_requirement(root) + "\n"))
+    written.append(write_text(target / "README.md", student_readme(assignments)))
     return written
 
 
@@ -72,8 +85,8 @@ def assert_no_secrets(folder: Path, root: Path) -> None:
         raise LeakError(f"{folder} is not safe to hand out:\n  " + "\n  ".join(problems))
 
 
-def student_readme(assignments: list[Assignment], torch: str = "torch") -> str:
-    """The student bundle's README: install, work, check, submit; `torch` is the requirement to install."""
+def student_readme(assignments: list[Assignment]) -> str:
+    """The student bundle's README: install, work, check, submit."""
     rows = "\n".join(f"| {a.number} | `{a.id}` | {a.title} | {a.points:g} |" for a in assignments)
     first = assignments[0].id if assignments else "linear_regression"
     return f"""# Neural-networks course: your assignments
@@ -93,15 +106,22 @@ You need Python 3.10 or newer. In this folder:
 ```sh
 python3 -m venv .venv
 . .venv/bin/activate
-python3 -m pip install --index-url {TORCH_INDEX} "{torch}"
-python3 -m pip install -e .
-python3 -m pip install jupyterlab
+python3 install.py
 ```
 
 The first two lines make a virtual environment for the course and activate it (on Windows:
-`.venv\\Scripts\\activate`); activate it again in every new terminal. Then: PyTorch's CPU
-build (smaller than the default, and all the course needs), the `grade` command with numpy,
-click, rich and nbformat, and JupyterLab for the notebooks.
+`py -m venv .venv`, then `.venv\\Scripts\\activate`, then `python install.py`); activate it again
+in every new terminal. `install.py` then installs, saying what it does at each step:
+
+- PyTorch's CPU build, smaller than the default and all the course needs, from PyTorch's
+  own index ({install.CPU_INDEX}). Where that index cannot be reached, it says so and
+  takes torch from pip's usual index instead (on Linux, a CUDA build of several GB). On Linux
+  with an NVIDIA GPU it takes the CUDA build, which uses the GPU (`python3 install.py --cpu`:
+  the CPU build all the same).
+- the `grade` command (`pip install -e .`), with numpy, click, rich and nbformat;
+- JupyterLab, for the notebooks.
+
+`python3 install.py --help` lists its options.
 
 ## 2. Work
 
@@ -115,13 +135,17 @@ Functions must not print, read files or use the network.
 
 - In the notebook: run the check cell under each question. It runs the public tests on
   the code as it stands in the kernel (no need to save).
-- From a terminal, in this folder: `grade check {first}.py` (or `grade check {first}.ipynb`).
+- From a terminal, in this folder, with the environment activated: `grade check {first}.py`
+  (or `grade check {first}.ipynb`).
 
 A failed test says what was called, what came back, what was expected and which
 lecture section to reread, and shows what your code printed while you debug (remove
 the prints before you submit). The last line, "public tests: 5 of 11 points' worth
-pass", is the public tests' share, not your grade. `grade list` shows every question
-and its points.
+pass", is the public tests' share, not your grade.
+
+`grade` has three commands here: `grade check FILE` (the public tests, with feedback),
+`grade list` (every assignment's questions and points) and `grade run FILE` (the same
+public tests: the hidden ones stay with your instructor). `grade --help` says the same.
 
 ## 4. Submit
 
