@@ -105,7 +105,8 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
                 results.append(unreadable(assignment, source.problem or "the file could not be read", context.hidden))
             else:
                 results.append(grade_source(assignment, source.text, hidden=context.hidden, sandbox=next(started),
-                                            student=student, cells=source.cells, questions=context.questions))
+                                            student=student, cells=source.cells, questions=context.questions,
+                                            withhold=course.settings.reveals))
                 if not any(line.strip() and not line.lstrip().startswith("#") for line in source.text.splitlines()):
                     results[-1].notes.insert(0, f"{source.origin} holds no code: it defines none of the functions "
                                                 f"the questions ask for")
@@ -116,13 +117,15 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True, sandbox: Sandbox | None = None,
                  student: str | None = None, cells: CellMap | None = None,
-                 questions: tuple[str, ...] | None = None) -> AssignmentResult:
+                 questions: tuple[str, ...] | None = None, withhold: bool = False) -> AssignmentResult:
     """Grade `source` (the text of the student's module) as `assignment`, in a fresh sandbox (or in `sandbox`,
-    made for that source); `cells`: a notebook's, to name the cell of a line; `questions`: those to test."""
+    made for that source); `cells`: a notebook's, to name the cell of a line; `questions`: those to test;
+    `withhold`: keep hidden tests' details for after the due date (`grading.run_tests`)."""
     sandbox = sandbox or processes.sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load and the source is checked
         result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student,
-                           cells=cells, questions=set(questions) if questions is not None else None)
+                           cells=cells, questions=set(questions) if questions is not None else None,
+                           withhold=withhold)
         result.student_seconds = round(sandbox.student_seconds, 4)
         return result

@@ -51,13 +51,14 @@ def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None,
               integrity: Integrity | None = None, student: str | None = None,
-              cells: CellMap | None = None) -> AssignmentResult:
+              cells: CellMap | None = None, withhold: bool = False) -> AssignmentResult:
     """Run the tests (all of them, or those of `questions`) through `transport`; `integrity` is what the
     source check found (forbidden uses), reported, and under the "zero" policy failing their questions.
     A hidden test's `rng` is seeded for `student` when one is given; a public test's never is: it keeps
-    the lecture's numbers.
-    `cells` says where the source's lines came from (a notebook's cells: `cells.CellMap`), for every place the
-    results name; without `hidden`, the results word what grading would report for a student's own check"""
+    the lecture's numbers. `cells` says where the source's lines came from (a notebook's cells:
+    `cells.CellMap`), for every place the results name. Without `hidden`, the results word what grading
+    would report, for a student's own check. With `withhold`, a failed hidden test keeps what a public
+    test would show, for the reports to reveal after the due date (`[feedback] hidden_details`)."""
     from .verdicts import TestCall, cap, judge  # deferred with the checks and numpy: see grader.grade
 
     integrity = integrity or Integrity()
@@ -87,7 +88,7 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
         else:
             call = TestCall.run(case.function, *prepared)
             verdict = judge(call, public=case.public, reread=reread, hidden_names=hidden_names,
-                            packages=assignment.packages, unavailable=integrity.unavailable)
+                            packages=assignment.packages, unavailable=integrity.unavailable, withhold=withhold)
             for finding in reported(integrity, assignment, case.question, call.log.forbidden, case.public):
                 if finding.policy == "zero":  # the guard raised instead of running it
                     zeroed.setdefault(finding.question, finding)

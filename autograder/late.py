@@ -113,8 +113,12 @@ def decide(policy: LatePolicy, dates: Dates | None, submitted: datetime | None, 
 
 def apply(assignments: list[AssignmentResult], policy: LatePolicy, dates: dict[str, Dates],
           extensions: dict[str, timedelta] | None = None, platform: str = "the platform") -> None:
-    """Set each handed-in assignment's `penalty` and `late` from its own submission time."""
+    """Set each handed-in assignment's `penalty` and `late` from its own submission time, and its `due`: the
+    student's own due date (with their extension), where the assignment has one."""
     for result in assignments:
+        own = dates.get(result.assignment)
+        if own is not None and own.due is not None:
+            result.due = (own.due + (extensions or {}).get(result.assignment, timedelta(0))).isoformat()
         if result.missing:
             continue
         submitted = parse_time(result.submitted_at) if result.submitted_at else None

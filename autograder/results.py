@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import MISSING, dataclass, field, fields
+from datetime import datetime, timezone
 from typing import Any
 
 __all__ = ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TestResult", "Verdict", "from_json",
@@ -57,7 +58,9 @@ class Verdict:
     carry their inputs or expected values); `returned` and `expected` are values as the
     feedback shows them. `reread` is "Lecture › section"; `output` what the student's
     code printed while the test ran; `note` what the checks noted on a value that passed anyway
-    (numbers in a container the SPEC does not name, and what it asks for).
+    (numbers in a container the SPEC does not name, and what it asks for). `withheld` holds, for a failed
+    hidden test of a course that reveals them after the due date (`[feedback] hidden_details`), what a
+    public test's verdict would show (`problem`, `call`, `returned`, `expected`); reports show it only then.
     """
 
     outcome: Outcome
@@ -69,6 +72,7 @@ class Verdict:
     reread: str = ""
     output: str = ""
     note: str = ""
+    withheld: dict[str, str] | None = None
 
     @property
     def passed(self) -> bool:
@@ -126,6 +130,14 @@ class AssignmentResult:
     late: str = ""
     #: Questions the grader failed on in every test (`{question: its points}`): out of the maximum, not scored 0.
     ungradable: dict[str, float] = field(default_factory=dict)
+    #: The student's own due date (ISO 8601, their extension included), where the assignment has one.
+    due: str | None = None
+
+    def due_passed(self, now: datetime | None = None) -> bool:
+        """Whether the student's due date has passed (`now`, by default the present): never without one."""
+        if self.due is None:
+            return False
+        return (now or datetime.now(timezone.utc)) >= datetime.fromisoformat(self.due)
 
     @property
     def raw_score(self) -> float:
@@ -278,8 +290,9 @@ _SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "bool": (bool,), "int": 
 
 def _check_types(value: Any, declared: str | None = None, where: str = "result") -> None:
     declared = declared or type(value).__name__
-    options = [o.strip() for o in declared.split("|")] if "[" not in declared else [declared]
-    if "None" in options and value is None:
+    optional = declared.endswith(" | None")
+    options = [o.strip() for o in declared.split("|")] if "[" not in declared else [declared.removesuffix(" | None")]
+    if ("None" in options or optional) and value is None:
         return
     kind = options[0]
     if kind in _SCALARS:

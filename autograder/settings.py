@@ -11,6 +11,11 @@
     cap = 50
     grace_minutes = 15
 
+    [feedback]
+    hidden_details = "never"             or "after_due": once the due date (or the student's extension) has
+                                         passed, hidden tests' feedback shows the call, returned and expected
+                                         values as public tests' does
+
     [assignments.linear_regression]      each assignment's dates (TOML date-times or ISO 8601 text)
     due = 2026-09-14T23:59:00-04:00
     final = 2026-09-21T23:59:00-04:00    no credit after it
@@ -35,7 +40,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FILE = "course.toml"
-_SECTIONS = {"timezone", "grading", "late", "assignments"}
+_SECTIONS = {"timezone", "grading", "late", "assignments", "feedback"}
+#: `[feedback] hidden_details`: whether a hidden test's details are ever shown, and when.
+HIDDEN_DETAILS = ("never", "after_due")
 _LATE_KEYS = {"per", "penalty", "cap", "grace_minutes", "of"}
 
 
@@ -51,6 +58,12 @@ class CourseSettings:
     late: LatePolicy = LatePolicy()
     dates: dict[str, Dates] = field(default_factory=dict)
     zone: tzinfo = timezone.utc
+    hidden_details: str = "never"
+
+    @property
+    def reveals(self) -> bool:
+        """Whether hidden tests' details are ever shown (after the due date): grading then keeps them."""
+        return self.hidden_details == "after_due"
 
 
 def read_settings(root: Path) -> CourseSettings:
@@ -67,9 +80,15 @@ def read_settings(root: Path) -> CourseSettings:
     zone = _zone(data.get("timezone", "UTC"), path)
     grading = data.get("grading", {})
     _known(grading, {"per_student_inputs"}, f"{path} [grading]")
+    feedback = data.get("feedback", {})
+    _known(feedback, {"hidden_details"}, f"{path} [feedback]")
+    details = feedback.get("hidden_details", "never")
+    if details not in HIDDEN_DETAILS:
+        raise SettingsError(f"{path} [feedback] hidden_details = {details!r}; expected one of "
+                            f"{', '.join(map(repr, HIDDEN_DETAILS))}")
     return CourseSettings(per_student_inputs=bool(grading.get("per_student_inputs", True)),
                           late=_policy(data.get("late", {}), path),
-                          dates=_dates(data.get("assignments", {}), zone, path), zone=zone)
+                          dates=_dates(data.get("assignments", {}), zone, path), zone=zone, hidden_details=details)
 
 
 def _known(table: object, keys: set[str], where: str) -> None:

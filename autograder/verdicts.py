@@ -71,26 +71,32 @@ class TestCall:
 
 def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, str] | None = None,
           plain: tuple[type[BaseException], ...] = (), packages: tuple[str, ...] | None = None,
-          unavailable: dict[str, str] | None = None) -> Verdict:
+          unavailable: dict[str, str] | None = None, withhold: bool = False) -> Verdict:
     """The verdict on `call`.
 
     `hidden_names` maps a name to why the import did not define it (a syntax error); exceptions
     of the types in `plain` make a wrong answer worded by their own message. `packages` are the
     third-party packages the assignment allows (None: any), `unavailable` the module's names bound
-    to others (`{name: package}`): code that fails for want of one is not allowed.
+    to others (`{name: package}`): code that fails for want of one is not allowed. With `withhold`, a failed
+    hidden test keeps what a public test's verdict would show, apart (`Verdict.withheld`).
     """
     exc, log = call.raised, call.log
 
     def verdict(outcome: Outcome, problem: str, called: Called | str | None = None, returned: Any = None,
-                expected: Any = None, traceback: str = "") -> Verdict:
-        if not public:
-            called = returned = expected = None
-        parts = {"call": None if called is None else str(called),
-                 "returned": None if returned is None else format_value(returned),
-                 "expected": None if expected is None else format_value(expected)}
-        parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
-        return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
-                       parts["expected"], cap(traceback, MAX_PART["traceback"]), reread, note=note)
+                expected: Any = None, traceback: str = "", shown: str | None = None) -> Verdict:
+        parts: dict[str, str | None] = {}
+        if public or withhold:  # written out only where a report may show them: a call's text costs
+            parts = {"call": None if called is None else str(called),
+                     "returned": None if returned is None else format_value(returned),
+                     "expected": None if expected is None else format_value(expected)}
+            parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
+        if public:
+            return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
+                           parts["expected"], cap(traceback, MAX_PART["traceback"]), reread, note=note)
+        withheld = {"problem": cap(shown or problem, MAX_PART["problem"]),
+                    **{k: v for k, v in parts.items() if v is not None}} if withhold else None
+        return Verdict(outcome, cap(problem, MAX_PART["problem"]), traceback=cap(traceback, MAX_PART["traceback"]),
+                       reread=reread, note=note, withheld=withheld)
 
     latest = log.records[-1] if log.records else None
     note = cap("; ".join(call.notes), MAX_PART["note"])
@@ -99,7 +105,7 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
     if isinstance(exc, CheckFailed):
         record = log.find(exc.got) if exc.got is not None else log.find(None)
         return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.called,
-                       record and record.value, exc.expected if exc.has_expected else None)
+                       record and record.value, exc.expected if exc.has_expected else None, shown=exc.problem)
     if isinstance(exc, StudentRaised):
         package = _unavailable(exc.error, packages, unavailable or {}) if exc.error.origin != GRADER else None
         if package:

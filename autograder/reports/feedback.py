@@ -8,7 +8,7 @@ from ..layouts.roster import RosterEntry
 from ..results import AssignmentResult, SubmissionResult, TestResult
 from .html import cell, page, table
 from .statistics import percent, question_scores
-from .wording import explain, passed_notes, points
+from .wording import explain, passed_notes, points, revealed
 
 
 def who(student: RosterEntry | None) -> str:
@@ -46,9 +46,11 @@ def _heading(assignment: AssignmentResult, titles: dict[str, str]) -> str:
     return f"{title}: {points(assignment.score)} / {points(assignment.max_score)}{late}"
 
 
-def _failure(test: TestResult) -> tuple[str, str]:
-    """A failed test's heading and text (the assignment's notes are shown once, above its tests)."""
-    return f"{test.assignment}: {test.question}: {test.description}", explain(test).strip()
+def _failure(test: TestResult, assignment: AssignmentResult) -> tuple[str, str]:
+    """A failed test's heading and text (the assignment's notes are shown once, above its tests): a hidden test's
+    details too, once the student's due date has passed, where the course reveals them (they are kept then)."""
+    shown = revealed(test) if not test.public and test.verdict.withheld and assignment.due_passed() else test
+    return f"{test.assignment}: {test.question}: {test.description}", explain(shown).strip()
 
 
 def _note_markdown(note: str) -> list[str]:
@@ -87,7 +89,7 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
         if failures:
             lines += ["", "### Failed tests", ""]
             for test in failures:
-                heading, text = _failure(test)
+                heading, text = _failure(test, a)
                 kind = "public" if test.public else "hidden"
                 lines += [f"#### {heading} ({kind}, {points(test.max_score)} points)", "", "```text", text, "```", ""]
         lines.append("")
@@ -124,7 +126,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
         if failures:
             body.append("<h3>Failed tests</h3>")
             for test in failures:
-                heading, text = _failure(test)
+                heading, text = _failure(test, a)
                 body.append(f"<h4 class=\"fail\">{html.escape(heading)}</h4>")
                 body.append(f"<pre>{html.escape(text)}</pre>")
     return page(f"Feedback: {result.submission}", body)

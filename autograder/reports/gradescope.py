@@ -6,7 +6,10 @@ from typing import Any
 
 from ..results import AssignmentResult, SubmissionResult
 from ..scoring import total
-from .wording import explain
+from .wording import explain, revealed
+
+#: Gradescope's visibility of what it shows only once the due date has passed.
+AFTER_DUE = "after_due_date"
 
 
 def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | None = None) -> dict:
@@ -31,6 +34,13 @@ def gradescope_json(results: list[AssignmentResult], extra: dict[str, Any] | Non
                 "visibility": "visible",
                 "tags": [result.assignment, t.question, "public" if t.public else "hidden"],
             })
+            if not t.passed and t.verdict.withheld:  # Gradescope shows it itself once the due date has passed
+                tests.append({"name": f"{result.assignment}: {t.question}: {t.description} (its details)",
+                              "name_format": "text", "number": f"{result.assignment}.{t.name}.details",
+                              "score": 0.0, "max_score": 0.0, "status": "failed",
+                              "output": explain(revealed(t)), "output_format": "text",
+                              "visibility": AFTER_DUE,
+                              "tags": [result.assignment, t.question, "hidden", "details"]})
     document: dict[str, Any] = {"score": round(score, 4), "max_score": round(max_score, 4), "tests": tests,
                                 "output_format": "text", "visibility": "visible"}
     notes = [f"{r.assignment}: note: {note}" for r in results for note in r.notes]

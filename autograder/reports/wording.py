@@ -9,6 +9,7 @@ note (a value in a container the SPEC does not name): the reports show it once p
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..results import Outcome, TestResult
 
@@ -72,6 +73,14 @@ def said_once(tests: list[TestResult]) -> tuple[list[str], set[str]]:
             said.append(f"{len(names)} tests fail for one reason: {problem}")
             covered |= set(names)
     return said, covered
+
+
+def revealed(test: TestResult) -> TestResult:
+    """`test` with what its verdict withheld (a hidden test's problem, call, returned and expected values, kept for
+    a course that reveals them after the due date) in place, to word as a public test's feedback."""
+    withheld = test.verdict.withheld or {}
+    return replace(test, verdict=replace(test.verdict, **{k: withheld[k] for k in ("problem", "call", "returned",
+                                                                                   "expected") if k in withheld}))
 
 
 def passed_notes(tests: list[TestResult]) -> list[str]:
