@@ -42,16 +42,18 @@ class CheckFailed(AssertionError):
 
     `hidden` is the wording for a hidden test, when `problem` tells more than a hidden test may
     (how far off a value is, where, or what the student's code raised): it is the same sentence
-    without what would reveal the hidden input or the expected value.
+    without what would reveal the hidden input or the expected value. `diagnosis` names the known
+    mistake the value shows ("a factor ½ missing"), for the instructor's count across a class.
     """
 
     def __init__(self, problem: str, got: Any = _MISSING, expected: Any = _MISSING, *,
-                 hidden: str | None = None) -> None:
+                 hidden: str | None = None, diagnosis: str = "") -> None:
         super().__init__(problem)
         self.problem = problem
         self.hidden = problem if hidden is None else hidden
         self.got = got
         self.expected = expected
+        self.diagnosis = diagnosis  # the known mistake the value shows (`autograder.diagnosis`), for the class report
 
     @property
     def has_expected(self) -> bool:
@@ -150,8 +152,9 @@ def _fit_shape(array: np.ndarray, expected: np.ndarray, got: Any, what: str, exp
             problem = f"{what} should have {expected.size} values{reason}, got {array.size}"
         else:
             problem = f"{what} should have shape {expected.shape}{reason}, got {array.shape}"
-        raise CheckFailed(problem + shape_hint(array, expected), got, exp,
-                          hidden=f"{what} has the wrong shape{reason}")
+        hint = shape_hint(array, expected)
+        raise CheckFailed(problem + hint, got, exp, hidden=f"{what} has the wrong shape{reason}",
+                          diagnosis=hint.lstrip(",: "))
     return array
 
 
@@ -203,8 +206,9 @@ def _off(array: np.ndarray, expected: np.ndarray, got: Any, shown: Any, toleranc
         f"the {tolerance.name} tolerance allows {tolerance.rtol:g} relative plus {limit:.2g} absolute"
     name, hint = _KINDS[kind]
     hint = hint.format(name=tolerance.name, rule=tolerance.rule())
-    return CheckFailed(f"{what} is {name}{where}: {measured}; {allowance}{off_by(array, expected, allowed, factors)}",
-                       got, shown, hidden=f"{what} is {name} ({hint})")
+    known = off_by(array, expected, allowed, factors)
+    return CheckFailed(f"{what} is {name}{where}: {measured}; {allowance}{known}", got, shown,
+                       hidden=f"{what} is {name} ({hint})", diagnosis=known.removeprefix("; "))
 
 
 def one_of(got: Any, candidates: dict[str, Any], tolerance: Tolerance = FLOAT, *, what: str = "the result",
@@ -226,7 +230,7 @@ def one_of(got: Any, candidates: dict[str, Any], tolerance: Tolerance = FLOAT, *
     failed = min(failures, key=lambda pair: pair[0])[1]
     accepted = " or ".join(candidates)
     raise CheckFailed(f"{failed.problem} (accepted: {accepted})", got, failed.expected,
-                      hidden=f"{failed.hidden} (accepted: {accepted})")
+                      hidden=f"{failed.hidden} (accepted: {accepted})", diagnosis=failed.diagnosis)
 
 
 def agrees(got: Any, expected: Any, tolerance: Tolerance = FLOAT, *, scale: float | None = None) -> bool:

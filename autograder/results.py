@@ -73,6 +73,11 @@ class Verdict:
     output: str = ""
     note: str = ""
     withheld: dict[str, str] | None = None
+    #: For the instructor's count across a class (`reports.misconceptions`), never a student's feedback: the
+    #: known mistake a wrong value shows ("a factor ½ missing"), and what came back ("returned <digest of the
+    #: value>", "raised ValueError: <its message>").
+    diagnosis: str = ""
+    signature: str = ""
 
     @property
     def passed(self) -> bool:

@@ -13,11 +13,14 @@ the same wherever it runs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from .calls import Called, CallLog, StudentRaised, builtin_name, format_value
 from .checks import CheckFailed, noting
@@ -33,7 +36,8 @@ _monotonic = time.monotonic
 COURSE_BUGS: tuple[type[BaseException], ...] = (NameError, ImportError, SyntaxError)
 #: The longest each part of a verdict may be, in characters: whatever the student's code sends,
 #: a report stays small.
-MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000, "note": 1000}
+MAX_PART = {"problem": 2000, "call": 1000, "returned": 1000, "expected": 1000, "traceback": 4000, "note": 1000,
+            "diagnosis": 300, "signature": 300}
 
 
 def cap(text: str, limit: int) -> str:
@@ -83,7 +87,9 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
     exc, log = call.raised, call.log
 
     def verdict(outcome: Outcome, problem: str, called: Called | str | None = None, returned: Any = None,
-                expected: Any = None, traceback: str = "", shown: str | None = None) -> Verdict:
+                expected: Any = None, traceback: str = "", shown: str | None = None, diagnosis: str = "",
+                signature: str = "") -> Verdict:
+        alike = {"diagnosis": cap(diagnosis, MAX_PART["diagnosis"]), "signature": cap(signature, MAX_PART["signature"])}
         parts: dict[str, str | None] = {}
         if public or withhold:  # written out only where a report may show them: a call's text costs
             parts = {"call": None if called is None else str(called),
@@ -92,11 +98,11 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
             parts = {k: None if v is None else cap(v, MAX_PART[k]) for k, v in parts.items()}
         if public:
             return Verdict(outcome, cap(problem, MAX_PART["problem"]), parts["call"], parts["returned"],
-                           parts["expected"], cap(traceback, MAX_PART["traceback"]), reread, note=note)
+                           parts["expected"], cap(traceback, MAX_PART["traceback"]), reread, note=note, **alike)
         withheld = {"problem": cap(shown or problem, MAX_PART["problem"]),
                     **{k: v for k, v in parts.items() if v is not None}} if withhold else None
         return Verdict(outcome, cap(problem, MAX_PART["problem"]), traceback=cap(traceback, MAX_PART["traceback"]),
-                       reread=reread, note=note, withheld=withheld)
+                       reread=reread, note=note, withheld=withheld, **alike)
 
     latest = log.records[-1] if log.records else None
     note = cap("; ".join(call.notes), MAX_PART["note"])
@@ -105,7 +111,8 @@ def judge(call: TestCall, *, public: bool, reread: str, hidden_names: dict[str, 
     if isinstance(exc, CheckFailed):
         record = log.find(exc.got) if exc.got is not None else log.find(None)
         return verdict(Outcome.WRONG, exc.problem if public else exc.hidden, record and record.called,
-                       record and record.value, exc.expected if exc.has_expected else None, shown=exc.problem)
+                       record and record.value, exc.expected if exc.has_expected else None, shown=exc.problem,
+                       diagnosis=exc.diagnosis, signature=f"returned {fingerprint(record.value)}" if record else "")
     if isinstance(exc, StudentRaised):
         package = _unavailable(exc.error, packages, unavailable or {}) if exc.error.origin != GRADER else None
         if package:
@@ -144,10 +151,12 @@ def _raised(raised: StudentRaised, hidden_names: dict[str, str], verdict: Callab
         return verdict(Outcome.MISSING_NAME, problem, raised.called)
     if error.type == "NotImplementedError":
         return verdict(Outcome.RAISED, f"{name} is not implemented yet (it raises NotImplementedError)", raised.called)
+    signature = f"raised {error.message}"  # the instructor's count across a class, never a student's feedback
     if not public:  # every text of the student's process is left out: it could carry the test's inputs
         return verdict(Outcome.RAISED, f"{name} raised {builtin_name(error)} (a hidden test shows neither the "
-                                       f"message nor the traceback; the public tests do)")
-    return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.called, traceback=error.traceback)
+                                       f"message nor the traceback; the public tests do)", signature=signature)
+    return verdict(Outcome.RAISED, f"{name} raised {error.message}", raised.called, traceback=error.traceback,
+                   signature=signature)
 
 
 _UNDEFINED = re.compile(r"^NameError: name '(\w+)' is not defined")
@@ -169,6 +178,35 @@ def _not_allowed(raised: StudentRaised, package: str, packages: tuple[str, ...] 
                                           f"your own code with {allowed}")
     return verdict(Outcome.FORBIDDEN, f"{name} needs {package}: this assignment asks for your own code with "
                                       f"{allowed}, so {package} is not available here", raised.called)
+
+
+def fingerprint(value: Any) -> str:
+    """A short digest of a returned value (plain data, decoded here), alike for numbers equal to 8 significant
+    digits: two students' identical wrong answers to one input share it (`reports.misconceptions`)."""
+    digest = hashlib.blake2b(digest_size=8)
+    _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: Any) -> None:
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)) \
+            or isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        array = np.asarray(value, dtype=np.float64)
+        mantissa, exponent = np.frexp(array)
+        digest.update(repr(array.shape).encode() + np.round(mantissa, 8).tobytes() + exponent.tobytes())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}{len(value)}[".encode())
+        for item in value:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif isinstance(value, dict):
+        digest.update(f"dict{len(value)}{{".encode())
+        for key, item in value.items():
+            _feed(digest, key)
+            _feed(digest, item)
+        digest.update(b"}")
+    else:
+        digest.update(repr(value)[:1000].encode("utf-8", "replace"))
 
 
 def grader_problem(reason: str) -> str:
