@@ -17,6 +17,7 @@ from autograder import edition
 from autograder.course import Course
 from autograder.distribute import install, student
 from autograder.distribute.leaks import course_secrets, find_leaks, forbidden_paths, normalise, solution_blocks
+from autograder.grader import grade_source
 
 from .conftest import COURSE, ROOT
 from .fresh_env import UNREACHABLE_INDEX, bare_env, run, shared_folder
@@ -47,7 +48,7 @@ def test_the_bundle_has_each_assignments_template_notebook_and_public_tests(bund
     assert (bundle / f"{assignment_id}.ipynb").exists()
     public = sorted(p.name for p in (bundle / "assignments" / assignment_id).iterdir())
     shared = [name for name in ("helpers.py", "recipes.py") if (ROOT / "assignments" / assignment_id / name).exists()]
-    assert public == sorted(["assignment.toml", "public.py", *shared])
+    assert public == sorted(["assignment.toml", "public.py", "weights.json", *shared])
 
 
 def test_the_bundle_installs_the_grade_command_and_explains_itself(bundle):
@@ -174,7 +175,10 @@ def test_grade_check_works_in_the_bundle_without_the_instructors_repository(bund
         result = bundle_command(bundle, "check", submission, "--format", "json")
         assert result.returncode == 0, result.stderr
         document = json.loads(result.stdout)
-        assert document["score"] == 0 and document["max_score"] == COURSE.get("linear_regression").points
+        # the public tests' points, as grading weighs them (weights.json): what `grade check` says in the repository
+        public = grade_source(COURSE.get("linear_regression"), "", hidden=False).max_score
+        assert document["score"] == 0 and document["max_score"] == pytest.approx(public)
+        assert 0 < public < COURSE.get("linear_regression").points
         assert document["tests"] and all("public" in t["tags"] for t in document["tests"])
         assert all("not implemented yet" in t["output"] for t in document["tests"])
 
@@ -303,7 +307,7 @@ def test_the_notebooks_check_cells_run_in_the_students_kernel(installed, tmp_pat
                                 f"{notebook}")
     assert result.returncode == 0, result.stderr
     executed = json.loads((tmp_path / "executed.ipynb").read_text())
-    printed = "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+    printed = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
                       for c in executed["cells"] for o in c.get("outputs", []))
     questions = COURSE.get("linear_regression").questions
     assert printed.count("✗ failed") >= len(questions) and "not implemented yet" in printed

@@ -138,7 +138,7 @@ def test_importing_the_reference(toy):
     body = "import solutions.toy as s\nreturn s.add(a, b)"
     scores, feedback = graded(toy, attack("add", body))
     only_lost(scores, "add")
-    assert "ModuleNotFoundError" in feedback
+    assert "add needs solutions" in feedback and "does not allow" in feedback  # a package, and not one allowed
 
 
 @needs_view

@@ -29,7 +29,7 @@ from ...calls import CallLog, Student
 from ...local_transport import LocalTransport
 from ...reports.wording import explain
 from ...results import TestResult, Verdict
-from ...sandbox.runtime import protocol
+from ...sandbox.runtime import protocol, recipes
 from ...sandbox.runtime.errors import CallTimeout
 from ...verdicts import TestCall, judge
 
@@ -128,7 +128,8 @@ class CourseTest:
 
     `source` defines the test function named `info["name"]` (and what it uses);
     `info` holds `assignment, name, question, description, public, reread, seed,
-    timeout`; `reference` is the JSON list of recorded reference results (empty for
+    timeout`, and `recipes` where the test sends the course's own objects (`[[module, source]]`:
+    `recipes.load_course`); `reference` is the JSON list of recorded reference results (empty for
     a test that does not use `ref`).
     """
 
@@ -151,6 +152,7 @@ class CourseTest:
 
     def verdict(self, env: dict[str, Any]) -> Verdict:
         """Run the test on the functions in `env` and judge it, as the grader does."""
+        recipes.load_course(self.info.get("recipes", []))
         log = CallLog()
         student = Student(LocalTransport(env), log, math.inf, call_timeout=float(self.info["timeout"]))
         fixtures = {"student": lambda: student,
