@@ -61,8 +61,9 @@ def handed_in(name: str, *tests: TestResult) -> SubmissionResult:
     return SubmissionResult(name, [AssignmentResult(LR, "Linear regression", list(tests))])
 
 
-def a_test(name="predict_random", verdict=None, seed=None, public=False, question="predict") -> TestResult:
-    return TestResult(LR, question, name, "random inputs", public, 1.0, verdict or Verdict(Outcome.PASSED), seed=seed)
+def a_test(name="predict_random", verdict=None, seed=None, public=False, question="predict",
+           description="random inputs") -> TestResult:
+    return TestResult(LR, question, name, description, public, 1.0, verdict or Verdict(Outcome.PASSED), seed=seed)
 
 
 def test_unexplained_failures_group_by_the_same_exception_or_the_same_value_on_the_same_input():
@@ -146,3 +147,14 @@ def test_items_csv_has_one_row_per_test_with_numbers_a_spreadsheet_reads(six):
     assert float(mse["difficulty"]) == pytest.approx(1 / 3, abs=1e-4)
     assert math.isclose(float(mse["discrimination"]), 0.4741, abs_tol=1e-4)
     assert all(r["discrimination"] == "" or -1 <= float(r["discrimination"]) <= 1 for r in rows)
+
+
+def test_one_mistake_that_fails_several_tests_of_a_question_alike_is_one_misconception():
+    def wrong(value: str) -> Verdict:
+        return verdict(signature=f"returned {value}")
+
+    ann = handed_in("ann", *(a_test(n, wrong(v), description=f"input {n}") for n, v in zip("abc", "123")))
+    ben = handed_in("ben", *(a_test(n, wrong(v), description=f"input {n}") for n, v in zip("abc", "124")))
+    found = misconceptions([ann, ben])  # c: each their own wrong value
+    assert [(g.kind, g.submissions) for g in found] == [(VALUE, ("ann", "ben"))]
+    assert found[0].what == "the same wrong values on 2 tests: \u201cinput a\u201d, \u201cinput b\u201d"

@@ -1,4 +1,5 @@
-"""The class's charts as PNG images: the score distribution and the share of full marks per question.
+"""The class's charts as PNG images: the score distribution and the share of full marks per question; per
+assignment, its most common mistakes and its tests' difficulty against discrimination.
 
 Both are laid out by matplotlib's constrained layout, which keeps titles, tick labels and
 legends out of each other's way; the pass rates' labels sit right of their bars, in room the
@@ -8,9 +9,12 @@ x axis leaves beyond 100 %, so that none is cut off or drawn over a bar.
 from __future__ import annotations
 
 import statistics
+import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .items import Item
+from .misconceptions import Misconception
 from .statistics import BINS
 from .summary import Summary
 
@@ -83,3 +87,90 @@ def pass_rate_figure(summary: Summary) -> Figure:
     axes.set_xlabel("submissions with all of the question's points (%)")
     axes.set_ylabel("question")
     return figure
+
+
+#: The most misconceptions one chart shows (the summary lists them all).
+MAX_MISCONCEPTIONS = 8
+
+
+def misconception_figure(title: str, groups: list[Misconception]) -> Figure:
+    """A bar per misconception of one assignment (`groups`, most common first): how many students show it,
+    labelled "n of N" right of the bar; the label on the left is the question and the mistake, wrapped."""
+    groups = groups[:MAX_MISCONCEPTIONS]
+    labels = [textwrap.shorten(f"{g.question}: {g.what}", 120, placeholder=" …") for g in groups]
+    wrapped = ["\n".join(textwrap.wrap(label, 42)) for label in labels]
+    figure = _figure(max(2.4, sum(0.16 * w.count("\n") + 0.36 for w in wrapped) + 1.3))
+    axes = figure.add_subplot()
+    positions = list(range(len(groups)))
+    axes.barh(positions, [g.count for g in groups], color="#b5552b", height=0.6)
+    axes.set_yticks(positions, wrapped, fontsize=8)
+    axes.set_ylim(len(groups) - 0.5, -0.5)
+    most = max((g.graded for g in groups), default=1)
+    for y, group in zip(positions, groups):
+        axes.text(group.count + most * 0.015, y, f"{group.count} of {group.graded}", va="center", ha="left",
+                  fontsize=8)
+    axes.set_xlim(0, most * 1.18)  # room for "n of N" right of the longest bar
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(f"Most common mistakes: {title}", pad=10)
+    axes.set_xlabel("students")
+    return figure
+
+
+def items_figure(title: str, items: list[Item]) -> Figure:
+    """Difficulty against discrimination, a point per test of one assignment, numbered as in the key on the
+    right. Tests at one spot share a point (its label lists them); a test everyone passes or fails has no
+    discrimination and is listed in the key only. Numbers are placed where they overlap nothing drawn."""
+    figure = _figure(max(4.8, 0.17 * len(items) + 1.6))
+    grid = figure.add_gridspec(1, 2, width_ratios=[1.25, 1])
+    axes, key = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+    axes.axhspan(-1.05, 0, color="#f6dcdc", zorder=0)
+    axes.axhline(0.2, color="#999", linestyle=":", linewidth=1)
+    axes.text(0.01, 0.21, "0.2: discriminates", fontsize=7, color="#666", va="bottom")
+    spots: dict[tuple[float, float], list[int]] = {}
+    for number, item in enumerate(items, start=1):
+        if item.discrimination is not None:
+            spots.setdefault((round(item.difficulty, 3), round(item.discrimination, 3)), []).append(number)
+    for (x, y), numbers in spots.items():
+        axes.scatter([x], [y], s=28 + 14 * (len(numbers) - 1), color="#a11" if y < 0 else "#3b6ea5", zorder=3)
+    axes.set_xlim(-0.05, 1.05)
+    axes.set_ylim(-1.05, 1.05)
+    axes.set_xlabel("difficulty (share of students passing)")
+    axes.set_ylabel("discrimination (point-biserial r with the rest)")
+    axes.set_title(f"Tests of {title}", pad=10)
+    _number_spots(figure, axes, spots)
+    key.axis("off")
+    lines = []
+    for number, item in enumerate(items, start=1):
+        flag = " (everyone passes)" if item.passed == item.students else \
+            " (everyone fails)" if item.passed == 0 else ""
+        lines.append(textwrap.shorten(f"{number}. {item.question}: {item.description}", 52 - len(flag),
+                                      placeholder="…") + flag)
+    key.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=7, family="monospace", transform=key.transAxes)
+    return figure
+
+
+def _number_spots(figure: Figure, axes: Any, spots: dict[tuple[float, float], list[int]]) -> None:
+    """Label each spot with its tests' numbers, at the first of eight places around it that overlaps no marker
+    and no label placed before, and stays inside the axes (up and right of it otherwise)."""
+    from matplotlib.transforms import Bbox
+
+    renderer = figure.canvas.get_renderer()
+    figure.draw_without_rendering()
+    inside = axes.get_window_extent(renderer)
+    points = [axes.transData.transform((x, y)) for x, y in spots]
+    placed: list[Any] = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4) for px, py in points]  # the markers
+    for (x, y), numbers in spots.items():
+        text = ", ".join(map(str, numbers))
+        for dx, dy in ((6, 4), (6, -10), (-6, 4), (-6, -10), (0, 9), (0, -14), (12, -3), (-12, -3)):
+            label = axes.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                                  ha="left" if dx > 0 else "right" if dx < 0 else "center")
+            box = label.get_window_extent(renderer)
+            if inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1) \
+                    and not any(box.overlaps(other) for other in placed):
+                break
+            label.remove()
+        else:
+            label = axes.annotate(text, (x, y), xytext=(6, 4), textcoords="offset points", fontsize=7)
+            box = label.get_window_extent(renderer)
+        placed.append(box)

@@ -10,7 +10,8 @@ A failed test joins the first of these groups it can, and each student counts on
    students share a hidden test's random input, so only public tests and tests without one group.
 
 Diagnoses are listed whatever their size; the unexplained groups from two students on (one student's
-failure nobody shares is not a misconception of the class). Most common first. The texts come from
+failure nobody shares is not a misconception of the class). The value groups of one question that the
+same students share are one (a forgotten bias fails every test of predict alike). Most common first. The texts come from
 verdicts the grader made (`Verdict.diagnosis`, `Verdict.signature`); they reach the instructor's
 reports only, never a student's feedback.
 """
@@ -81,4 +82,24 @@ def misconceptions(results: list[SubmissionResult]) -> list[Misconception]:
     groups = [Misconception(assignment_id, question, kind, what, tuple(names), graded[assignment_id])
               for (assignment_id, _), (question, kind, what, names) in found.items()
               if kind == DIAGNOSIS or len(names) >= 2]
-    return sorted(groups, key=lambda g: -g.count)  # stable: ties keep the order they came in
+    return sorted(_merged(groups), key=lambda g: -g.count)  # stable: ties keep the order they came in
+
+
+def _merged(groups: list[Misconception]) -> list[Misconception]:
+    """The value groups of one question shared by the same students made one: one mistake seen in several tests
+    (a forgotten bias fails every test of predict alike)."""
+    alike: dict[tuple[str, str, str, tuple[str, ...]], list[Misconception]] = {}
+    for group in groups:
+        key = (group.assignment, group.question, group.kind if group.kind == VALUE else group.what, group.submissions)
+        alike.setdefault(key, []).append(group)
+    merged = []
+    for same in alike.values():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        tests = [g.what.removeprefix("the same wrong value on ").split("\u201d")[0] + "\u201d" for g in same]
+        named = ", ".join(tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
+        merged.append(Misconception(same[0].assignment, same[0].question, VALUE,
+                                    f"the same wrong values on {len(tests)} tests: {named}", same[0].submissions,
+                                    same[0].graded))
+    return merged
