@@ -118,7 +118,8 @@ class GradeSession:
             return
         terminalreporter.section("grade")
         kind = "every test" if self.hidden else "public tests only"
-        for assignment, (score, total, count) in self.totals.items():
+        for assignment in [a.id for a in self.assignments if a.id in self.totals]:
+            score, total, count = self.totals[assignment]
             terminalreporter.write_line(f"{assignment}: {points(score)} of {points(total)} points from the "
                                         f"{count} tests run ({kind})")
             for note in self.notes.get(assignment, []):
