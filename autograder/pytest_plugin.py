@@ -87,6 +87,12 @@ class GradeSession:
         self.notes: dict[str, list[str]] = {}
         if not worker and getattr(config.option, "dist", "no") == "load":  # -n: one worker per assignment
             config.option.dist = "loadfile"
+        here = config.invocation_params.dir
+        if not worker and config.option.rootdir is None and here != config.rootpath:  # ids are not paths
+            config.issue_config_time_warning(pytest.PytestConfigWarning(
+                f"pytest took {config.rootpath} for its rootdir (a folder above the path given to --grade, or "
+                f"above this one): it shows the node ids as paths from there and keeps its cache (--lf) there; "
+                f"write --grade={path} as one word, or pass --rootdir=."), stacklevel=2)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_make_collect_report(self, collector: pytest.Collector) -> pytest.CollectReport | None:
@@ -122,8 +128,10 @@ class GradeSession:
             score, total, count = self.totals[assignment]
             terminalreporter.write_line(f"{assignment}: {points(score)} of {points(total)} points from the "
                                         f"{count} tests run ({kind})")
-            for note in self.notes.get(assignment, []):
-                terminalreporter.write_line(f"  note: {note}")
+            if self.notes.get(assignment):
+                terminalreporter.write_line("  notes:")
+            for line in self.notes.get(assignment, []):
+                terminalreporter.write_line(f"    {line}")
 
 
 class AssignmentNode(pytest.Collector):

@@ -123,6 +123,19 @@ def test_the_grade_options_alone_are_a_usage_error(tmp_path):
     assert run.status == pytest.ExitCode.USAGE_ERROR and "missing.py' does not exist" in run.output
 
 
+def test_a_rootdir_taken_from_the_submissions_path_is_warned_of(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    submission = shutil.copy(ROOT / "solutions" / "linear_regression.py", tmp_path / "elsewhere")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--grade", str(submission), "-k", "residuals"]
+    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0 and f"took {tmp_path / 'elsewhere'} for its rootdir" in process.stdout
+    assert "write --grade=" in process.stdout
+    command[5:7] = [f"--grade={submission}"]  # one word: not a path pytest looks at
+    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0 and "rootdir" not in process.stdout.split("passed")[-1]
+    assert "PytestConfigWarning" not in process.stdout
+
+
 def test_the_reference_passes_every_item_each_named_by_assignment_question_and_test(tmp_path):
     run = run_pytest(tmp_path, "--grade", str(ROOT / "solutions" / "linear_regression.py"), "--hidden")
     assert run.status == 0, run.output
