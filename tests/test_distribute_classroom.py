@@ -16,6 +16,7 @@ import yaml
 
 from autograder.distribute import classroom
 from autograder.distribute.leaks import find_leaks, forbidden_paths
+from autograder.results import AssignmentResult, from_json
 from autograder.scoring import test_points
 
 from .conftest import COURSE, ROOT
@@ -112,13 +113,14 @@ def reporter_total(results: list[dict]) -> tuple[float, float]:
     return sum(t["score"] for r in scored for t in r["tests"]), sum(r["max_score"] for r in scored)
 
 
-def grade_run(repository: Path, submission: str) -> dict:
-    """`grade run SUBMISSION --format json` in the student's repository, as the student would run it."""
-    process = subprocess.run([sys.executable, "-m", "autograder", "run", submission, "--format", "json"],
+def grade_run(repository: Path, submission: str) -> AssignmentResult:
+    """`grade run SUBMISSION` in the student's repository, as the student would run it (its results, unrounded)."""
+    process = subprocess.run([sys.executable, "-m", "autograder", "run", submission, "--format", "results"],
                              cwd=repository, env=actions_env(repository, repository / ".unused"),
                              capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, process.stderr
-    return json.loads(process.stdout)
+    [graded] = from_json(json.loads(process.stdout)).assignments
+    return graded
 
 
 @pytest.fixture
@@ -139,12 +141,13 @@ def test_the_steps_on_half_the_questions_right_total_grade_runs_public_score(wor
     results = run_workflow(workflow, student_repository, tmp_path, ["linear_regression"])
     total, maximum = reporter_total(results)
     graded = grade_run(student_repository, "linear_regression.py")
-    assert (total, maximum) == (pytest.approx(graded["score"]), pytest.approx(graded["max_score"]))
+    assert (total, maximum) == (pytest.approx(graded.score), pytest.approx(graded.max_score))
     assert 0 < total < maximum
     for result, question in zip(results, [q.name for q in ASSIGNMENTS["linear_regression"].questions]):
         assert result["status"] == ("pass" if question in right else "fail")
-        tests = [t for t in graded["tests"] if t["name"].startswith(f"linear_regression: {question}: ")]
-        assert [t["score"] for t in result["tests"]] == pytest.approx([t["score"] for t in tests])
+        assert reporter_total([result]) == pytest.approx(graded.question_scores()[question])
+        tests = [t for t in graded.tests if t.question == question]
+        assert [t["score"] for t in result["tests"]] == pytest.approx([t.score for t in tests])
         if question not in right:
             assert "Problem:  " in result["tests"][0]["message"] and result["tests"][0]["score"] == 0
 
@@ -175,6 +178,6 @@ def test_the_whole_workflow_on_half_of_every_assignment_totals_grade_runs_public
         (student_repository / f"{assignment_id}.py").write_text(half_right(assignment_id)[0], encoding="utf-8")
     total, maximum = reporter_total(run_workflow(workflow, student_repository, tmp_path, list(ASSIGNMENTS)))
     graded = [grade_run(student_repository, f"{assignment_id}.py") for assignment_id in ASSIGNMENTS]
-    assert total == pytest.approx(sum(g["score"] for g in graded))
-    assert maximum == pytest.approx(sum(g["max_score"] for g in graded))
+    assert total == pytest.approx(sum(g.score for g in graded))
+    assert maximum == pytest.approx(sum(g.max_score for g in graded))
     assert 0 < total < maximum
