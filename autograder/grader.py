@@ -48,12 +48,14 @@ class Context:
     the assignments graded (None: every one found); `student`: whose hidden inputs (their key: see
     `grading.seed_for`), where the course gives each student their own; `insecure`: grade even where the
     secrets are exposed (the results say so); `templates`: a long-lived worker's warm templates; `questions`:
-    the questions whose tests run (a check cell's: one), every one by default."""
+    the questions whose tests run (a check cell's: one), every one by default; `tests`: the tests that run, by
+    name (pytest's selection: `pytest_plugin`), every one by default."""
 
     hidden: bool = True
     assignment: str | None = None
     only: tuple[str, ...] | None = None
     questions: tuple[str, ...] | None = None
+    tests: tuple[str, ...] | None = None
     student: str = ""
     insecure: bool = False
     templates: Templates | None = None
@@ -106,7 +108,7 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
             else:
                 results.append(grade_source(assignment, source.text, hidden=context.hidden, sandbox=next(started),
                                             student=student, cells=source.cells, questions=context.questions,
-                                            withhold=course.settings.reveals))
+                                            tests=context.tests, withhold=course.settings.reveals))
                 if not any(line.strip() and not line.lstrip().startswith("#") for line in source.text.splitlines()):
                     results[-1].notes.insert(0, f"{source.origin} holds no code: it defines none of the functions "
                                                 f"the questions ask for")
@@ -117,15 +119,16 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
 
 def grade_source(assignment: Assignment, source: str, *, hidden: bool = True, sandbox: Sandbox | None = None,
                  student: str | None = None, cells: CellMap | None = None,
-                 questions: tuple[str, ...] | None = None, withhold: bool = False) -> AssignmentResult:
+                 questions: tuple[str, ...] | None = None, tests: tuple[str, ...] | None = None,
+                 withhold: bool = False) -> AssignmentResult:
     """Grade `source` (the text of the student's module) as `assignment`, in a fresh sandbox (or in `sandbox`,
-    made for that source); `cells`: a notebook's, to name the cell of a line; `questions`: those to test;
-    `withhold`: keep hidden tests' details for after the due date (`grading.run_tests`)."""
+    made for that source); `cells`: a notebook's, to name the cell of a line; `questions`, `tests`: those to run
+    (every one by default); `withhold`: keep hidden tests' details for after the due date (`grading.run_tests`)."""
     sandbox = sandbox or processes.sandbox(assignment, source)
     with sandbox:
         sandbox.spawn()  # the child starts while the tests load and the source is checked
         result = run_tests(assignment, sandbox, hidden=hidden, integrity=check(assignment, source), student=student,
                            cells=cells, questions=set(questions) if questions is not None else None,
-                           withhold=withhold)
+                           names=set(tests) if tests is not None else None, withhold=withhold)
         result.student_seconds = round(sandbox.student_seconds, 4)
         return result

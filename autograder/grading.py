@@ -51,9 +51,11 @@ def seed_for(assignment_id: str, test_name: str, student: str | None = None) -> 
 def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = True,
               questions: set[str] | None = None, budget: float | None = None,
               integrity: Integrity | None = None, student: str | None = None,
-              cells: CellMap | None = None, withhold: bool = False) -> AssignmentResult:
-    """Run the tests (all of them, or those of `questions`) through `transport`; `integrity` is what the
-    source check found (forbidden uses), reported, and under the "zero" policy failing their questions.
+              cells: CellMap | None = None, names: set[str] | None = None,
+              withhold: bool = False) -> AssignmentResult:
+    """Run the tests (all of them, or those of `questions`, or those named in `names`) through `transport`;
+    `integrity` is what the source check found (forbidden uses), reported, and under the "zero" policy failing
+    their questions.
     A hidden test's `rng` is seeded for `student` when one is given; a public test's never is: it keeps
     the lecture's numbers. `cells` says where the source's lines came from (a notebook's cells:
     `cells.CellMap`), for every place the results name. Without `hidden`, the results word what grading
@@ -62,7 +64,8 @@ def run_tests(assignment: Assignment, transport: Transport, *, hidden: bool = Tr
     from .verdicts import TestCall, cap, judge  # deferred with the checks and numpy: see grader.grade
 
     integrity = integrity or Integrity()
-    cases = [c for c in assignment.tests(hidden) if questions is None or c.question in questions]
+    cases = [c for c in assignment.tests(hidden) if (questions is None or c.question in questions)
+             and (names is None or c.name in names)]
     points = test_points(assignment, cases, assignment.weights())
     result = AssignmentResult(assignment.id, assignment.title)
     place = cells.place if cells is not None else (lambda line: f"line {line}")

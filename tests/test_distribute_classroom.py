@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
 from autograder.distribute import classroom
 from autograder.distribute.leaks import find_leaks, forbidden_paths
+from autograder.results import AssignmentResult, from_json
+from autograder.scoring import test_points
 
 from .conftest import COURSE, ROOT
+from .handins import half_right
 
 ASSIGNMENTS = COURSE.assignments
 
@@ -33,7 +39,7 @@ def workflow(repository) -> dict:
 
 def grading_steps(workflow: dict) -> list[dict]:
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
-    return [s for s in steps if s.get("uses") == classroom.COMMAND_GRADER]
+    return [s for s in steps if classroom.STEP in s.get("run", "")]
 
 
 def test_the_workflow_runs_on_push_with_the_permissions_the_reporter_needs(workflow):
@@ -45,16 +51,20 @@ def test_the_workflow_runs_on_push_with_the_permissions_the_reporter_needs(workf
     assert "pip install -e ." in install
 
 
-def test_each_assignment_is_one_step_worth_its_points_that_runs_grade_run(workflow):
+def test_each_question_is_a_step_worth_its_public_tests_points(workflow):
     steps = grading_steps(workflow)
-    assert [s["id"] for s in steps] == list(ASSIGNMENTS)
-    assert len({s["id"] for s in steps}) == len({s["with"]["test-name"] for s in steps}) == len(steps)
-    for step, assignment in zip(steps, ASSIGNMENTS.values()):
-        command = step["with"]["command"]
-        assert command.startswith(f"grade run {assignment.id}.py ")
-        assert f"--assignment {assignment.id}" in command and f"--min-score {assignment.points:g}" in command
-        assert float(step["with"]["max-score"]) == assignment.points
-        assert int(step["with"]["timeout"]) >= 1
+    assert [s["id"] for s in steps] == [f"{a.id}__{q.name}" for a in ASSIGNMENTS.values() for q in a.questions]
+    for assignment in ASSIGNMENTS.values():
+        cases = assignment.tests(hidden=False)
+        points = test_points(assignment, cases, assignment.weights())
+        for question in assignment.questions:
+            step = next(s for s in steps if s["id"] == f"{assignment.id}__{question.name}")
+            worth = sum(points[c.name] for c in cases if c.question == question.name)
+            assert step["run"] == (f"python -m autograder.distribute.classroom_step {assignment.id} {question.name} "
+                                   f"--points {worth:.6g} --timeout {classroom.step_seconds(assignment)}")
+            assert step["timeout-minutes"] * 60 > classroom.step_seconds(assignment)
+    fractional = [s["id"] for s in steps if float(s["run"].split("--points ")[1].split()[0]) % 1]
+    assert fractional, "the command grader's whole points would do"
 
 
 def test_the_reporter_lists_every_step_and_gets_each_result(workflow):
@@ -74,19 +84,100 @@ def test_the_repository_is_the_student_bundle_without_secrets(repository):
     assert forbidden_paths(repository) == [] and find_leaks(repository, ROOT) == []
 
 
-def test_a_steps_command_fails_on_the_template_and_passes_on_a_completed_module(workflow, repository, tmp_path):
-    command = grading_steps(workflow)[0]["with"]["command"]
-    assignment_id = grading_steps(workflow)[0]["id"]
+def actions_env(repository: Path, output: Path) -> dict[str, str]:
+    """What a step of the workflow runs with, here: the grader installed (`pip install -e .`: on the path, the
+    repository's own package first), no course named from outside, and the step's own $GITHUB_OUTPUT."""
+    return {"PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+            "HOME": os.environ.get("HOME", "/root"), "PYTHONPATH": str(repository), "GITHUB_OUTPUT": str(output)}
+
+
+def run_step(step: dict, repository: Path, folder: Path) -> dict:
+    """Run a step as GitHub Actions does (its `run` in bash, in the repository, within `timeout-minutes`) and
+    decode the result it hands the grading reporter (base64 JSON in $GITHUB_OUTPUT, as Classroom's runners)."""
+    output = folder / f"{step['id']}.output"
+    output.write_text("", encoding="utf-8")
+    process = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repository, env=actions_env(repository, output),
+                             capture_output=True, text=True, timeout=step["timeout-minutes"] * 60)
+    assert process.returncode == 0, process.stderr  # a failed step would leave the reporter without a result
+    lines = [line for line in output.read_text(encoding="utf-8").splitlines() if line.startswith("result=")]
+    assert len(lines) == 1, f"{step['id']} wrote no result: {process.stdout}{process.stderr}"
+    result = json.loads(base64.b64decode(lines[0].removeprefix("result=")))
+    assert set(result) == {"version", "status", "max_score", "tests"} and result["status"] in ("pass", "fail", "error")
+    return result
+
+
+def reporter_total(results: list[dict]) -> tuple[float, float]:
+    """The points the grading reporter sends Classroom (its NotifyClassroom): the tests' scores and the steps'
+    maximum, over the steps with a maximum."""
+    scored = [r for r in results if r["max_score"]]
+    return sum(t["score"] for r in scored for t in r["tests"]), sum(r["max_score"] for r in scored)
+
+
+def grade_run(repository: Path, submission: str) -> AssignmentResult:
+    """`grade run SUBMISSION` in the student's repository, as the student would run it (its results, unrounded)."""
+    process = subprocess.run([sys.executable, "-m", "autograder", "run", submission, "--format", "results"],
+                             cwd=repository, env=actions_env(repository, repository / ".unused"),
+                             capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    [graded] = from_json(json.loads(process.stdout)).assignments
+    return graded
+
+
+@pytest.fixture
+def student_repository(repository, tmp_path) -> Path:
     copy = tmp_path / "repository"
     shutil.copytree(repository, copy)
-    env = {k: v for k, v in os.environ.items() if k != "GRADE_COURSE_DIR"}
-    env["PYTHONPATH"] = str(copy)
-    runnable = command.replace("grade run", f"{sys.executable} -m autograder run")
+    return copy
 
-    def step() -> int:
-        return subprocess.run(["bash", "-c", runnable], cwd=copy, env=env, capture_output=True,
-                              timeout=300).returncode
 
-    assert step() != 0
-    shutil.copy(ROOT / "solutions" / f"{assignment_id}.py", copy / f"{assignment_id}.py")
-    assert step() == 0
+def run_workflow(workflow: dict, repository: Path, folder: Path, assignment_ids: list[str]) -> list[dict]:
+    return [run_step(step, repository, folder) for step in grading_steps(workflow)
+            if step["id"].split("__")[0] in assignment_ids]
+
+
+def test_the_steps_on_half_the_questions_right_total_grade_runs_public_score(workflow, student_repository, tmp_path):
+    source, right = half_right("linear_regression")
+    (student_repository / "linear_regression.py").write_text(source, encoding="utf-8")
+    results = run_workflow(workflow, student_repository, tmp_path, ["linear_regression"])
+    total, maximum = reporter_total(results)
+    graded = grade_run(student_repository, "linear_regression.py")
+    assert (total, maximum) == (pytest.approx(graded.score), pytest.approx(graded.max_score))
+    assert 0 < total < maximum
+    for result, question in zip(results, [q.name for q in ASSIGNMENTS["linear_regression"].questions]):
+        assert result["status"] == ("pass" if question in right else "fail")
+        assert reporter_total([result]) == pytest.approx(graded.question_scores()[question])
+        tests = [t for t in graded.tests if t.question == question]
+        assert [t["score"] for t in result["tests"]] == pytest.approx([t.score for t in tests])
+        if question not in right:
+            assert "Problem:  " in result["tests"][0]["message"] and result["tests"][0]["score"] == 0
+
+
+def test_a_step_grades_the_notebook_when_the_student_worked_there(workflow, student_repository, tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell((ROOT / "solutions" / "linear_regression.py").read_text())]
+    nbformat.write(notebook, student_repository / "linear_regression.ipynb")
+    step = next(s for s in grading_steps(workflow) if s["id"] == "linear_regression__fit_closed_form")
+    result = run_step(step, student_repository, tmp_path)
+    assert result["status"] == "pass" and {t["filename"] for t in result["tests"]} == {"linear_regression.ipynb"}
+    assert reporter_total([result])[0] == pytest.approx(result["max_score"]) == pytest.approx(1.0)
+
+
+def test_a_step_that_outlives_its_time_reports_zero_and_why(student_repository, tmp_path):
+    (student_repository / "linear_regression.py").write_text("def predict(X, w, b):\n    while True:\n        pass\n")
+    step = {"id": "slow", "timeout-minutes": 1,
+            "run": "python -m autograder.distribute.classroom_step linear_regression predict --points 0.8 --timeout 2"}
+    result = run_step(step, student_repository, tmp_path)
+    assert result["status"] == "error" and result["max_score"] == 0.8 and reporter_total([result]) == (0, 0.8)
+    assert "grading took longer than 2 s" in result["tests"][0]["message"]
+
+
+@pytest.mark.slow
+def test_the_whole_workflow_on_half_of_every_assignment_totals_grade_runs_public_score(workflow, student_repository,
+                                                                                       tmp_path):
+    for assignment_id in ASSIGNMENTS:
+        (student_repository / f"{assignment_id}.py").write_text(half_right(assignment_id)[0], encoding="utf-8")
+    total, maximum = reporter_total(run_workflow(workflow, student_repository, tmp_path, list(ASSIGNMENTS)))
+    graded = [grade_run(student_repository, f"{assignment_id}.py") for assignment_id in ASSIGNMENTS]
+    assert total == pytest.approx(sum(g.score for g in graded))
+    assert maximum == pytest.approx(sum(g.max_score for g in graded))
+    assert 0 < total < maximum
