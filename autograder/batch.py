@@ -120,6 +120,9 @@ def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resum
     timeout = timeout or sum(a.timeout for a in course.assignments.values()) + 60
     platform = PLATFORMS[found.layout]
     previous = keep_previous(output) if regrade else None
+    if regrade and previous is None:
+        console.print(f"regrade: {output} holds no earlier results to compare with; graded as a first batch",
+                      style="yellow", markup=False)
     for leftover in [*output.glob(f"{GRADED_DIR}/.*.tmp"), *output.glob(f"{RESULTS_DIR}/.*.tmp")]:
         leftover.unlink(missing_ok=True)  # half-written by a batch that was killed: never read as a result
     results: dict[str, SubmissionResult] = {}
