@@ -2,7 +2,9 @@
 
 The folder is read as the platform that exported it lays it out (`layouts`: Canvas,
 Gradescope, GitHub Classroom, Moodle, plain folders): one hand-in per student, joined to
-the roster. Each of `--jobs` workers (`workers`) is one grader process kept for the whole
+the roster; every roster student who handed in nothing is a row too, `missing`. What is graded
+is `scope`'s: one assignment (`--assignment`, or the only one a download holds), else the whole
+course. Each of `--jobs` workers (`workers`) is one grader process kept for the whole
 batch, forking student processes from the batch's warm templates; it grades one part of a
 hand-in (a file, a folder, a zip) at a time, seeded for the student (per-student hidden inputs). A part
 that brings down its worker (or hangs past its budget) loses only itself, which the row then
@@ -11,12 +13,14 @@ assignment of the course (or of --assignment) not handed in is marked missing an
 so every total has the same maximum; the late policy of course.toml then applies. Each
 result is written atomically as soon as it is known, so `--resume` after an interruption
 grades only what is missing or failed, exactly once (and applies the current late policy to
-the rest).
+the rest); it refuses results of another version of the course, where `--regrade` grades
+everything again and records what changed (`regrade`).
 
     OUT/graded/<name>.json    the project's own result (`results.SubmissionResult`), read by --resume
     OUT/results/<name>.json   the same as Gradescope's results.json
     OUT/grades.csv, OUT/reports/    the class's grades and reports; <name> is grades.csv's `submission`
                               (OUT/reports/similarity/: pairs of submissions whose code is alike)
+    OUT/changes.csv, OUT/previous/  --regrade's record of what changed, and the results before it
 """
 
 from __future__ import annotations
@@ -35,24 +39,28 @@ from typing import TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .assignments import Assignment
 from .course import COURSE_DIR, Course
+from .errors import UsageError
 from .joining import PLATFORMS, finish, identity, keep_parts_for, student_key
-from .layouts import HandIn, read_layout
-from .layouts.roster import find_student, read_roster
-from .names import capped, file_key, shown
+from .layouts import HandIn, Layout, read_layout
+from .layouts.roster import Roll, call_roll, read_roster
+from .names import capped, file_key, listing, shown
 from .pool import die_with_batch, grade_locally
-from .reports.class_reports import write_class_reports
+from .regrade import CHANGES, Regrade, compare, keep_previous, read_previous
+from .reports.changes import changes_csv, changes_html
+from .reports.class_reports import REPORTS, write_class_reports
 from .reports.files import MAX_RESULTS_BYTES, write_atomic, write_json
 from .reports.grade_files import grades_csv, grades_row
 from .reports.gradescope import submission_document
+from .reports.pairs import SIMILARITY, FlaggedPair, flagged_pairs
 from .reports.terminal import print_scores
 from .results import Status, SubmissionResult, from_json, to_json
+from .scope import decide, heading
 
 GRADED_DIR = "graded"
 RESULTS_DIR = "results"
-#: The most layout notes the terminal prints (the rest are counted).
-MAX_PRINTED_NOTES = 10
+#: The most layout notes the terminal prints (the rest are counted), and the most students a line names.
+MAX_PRINTED_NOTES = MAX_NAMED = 10
 T = TypeVar("T")
 
 
@@ -79,49 +87,63 @@ def _read(path: Path) -> SubmissionResult | None:
 
 
 def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resume: bool = False,
-              assignment_id: str | None = None, console: Console | None = None, timeout: float | None = None,
-              roster: Path | None = None, insecure: bool = False, layout: str = "auto",
-              broker: str | None = None, backend: str | None = None) -> list[SubmissionResult]:
+              regrade: bool = False, assignment_id: str | None = None, whole_course: bool = False,
+              console: Console | None = None, timeout: float | None = None, roster: Path | None = None,
+              insecure: bool = False, layout: str = "auto", broker: str | None = None,
+              backend: str | None = None) -> list[SubmissionResult]:
     """Grade every hand-in under `directory` (read as `layout`) into `output` with `jobs` workers (or the
-    workers on `broker`, a Celery cluster: `cluster`); return the results, in the layout's order. `timeout` caps
-    each part's grading (default: the sum of the assignments' budgets); `insecure` grades where the course's
-    secrets are within the student's reach (`grade run --insecure`)."""
+    workers on `broker`, a Celery cluster: `cluster`); return the results, in the layout's order, then the
+    roster's students who handed in nothing. What is graded, and out of what, is `scope.decide`'s: `assignment_id`,
+    `whole_course`, else the one assignment the folder holds. `resume` keeps what `output` holds of the course as
+    it is; `regrade` grades everything again, keeping the previous results and recording what changed
+    (`regrade`). `timeout` caps each part's grading (default: the sum of the assignments' budgets); `insecure`
+    grades where the course's secrets are within the student's reach (`grade run --insecure`)."""
     console = console or Console()
-    expected = course.chosen([assignment_id] if assignment_id else None)
+    if resume and regrade:
+        raise UsageError("--resume and --regrade contradict each other: --resume keeps the results in OUT and "
+                         "grades the rest, --regrade grades everything again")
+    found = read_layout(directory, course.ids, layout)
+    scope = decide(course, found, assignment_id, whole_course)
+    assignment_id = scope.assignment
+    expected = course.chosen(scope.ids())
     for assignment in expected:
         assignment.tests(hidden=True)  # a test file the course cannot import stops the batch here, not each hand-in
     settings = course.settings
-    found = read_layout(directory, course.ids, layout)
     found.hand_ins = [keep_parts_for(h, assignment_id) for h in found.hand_ins]
     console.print(f"layout: {found.layout} ({found.reason}); {len(found.hand_ins)} students")
     for note in capped(found.notes, MAX_PRINTED_NOTES):
         console.print(f"layout: {note}", style="yellow", markup=False)
-    entries = read_roster(roster) if roster is not None else []
-    students = {h.name: guarded(h.name, "matching the roster to", lambda h=h: find_student(
-        entries, h.identity, [h.name, *(p.path.name for p in h.parts)]), lambda _: None) for h in found.hand_ins}
+    console.print(heading(course, scope), markup=False)
+    entries = read_roster(roster) if roster is not None else None
+    roll = call_roll(entries or [], found.hand_ins)
+    hand_ins = found.hand_ins + roll.absent
     timeout = timeout or sum(a.timeout for a in course.assignments.values()) + 60
     platform = PLATFORMS[found.layout]
+    previous = keep_previous(output) if regrade else None
+    if regrade and previous is None:
+        console.print(f"regrade: {output} holds no earlier results to compare with; graded as a first batch",
+                      style="yellow", markup=False)
     for leftover in [*output.glob(f"{GRADED_DIR}/.*.tmp"), *output.glob(f"{RESULTS_DIR}/.*.tmp")]:
         leftover.unlink(missing_ok=True)  # half-written by a batch that was killed: never read as a result
     results: dict[str, SubmissionResult] = {}
-    todo = []
     def finished(hand_in: HandIn, result: SubmissionResult) -> SubmissionResult:
+        result.course = course.version
         return guarded(hand_in.name, "finishing the result of", lambda: save(finish(
-            result, hand_in, expected, settings, students[hand_in.name], platform), output),
+            result, hand_in, expected, settings, roll.entries.get(hand_in.name), platform), output),
             lambda reason: save(failure(hand_in.name, reason, hand_in.identity), output))
 
-    for hand_in in found.hand_ins:
+    kept = kept_results(course, output, hand_ins) if resume else {}
+    todo = []
+    for hand_in in hand_ins:
         if hand_in.problem:  # its entry could not even be read: nothing to grade
             results[hand_in.name] = finished(hand_in, SubmissionResult(hand_in.name, status=Status.UNREADABLE,
                                                                        reason=hand_in.problem))
-            continue
-        kept = _read(output / GRADED_DIR / f"{file_key(hand_in.name)}.json") if resume else None
-        # a graded result of this very hand-in, no other; one that failed, or any of whose parts did, is graded again
-        parts = [p.path.name for p in hand_in.parts]
-        if kept is not None and kept.submission == hand_in.name and kept.graded and not kept.failed_parts \
-                and kept.parts == parts:
-            before = to_json(kept)
-            results[hand_in.name] = finish(kept, hand_in, expected, settings, students[hand_in.name], platform)
+        elif not hand_in.parts:  # nothing for these assignments (or a roster student's): each is missing
+            results[hand_in.name] = finished(hand_in, SubmissionResult(hand_in.name))
+        elif hand_in.name in kept:
+            before = to_json(kept[hand_in.name])
+            results[hand_in.name] = finish(kept[hand_in.name], hand_in, expected, settings,
+                                           roll.entries.get(hand_in.name), platform)
             if to_json(results[hand_in.name]) != before:  # the late policy or the roster changed
                 save(results[hand_in.name], output)
         else:
@@ -129,12 +151,12 @@ def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resum
     columns = (TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.description}"))
     def student_of(hand_in: HandIn) -> str:
-        return student_key(identity(hand_in, students[hand_in.name]))
+        return student_key(identity(hand_in, roll.entries.get(hand_in.name)))
 
     similarity = start_similarity(course, directory, output, assignment_id) if len(found.hand_ins) > 1 else None
     threading.Thread(target=_import_charts, daemon=True).start()
     with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("", total=len(found.hand_ins), completed=len(found.hand_ins) - len(todo))
+        task = progress.add_task("", total=len(hand_ins), completed=len(hand_ins) - len(todo))
         if broker is not None:
             from .cluster.collect import grade_on_cluster
 
@@ -144,7 +166,7 @@ def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resum
         for hand_in, result in graded:
             results[hand_in.name] = finished(hand_in, result)
             progress.update(task, advance=1, description=hand_in.name)
-    ordered = [results[h.name] for h in found.hand_ins]
+    ordered = [results[h.name] for h in hand_ins]
     for result in ordered:  # a resumed batch may have been killed between a result's two files
         path = output / RESULTS_DIR / f"{file_key(result.submission)}.json"
         if not path.exists():
@@ -153,13 +175,47 @@ def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resum
     rows = [guarded(r.submission, "writing the grades of", lambda r=r: grades_row(r, denominator),
                     lambda reason, r=r: {"submission": r.submission, "status": reason}) for r in ordered]
     write_atomic(output / "grades.csv", grades_csv(rows, [a.id for a in expected]))
-    write_class_reports(ordered, output, roster, console, course)
-    if similarity is not None:
-        finish_similarity(similarity, console)
+    changes = record(output, previous, ordered) if previous is not None else None
+    pairs = finish_similarity(similarity, console, output, found) if similarity is not None else []
+    write_class_reports(ordered, output, entries, console, course, matched=roll.entries, changes=changes,
+                        pairs=pairs)
     print_scores(rows, {a.id: a.number for a in expected}, console)
-    _say_what_counts(ordered, expected, denominator, console)
+    say_who(roll, ordered, console)
+    if changes is not None:
+        console.print(changes.sentence(), markup=False)
+    console.print(heading(course, scope), markup=False)
+    nobody = [a for a in expected if len(expected) > 1 and not any(
+        x.assignment == a.id and not x.missing for r in ordered for x in r.assignments)]
+    if nobody:
+        console.print(f"[yellow]nobody handed in {', '.join(f'A{a.number}' for a in nobody)}: they score 0 in every "
+                      f"total; pass --assignment ID to grade one assignment alone[/]")
     console.print(f"wrote {output / 'grades.csv'} and {len(ordered)} result files in {output / RESULTS_DIR}")
     return ordered
+
+
+def kept_results(course: Course, output: Path, hand_ins: list[HandIn]) -> dict[str, SubmissionResult]:
+    """The results in `output` that --resume keeps: graded results of these very hand-ins (their parts as they were,
+    none failed), by the course as it is now; `UsageError`, naming --regrade, where the course changed since."""
+    kept = {}
+    for hand_in in hand_ins:
+        result = _read(output / GRADED_DIR / f"{file_key(hand_in.name)}.json")
+        if result is None or result.submission != hand_in.name:
+            continue
+        if result.course and result.course != course.version:
+            raise UsageError(f"{str(output)!r} was graded with another version of the course ({result.course}; it is "
+                             f"{course.version} now): --resume would mix the two. Pass --regrade to grade every "
+                             f"hand-in again, keeping the previous results and writing what changed to changes.csv")
+        if result.graded and not result.failed_parts and result.parts == [p.path.name for p in hand_in.parts]:
+            kept[hand_in.name] = result
+    return kept
+
+
+def record(output: Path, previous: Path, results: list[SubmissionResult]) -> Regrade:
+    """Compare `results` with the previous run's, kept in `previous`; write changes.csv and its page."""
+    changes = compare(previous, read_previous(previous), results)
+    write_atomic(output / CHANGES, changes_csv(changes))
+    write_atomic(output / REPORTS / "changes.html", changes_html(changes))
+    return changes
 
 
 def start_similarity(course: Course, directory: Path, output: Path, assignment_id: str | None) -> subprocess.Popen:
@@ -176,18 +232,23 @@ def start_similarity(course: Course, directory: Path, output: Path, assignment_i
     return process
 
 
-def finish_similarity(process: subprocess.Popen, console: Console) -> None:
-    """Wait for `start_similarity`'s report and print what it said."""
+def finish_similarity(process: subprocess.Popen, console: Console, output: Path, found: Layout) -> list[FlaggedPair]:
+    """Wait for `start_similarity`'s report, print what it said, and return its flagged pairs (each side named as
+    the batch names its hand-in)."""
     process.wait()
     said = process.said  # type: ignore[attr-defined]
     said.seek(0)
     text = said.read().decode("utf-8", "replace").rstrip()
     said.close()
-    if process.returncode == 0:
-        console.print(text, markup=False, highlight=False)
-    else:
+    if process.returncode != 0:
         console.print(f"[yellow]the similarity report failed (status {process.returncode}):[/]")
         console.print(text[-2000:], markup=False, highlight=False)
+        return []
+    console.print(text, markup=False, highlight=False)
+    from .similarity.report import THRESHOLD
+
+    names = {shown(p.path.name): h.name for h in found.hand_ins for p in h.parts}
+    return flagged_pairs(output / REPORTS / SIMILARITY, THRESHOLD, names)
 
 
 def _die_with_batch_at_lowest_priority() -> None:
@@ -202,17 +263,20 @@ def _import_charts() -> None:
         import matplotlib.figure  # noqa: F401
 
 
-def _say_what_counts(results: list[SubmissionResult], expected: list[Assignment], denominator: float,
-                     console: Console) -> None:
-    """Name the assignments nobody handed in: they still count, 0 points, in every total."""
-    graded = [r for r in results if r.graded]
-    nobody = [a for a in expected if graded and all(
-        any(x.assignment == a.id and x.missing for x in r.assignments) for r in graded)]
-    console.print(f"every total is out of {denominator:g} points ({len(expected)} assignment"
-                  f"{'s' if len(expected) != 1 else ''}; a missing one scores 0)")
-    if nobody:
-        console.print(f"[yellow]nobody handed in {', '.join(f'A{a.number}' for a in nobody)}: pass --assignment ID "
-                      f"to grade one assignment alone[/]")
+def say_who(roll: Roll, results: list[SubmissionResult], console: Console) -> None:
+    """Name the roster's students who handed in nothing, the hand-ins no roster student matches, and each match
+    made by name with accents set aside (the first `MAX_NAMED` of each, then how many more)."""
+    absent = [r.identity.get("name") or r.submission for r in results if r.status is Status.MISSING]
+    if absent:
+        console.print(f"missing: {len(absent)} student{'s' * (len(absent) != 1)} handed in nothing for this batch "
+                      f"(0 points): {listing(absent, MAX_NAMED, 'more')}", style="yellow", markup=False)
+    if roll.strangers:
+        named = [f"{h.identity.get('name') or h.name} ({h.name})" if h.identity.get("name", h.name) != h.name
+                 else h.name for h in roll.strangers]
+        console.print(f"roster: {len(named)} hand-in{'s' * (len(named) != 1)} by no student of the roster: "
+                      f"{listing(named, MAX_NAMED, 'more')}", style="yellow", markup=False)
+    for warning in capped(roll.warnings, MAX_NAMED):
+        console.print(f"roster: {warning}", style="yellow", markup=False)
 
 
 def save(result: SubmissionResult, output: Path) -> SubmissionResult:

@@ -72,6 +72,10 @@ def cells_to_source(cells: list[tuple[str, str]]) -> tuple[str, CellMap]:
     return "\n\n".join(parts) + "\n", CellMap(tuple(found))
 
 
+class NotJSON(ValueError):
+    """A notebook file whose text is not JSON at all (rather than JSON that is not a notebook)."""
+
+
 def notebook_to_source(text: str) -> tuple[str, CellMap]:
     """The Python code of a notebook's code cells, magics and shell lines made inert, check cells left out, and
     where each cell is. `ValueError` for what is not a notebook. Each field is used only once its type is
@@ -79,7 +83,7 @@ def notebook_to_source(text: str) -> tuple[str, CellMap]:
     try:
         notebook = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ValueError(f"it is not valid JSON ({str(exc).splitlines()[0][:200]})") from None
+        raise NotJSON(f"it is not valid JSON ({str(exc).splitlines()[0][:200]})") from None
     if not isinstance(notebook, dict):
         raise ValueError("its JSON is not an object, so it is not a notebook")
     metadata = _mapping(notebook.get("metadata"))

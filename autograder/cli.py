@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from . import edition
+from .cli_class import batch, demo, similarity
+from .cli_options import backend as _backend
+from .cli_options import console as _console
+from .cli_options import insecure as _insecure
 from .course import Course
 from .errors import GradeError, UsageError
 
@@ -37,6 +40,18 @@ class _Grade(click.Group):
             raise click.UsageError(why, ctx)
         return super().get_command(ctx, cmd_name)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its summary in full (its `short_help`, else its help's first sentence), never cut."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and not command.hidden:
+                first = " ".join((command.help or "").split("\n\n")[0].split()).split(". ")[0].rstrip(".")
+                rows.append((name, (command.short_help or first).rstrip(".")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -52,13 +67,6 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a byte of a file name that is not UTF-8 is printed escaped
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-
-
-def _console() -> Console:
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:  # logs and CI: wide enough for the score tables
-        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
-    return console
 
 
 @main.command("list")
@@ -86,14 +94,6 @@ _assignment = click.option("--assignment", "assignment_id", metavar="ID",
 _min_score = click.option("--min-score", type=float, default=None, metavar="X",
                           help="Exit with status 1 when the score is below X.")
 _submission = click.argument("submission", type=click.Path(exists=True, path_type=Path))
-_jobs = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
-                     help="Submissions graded at once.")
-_backend = click.option("--backend", default=None, metavar="URL",
-                        help="Where results are stored [default: the broker, a Redis]; a Redis when the broker is "
-                             "RabbitMQ.")
-_insecure = click.option("--insecure", is_flag=True,
-                         help="Grade even where the student's code could read the references and hidden tests "
-                              "(no bubblewrap, no uid of its own); the results say so.")
 
 
 def _grade(course: Course, path: Path, assignment_id: str | None, hidden: bool, insecure: bool = False,
@@ -107,8 +107,10 @@ def _grade(course: Course, path: Path, assignment_id: str | None, hidden: bool, 
         course.get(assignment_id)
     result = grade(course, path, Context(hidden=hidden, assignment=assignment_id, insecure=insecure,
                                          student=student))
-    if result.status in (Status.UNREADABLE, Status.REFUSED, Status.FAILED):
-        raise UsageError(result.reason) if result.status is not Status.FAILED else GradeError(result.reason)
+    if result.status.is_input_problem or result.status is Status.REFUSED:
+        raise UsageError(result.reason)
+    if result.status is Status.FAILED:
+        raise GradeError(result.reason)
     return result
 
 
@@ -146,7 +148,7 @@ def check(submission: Path, assignment_id: str | None, output_format: str, min_s
             public_only=True)
 
 
-@main.command()
+@main.command(short_help="Run all tests on SUBMISSION (in a bundle: the public ones)")
 @_submission
 @_assignment
 @_format
@@ -183,41 +185,7 @@ def run(submission: Path, assignment_id: str | None, output_format: str, min_sco
     _report(result, output_format, min_score)
 
 
-@main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for grades.csv and one results JSON per submission.")
-@_jobs
-@click.option("--resume", is_flag=True, help="Keep results already in OUTPUT and grade only the rest.")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV of students (submission, student_id, email, name, section) for the reports and grade files.")
-@_assignment
-@_insecure
-@click.option("--layout", type=click.Choice(["auto", "canvas", "gradescope", "classroom", "moodle", "plain"]),
-              default="auto", show_default=True,
-              help="How DIRECTORY is laid out: a platform's export, or plain folders (one per student).")
-@click.option("--broker", default=None, metavar="URL",
-              help="Grade on the `grade worker`s of this Celery broker (redis://…) instead of on this machine.")
-@_backend
-def batch(directory: Path, output: Path, jobs: int, resume: bool, roster: Path | None,
-          assignment_id: str | None, insecure: bool, layout: str, broker: str | None, backend: str | None) -> None:
-    """Grade every student's hand-in under DIRECTORY, as a platform exports it (Canvas, Gradescope, GitHub
-    Classroom, Moodle) or one folder, zip or set of files per student."""
-    if broker and insecure:
-        raise click.UsageError("--insecure is each worker's own choice: pass it to `grade worker`, not to the batch")
-    from .batch import run_batch
-    from .layouts.roster import read_roster
-
-    course = Course.load()
-    if assignment_id is not None:
-        course.get(assignment_id)
-    if roster is not None:
-        read_roster(roster)
-    run_batch(course, directory, output, jobs=jobs, resume=resume, assignment_id=assignment_id, console=_console(),
-              roster=roster, insecure=insecure, layout=layout, broker=broker, backend=backend)
-
-
-@main.command()
+@main.command(short_help="Grade the tasks of `grade batch --broker` on this machine")
 @click.option("--broker", required=True, metavar="URL", help="The Celery broker (and result backend): redis://…")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Submissions graded at once: one warm grading process each.")
@@ -242,48 +210,9 @@ def worker(broker: str, concurrency: int, queues: str | None, visibility_timeout
           visibility_timeout=visibility_timeout or VISIBILITY_TIMEOUT, echo=click.echo)
 
 
-@main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for similarity.csv, index.md, index.html and a page per pair.")
-@click.option("--archive", "archives", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A folder of earlier terms' submissions to compare with too (repeat for several).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, metavar="X",
-              help="The matched share (0 to 1) at which a pair is listed as suspicious [default: 0.6].")
-@click.option("--boilerplate", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="A folder of <id>.py files: code the course handed out besides the templates, left out.")
-@_assignment
-def similarity(directory: Path, output: Path, archives: tuple[Path, ...], threshold: float | None,
-               boilerplate: Path | None, assignment_id: str | None) -> None:
-    """Pairs of submissions under DIRECTORY whose code is suspiciously alike, per assignment (never run)."""
-    from .similarity.report import THRESHOLD, write_similarity
-
-    course = Course.load()
-    if assignment_id is not None:
-        course.get(assignment_id)
-    write_similarity(course, directory, output, archives=list(archives), assignment_id=assignment_id,
-                     boilerplate=boilerplate, threshold=THRESHOLD if threshold is None else threshold, echo=click.echo)
-
-
-@main.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("grades"),
-              show_default=True, help="Folder for grades.csv and the results.")
-@_jobs
-def demo(output: Path, jobs: int) -> None:
-    """Grade the bundled examples: the solutions, the untouched templates and a few wrong submissions."""
-    import tempfile
-
-    from .batch import run_batch
-    from .demo import assemble
-
-    course = Course.load()
-    with tempfile.TemporaryDirectory(prefix="grade-demo-") as folder:
-        run_batch(course, assemble(course.root, Path(folder)), output, jobs=jobs, console=_console())
-
-
-@main.command()
+@main.command(short_help="Train the reference MNIST network, with a PNG of its curves")
 @click.option("--epochs", type=click.IntRange(1, 1000), default=10, show_default=True, help="Epochs to train.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder with the four MNIST files (default: $MNIST_DIR, else the shipped 5,000-digit sample).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("mnist_training.png"),
               show_default=True, help="PNG of the loss and accuracy curves.")
@@ -300,7 +229,7 @@ def train(epochs: int, data_dir: Path | None, output: Path, device: str, threads
         raise UsageError(str(exc)) from None
 
 
-@main.command()
+@main.command(short_help="Check that each solution scores full marks, each template zero")
 def verify() -> None:
     """Every solution scores full marks and every student template scores zero."""
     from .verify import verify_course
@@ -309,7 +238,7 @@ def verify() -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Build the student bundle and the course's distributions")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for student/, gradescope/, otter/ and classroom/.")
 @click.option("--only", "targets", multiple=True,
@@ -323,11 +252,13 @@ def build(output: Path, targets: tuple[str, ...]) -> None:
         built = build_all(Course.load(), output, list(targets) or None)
     except FileNotFoundError as exc:  # a template not generated yet: the sentence says to run `grade templates`
         raise GradeError(str(exc)) from None
-    for target, paths in built.items():
-        click.echo(f"{target}: {len(paths)} files in {output / target}")
+    for target, paths in built.items():  # every file there, those copied with a folder included
+        folder = output / target
+        count = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else len(paths)
+        click.echo(f"{target}: {count} files in {folder}")
 
 
-@main.command()
+@main.command(short_help="Regenerate student_template/ from solutions/")
 @click.argument("assignment_ids", nargs=-1, metavar="[ID]...")
 @click.option("--check", "check_only", is_flag=True, help="Only report whether the files are up to date.")
 def templates(assignment_ids: tuple[str, ...], check_only: bool) -> None:
@@ -344,6 +275,9 @@ def templates(assignment_ids: tuple[str, ...], check_only: bool) -> None:
     for path in write_templates(course, only):
         click.echo(f"wrote {path}")
 
+
+for command in (batch, similarity, demo):  # the class's commands (cli_class)
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

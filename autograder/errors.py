@@ -15,6 +15,11 @@ Errors of a hand-in are never raised this far: they are that hand-in's status.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .results import Status
+
 
 class GradeError(Exception):
     """An error that the `grade` command reports as its one sentence, exiting with `exit_code`."""
@@ -37,7 +42,13 @@ class UnknownAssignment(UsageError):
 
 
 class SubmissionError(UsageError):
-    """The submission as a whole cannot be read (not found, not a zip, nothing gradable)."""
+    """The submission as a whole cannot be read (not found, not a zip, nothing gradable); `status` is which kind
+    of unusable input it is (`results.Status`: an unreadable archive, no assignment file), None for the
+    generic "unreadable"."""
+
+    def __init__(self, message: str, status: Status | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LayoutError(UsageError):

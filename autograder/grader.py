@@ -68,7 +68,7 @@ def grade(course: Course, path: Path, context: Context, name: str | None = None)
     try:
         submission = read_submission(path, course.ids, context.assignment)
     except SubmissionError as exc:
-        return SubmissionResult(name, status=Status.UNREADABLE, reason=str(exc))
+        return SubmissionResult(name, status=exc.status or Status.UNREADABLE, reason=str(exc))
     except Exception as exc:  # noqa: BLE001 - the grader's own failure: this hand-in's status, never the caller's end
         return _failed(name, "reading", exc)
     return grade_submission(course, submission, context, name)
@@ -105,6 +105,7 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
             source = submission.sources[assignment.id]
             if source.text is None:
                 results.append(unreadable(assignment, source.problem or "the file could not be read", context.hidden))
+                results[-1].unusable = source.kind or Status.UNREADABLE
             else:
                 results.append(grade_source(assignment, source.text, hidden=context.hidden, sandbox=next(started),
                                             student=student, cells=source.cells, questions=context.questions,
@@ -112,6 +113,7 @@ def _graded(course: Course, submission: Submission, context: Context, name: str)
                 if not any(line.strip() and not line.lstrip().startswith("#") for line in source.text.splitlines()):
                     results[-1].notes.insert(0, f"{source.origin} holds no code: it defines none of the functions "
                                                 f"the questions ask for")
+                    results[-1].unusable = source.kind  # an empty file (one of comments alone is graded as code)
             results[-1].notes[:0] = [n for n in submission.notes if n.startswith(f"{assignment.id}:")]
     return SubmissionResult(name, results, extra={"sandbox": processes.sandbox_description(context.insecure)},
                             student=student)

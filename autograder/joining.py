@@ -11,8 +11,8 @@ from . import late
 from .assignments import Assignment
 from .layouts import HandIn, Part
 from .layouts.roster import RosterEntry
-from .names import capped, shown
-from .results import AssignmentResult, SubmissionResult
+from .names import capped, listing, shown
+from .results import AssignmentResult, Outcome, Status, SubmissionResult
 from .settings import CourseSettings
 
 PLATFORMS = {"canvas": "Canvas", "gradescope": "Gradescope", "classroom": "GitHub Classroom", "moodle": "Moodle",
@@ -35,7 +35,9 @@ def keep_parts_for(hand_in: HandIn, assignment_id: str | None) -> HandIn:
 
 def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionResult:
     """One result from the results of a hand-in's parts: each assignment from the part that handed it in
-    last (by time, else in the layout's order), with that part's submission time."""
+    last (by time, else in the layout's order), with that part's submission time. Where no part held a file
+    that could be used (each was empty, binary, not a notebook, an unreadable archive, ...), the hand-in
+    takes that kind as its status (`unusable`), not "graded" with 0 points."""
     joined = SubmissionResult(name)
     failed: list[str] = []  # graded again by --resume
     by_assignment: dict[str, tuple[Part, AssignmentResult]] = {}
@@ -64,9 +66,31 @@ def join(name: str, graded: list[tuple[Part, SubmissionResult]]) -> SubmissionRe
         first = graded[0][1]
         joined.status, joined.reason = first.status, first.reason if len(graded) == 1 else "; ".join(joined.notes)
         joined.notes = []
+    elif by_assignment:
+        unusable(joined)
     joined.parts = [part.path.name for part, _ in graded]
     joined.failed_parts = failed
     return joined
+
+
+def unusable(result: SubmissionResult) -> None:
+    """Give a graded result none of whose assignments' files could be used the kind of the first (its status) and
+    what was wrong with each (its reason): an empty upload is "empty file", not "graded 0/8"."""
+    kinds = [a.unusable for a in result.assignments if not a.missing]
+    if not kinds or None in kinds:
+        return
+    result.status = kinds[0]  # type: ignore[assignment] - None is not among them
+    result.reason = "; ".join(dict.fromkeys(_problem(a) for a in result.assignments if not a.missing))
+
+
+def _problem(assignment: AssignmentResult) -> str:
+    """What was wrong with the file handed in for `assignment`: its tests' reason for not running, where they did
+    not; else (an empty file, whose tests ran and found nothing) its kind."""
+    if assignment.tests and assignment.tests[0].verdict.outcome is Outcome.NOT_RUN:
+        return assignment.tests[0].verdict.problem
+    if assignment.unusable is Status.EMPTY:
+        return f"the {assignment.assignment} file handed in is empty"
+    return f"the {assignment.assignment} file handed in: {(assignment.unusable or Status.UNREADABLE).value}"
 
 
 def identity(hand_in: HandIn, entry: RosterEntry | None) -> dict[str, str]:
@@ -83,16 +107,20 @@ def student_key(identity: dict[str, str]) -> str:
 def finish(result: SubmissionResult, hand_in: HandIn, expected: list[Assignment], settings: CourseSettings,
            entry: RosterEntry | None, platform: str) -> SubmissionResult:
     """Name the result for `hand_in`, mark every expected assignment it lacks as missing (0 points), and apply
-    the late policy with the student's extensions. Idempotent: --resume applies it to kept results too."""
+    the late policy with the student's extensions; a hand-in that holds none of them is `missing`. Idempotent:
+    --resume applies it to kept results too."""
     result.submission = hand_in.name
     result.identity = identity(hand_in, entry)
     result.student = student_key(result.identity) if settings.per_student_inputs else ""
     result.notes = capped(hand_in.notes + [n for n in result.notes if n not in hand_in.notes], MAX_NOTES)
-    if not result.graded:
+    if not result.scored:
         return result
     found = {a.assignment: a for a in result.assignments if not a.missing}
     result.assignments = [found.pop(a.id, None) or AssignmentResult(a.id, a.title, missing=True, points=a.points)
                           for a in expected] + list(found.values())
+    if all(a.missing for a in result.assignments):
+        result.status = Status.MISSING
+        result.reason = f"nothing handed in for {listing([a.id for a in expected], 3, 'more')}"
     extensions = {}
     for assignment_id in (a.assignment for a in result.assignments):
         value = entry.extension_for(assignment_id) if entry else ""

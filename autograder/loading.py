@@ -20,9 +20,10 @@ import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .cells import notebook_to_source
+from .cells import NotJSON, notebook_to_source
 from .errors import SubmissionError
 from .names import listing, shown
+from .results import Status
 from .submission import Source, Submission
 
 MAX_SOURCE_BYTES = 2 * 1024**2
@@ -88,13 +89,13 @@ def read_submission(path: Path, known: list[str], assignment: str | None = None,
         if assignment_id not in known:
             raise SubmissionError(f"cannot tell which assignment '{shown(path.name)}' is for: name the file "
                                   f"<id>{path.suffix} (a prefix such as yours is fine: ada_<id>{path.suffix}) or "
-                                  f"pass --assignment; ids: {', '.join(known)}")
+                                  f"pass --assignment; ids: {', '.join(known)}", Status.NO_ASSIGNMENT)
         submission.sources[assignment_id] = to_source(assignment_id, path.name, _read_capped(path))
     else:
         raise SubmissionError(f"'{shown(path.name)}' is not a .py, .ipynb, .zip or a folder")
     if not submission.sources:
         raise SubmissionError(f"no assignment files found in '{shown(path.name)}': expected files named "
-                              f"<id>.py or <id>.ipynb with an id among {', '.join(known)}")
+                              f"<id>.py or <id>.ipynb with an id among {', '.join(known)}", Status.NO_ASSIGNMENT)
     return submission
 
 
@@ -174,7 +175,7 @@ def _add_files(submission: Submission, files: dict, known: list[str], assignment
         try:
             submission.sources[assignment_id] = to_source(assignment_id, chosen, files[chosen]())
         except _OverBudget:
-            submission.sources[assignment_id] = Source(assignment_id, chosen, problem=(
+            submission.sources[assignment_id] = Source(assignment_id, chosen, kind=Status.TOO_LARGE, problem=(
                 f"{shown(chosen)} was not read: the submission holds more than {MAX_SUBMISSION_BYTES // 1024**2} MiB "
                 f"in all; hand in only your own .py or .ipynb files"))
 
@@ -191,7 +192,8 @@ def open_zip(path: Path) -> tuple[zipfile.ZipFile, dict[int, str]]:
                 raise zipfile.BadZipFile(f"larger than {MAX_ZIP_BYTES // 1024**2} MiB") from None
             archive = zipfile.ZipFile(io.BytesIO(_without_utf8_flags(path.read_bytes())))
     except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError, NotImplementedError) as exc:
-        raise SubmissionError(f"'{shown(path.name)}' is not a readable zip file ({shown(str(exc))})") from None
+        raise SubmissionError(f"'{shown(path.name)}' is not a readable zip file ({shown(str(exc))})",
+                              Status.UNREADABLE_ARCHIVE) from None
     names = {}
     for index, info in enumerate(archive.infolist()):
         raw = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
@@ -227,7 +229,8 @@ def _zip_members(path: Path, submission: Submission) -> dict:
     archive, names = open_zip(path)
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise SubmissionError(f"'{shown(path.name)}' has {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are read")
+        raise SubmissionError(f"'{shown(path.name)}' has {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are read",
+                              Status.UNREADABLE_ARCHIVE)
     members = {}
     budget = [MAX_SUBMISSION_BYTES]
     outside = []
@@ -254,31 +257,41 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pure: PurePosi
         with archive.open(info) as member:
             return _spend(budget, member.read(_limit(pure.name) + 1))
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SubmissionError(f"zip entry '{shown(str(pure))}' could not be read ({exc})") from None
+        raise SubmissionError(f"zip entry '{shown(str(pure))}' could not be read ({exc})",
+                              Status.UNREADABLE_ARCHIVE) from None
 
 
 def to_source(assignment_id: str, origin: str, data: bytes) -> Source:
-    """Decode a file's bytes into Python source; problems become `Source.problem`, never exceptions."""
+    """Decode a file's bytes into Python source; problems become `Source.problem` (and its typed `kind`), never
+    exceptions. An empty file is empty source (its tests run, and say what it lacks), of kind `Status.EMPTY`."""
     limit, notebook = _limit(origin), origin.endswith(".ipynb")
     origin = shown(origin)
     source = Source(assignment_id, origin)
     if len(data) > limit:
-        source.problem = f"{origin} is larger than {limit // 1024**2} MiB; is it the right file?"
-        return source
+        return _unusable(source, Status.TOO_LARGE, f"{origin} is larger than {limit // 1024**2} MiB; is it the "
+                                                   f"right file?")
     if b"\x00" in data:
-        source.problem = f"{origin} is a binary file, not Python source"
-        return source
+        return _unusable(source, Status.BINARY, f"{origin} is a binary file, not Python source")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        source.problem = (f"{origin} is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
-                          f"(in most editors: File › Save with Encoding › UTF-8)")
-        return source
-    if notebook:
+        return _unusable(source, Status.NOT_TEXT, f"{origin} is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+                                                  f"(in most editors: File › Save with Encoding › UTF-8)")
+    if not text.strip() and notebook:
+        return _unusable(source, Status.EMPTY, f"{origin} is empty: it holds no notebook")
+    if not text.strip():
+        source.text, source.kind = text, Status.EMPTY
+    elif notebook:
         try:
             source.text, source.cells = notebook_to_source(text)
         except ValueError as exc:
-            source.problem = f"{origin} could not be read as a notebook: {exc}"
+            kind = Status.NOT_JSON if isinstance(exc, NotJSON) else Status.NOT_NOTEBOOK
+            return _unusable(source, kind, f"{origin} could not be read as a notebook: {exc}")
     else:
         source.text = text
+    return source
+
+
+def _unusable(source: Source, kind: Status, problem: str) -> Source:
+    source.kind, source.problem = kind, problem
     return source

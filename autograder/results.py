@@ -40,14 +40,36 @@ class Outcome(str, enum.Enum):
 
 class Status(str, enum.Enum):
     """Whether a hand-in (or one part of it) was graded; where it was not, which kind of reason
-    (`SubmissionResult.reason` words it). Decisions are made on these, never on the wording."""
+    (`SubmissionResult.reason` words it). Decisions are made on these, never on the wording.
+
+    The kinds of unusable input (`is_input_problem`) are also what the loader finds wrong with one file
+    (`submission.Source.kind`, `AssignmentResult.unusable`): a hand-in none of whose files could be used
+    takes its file's kind as its status, which grades.csv then shows as it is ("empty file")."""
 
     GRADED = "graded"
+    MISSING = "missing"          # nothing handed in for the batch's assignments (a roster student, or files left out)
     UNREADABLE = "unreadable"    # nothing gradable could be read from it (the reason says what was wrong)
+    EMPTY = "empty file"         # a file with nothing in it (0 bytes, or blank)
+    BINARY = "binary file"       # not text at all (it holds NUL bytes)
+    NOT_TEXT = "not UTF-8 text"  # text in another encoding
+    NOT_JSON = "not a notebook (invalid JSON)"  # an .ipynb that is not JSON
+    NOT_NOTEBOOK = "not a notebook"  # JSON, but not a Python notebook
+    TOO_LARGE = "file too large"     # over the loader's cap for its kind
+    UNREADABLE_ARCHIVE = "unreadable archive"  # a zip that cannot be opened, or an entry of it that cannot be read
+    NO_ASSIGNMENT = "no assignment file"  # nothing in it is named for an assignment of the course
     REFUSED = "refused"          # not graded here: the course's secrets would be exposed, another course version
     FAILED = "grader failed"     # the grader failed while grading it: ours to mend, never the student's
     DIED = "grader died"         # its grading process was killed or exited (a cluster tries it again)
     TIMED_OUT = "timed out"      # grading it did not finish within the batch's budget
+
+    @property
+    def is_input_problem(self) -> bool:
+        """Whether this is what was handed in being unusable (the student's file), not the grader's doing."""
+        return self in _INPUT_PROBLEMS
+
+
+_INPUT_PROBLEMS = frozenset({Status.UNREADABLE, Status.EMPTY, Status.BINARY, Status.NOT_TEXT, Status.NOT_JSON,
+                             Status.NOT_NOTEBOOK, Status.TOO_LARGE, Status.UNREADABLE_ARCHIVE, Status.NO_ASSIGNMENT})
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,8 @@ class AssignmentResult:
     ungradable: dict[str, float] = field(default_factory=dict)
     #: The student's own due date (ISO 8601, their extension included), where the assignment has one.
     due: str | None = None
+    #: What made the file handed in for it unusable (an input problem: `Status.EMPTY`, ...), None when it was usable.
+    unusable: Status | None = None
 
     def due_passed(self, now: datetime | None = None) -> bool:
         """Whether the student's due date has passed (`now`, by default the present): never without one."""
@@ -177,7 +201,8 @@ class SubmissionResult:
     `notes` what the batch found besides (a part of the hand-in that could not be graded).
     `parts` are the names of what was graded (its files, folders, zips), `failed_parts` those of
     them that could not be (`--resume` grades a hand-in again unless both are as they were).
-    `extra` holds what the grader reports besides (the sandbox's layers)."""
+    `extra` holds what the grader reports besides (the sandbox's layers); `course` the version of the course it
+    was graded with (`Course.version`: `--resume` keeps only results of the course as it is)."""
 
     submission: str
     assignments: list[AssignmentResult] = field(default_factory=list)
@@ -189,10 +214,16 @@ class SubmissionResult:
     reason: str = ""
     parts: list[str] = field(default_factory=list)
     failed_parts: list[str] = field(default_factory=list)
+    course: str = ""
 
     @property
     def graded(self) -> bool:
         return self.status is Status.GRADED
+
+    @property
+    def scored(self) -> bool:
+        """Whether its assignments' scores count as they are: graded, or missing altogether (every one 0)."""
+        return self.status in (Status.GRADED, Status.MISSING)
 
     @property
     def ungradable_points(self) -> float:
@@ -201,8 +232,16 @@ class SubmissionResult:
 
     @property
     def said(self) -> str:
-        """The status as grades.csv and the reports word it: "graded", else why not."""
-        return self.status.value if self.graded else self.reason or self.status.value
+        """The status as grades.csv and the reports word it: "graded", "missing", the kind of an unusable hand-in
+        ("empty file"), else why it was not graded (the reason)."""
+        if self.scored or (self.status.is_input_problem and self.status is not Status.UNREADABLE):
+            return self.status.value
+        return self.reason or self.status.value
+
+    @property
+    def explained(self) -> str:
+        """`said`, with the reason after it where `said` does not give it already ("empty file: ada.py is empty")."""
+        return self.said if not self.reason or self.reason == self.said else f"{self.said}: {self.reason}"
 
     @property
     def raw_score(self) -> float:
@@ -253,6 +292,8 @@ def from_json(data: dict[str, Any]) -> Any:
         value = data[f.name]
         if f.name == "outcome":
             value = Outcome(value)
+        elif f.name == "unusable" and value is not None:
+            value = Status(value)
         elif isinstance(value, dict) and "type" in value and value["type"] in _TYPES:
             value = from_json(value)
         elif isinstance(value, list):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cells import CellMap
+from .results import Status
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Source:
     text: str | None = None
     problem: str | None = None  # set when the file exists but could not be turned into source
     cells: CellMap | None = None  # a notebook's: where each line of `text` came from
+    kind: Status | None = None  # what is wrong with the file, typed: set with `problem`, and for an empty file
 
     def place(self, line: int) -> str:
         """Where `line` of `text` is, as the student finds it: "line 24", or a notebook's cell and line in it."""

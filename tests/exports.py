@@ -69,10 +69,15 @@ def source(kind: str, assignment_id: str) -> bytes:
     return (ROOT / folder / f"{assignment_id}.py").read_bytes()
 
 
-def roster(path: Path) -> Path:
+#: Two more students of the roster: one whose upload is empty (0 bytes), one who handed in nothing.
+EMPTY = Student("Dan Empty", "emptydan", "dan@example.edu", "1004", "504", "dempty", "dan-e", {})
+ABSENT = Student("Eve Absent", "absenteve", "eve@example.edu", "1005", "505", "eabsent", "eve-a", {})
+
+
+def roster(path: Path, students: list[Student] = CLASS) -> Path:
     lines = ["name,student_id,email,canvas_id,sis_login_id,github"]
-    lines += [f"{s.name},{s.sid},{s.email},{s.canvas_id},{s.login},{s.github}" for s in CLASS]
-    path.write_text("\n".join(lines) + "\n")
+    lines += [f"{s.name},{s.sid},{s.email},{s.canvas_id},{s.login},{s.github}" for s in students]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -98,6 +103,18 @@ def canvas(folder: Path) -> Path:
                 name = f"{s.last_first}{late}_{s.canvas_id}_{attachment}_{assignment_id}.py"
             _write(folder / name, source(kind, assignment_id), when)
     _write(folder / f"{CLASS[2].last_first}_{CLASS[2].canvas_id}_9999_text.html", b"<p>see attached</p>")
+    return folder
+
+
+def canvas_download(folder: Path, assignment_id: str = LR) -> Path:
+    """What Canvas's "Download Submissions" of one assignment holds: each student's file for it (CLASS), and
+    EMPTY's upload of 0 bytes; ABSENT handed in nothing, so the download has no file of theirs."""
+    for attachment, s in enumerate(CLASS, start=9100):
+        if assignment_id in s.files:
+            kind, when = s.files[assignment_id]
+            _write(folder / f"{s.last_first}_{s.canvas_id}_{attachment}_{assignment_id}.py",
+                   source(kind, assignment_id), when)
+    _write(folder / f"{EMPTY.last_first}_{EMPTY.canvas_id}_9200_{assignment_id}.py", b"", ON_TIME)
     return folder
 
 

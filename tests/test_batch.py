@@ -12,6 +12,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from autograder.batch import run_batch
 
 from .conftest import COURSE, ROOT
@@ -191,3 +193,110 @@ def test_a_batch_leaves_nothing_in_the_temporary_folder_and_removes_what_killed_
         assert sorted(os.listdir(folder)) == [mine.name]
     finally:
         shutil.rmtree(mine, ignore_errors=True)
+
+
+# --- a regrade is audited; --resume never mixes two versions of the course ---------------------------------------
+
+
+def test_after_a_course_change_resume_refuses_and_regrade_records_every_changed_test_with_old_and_new_points(
+        tmp_path, monkeypatch):
+    from rich.console import Console
+
+    from autograder.course import Course
+    from autograder.errors import UsageError
+
+    from . import exports
+
+    course = exports.small_course(tmp_path / "course", settings="")
+    monkeypatch.setenv("GRADE_COURSE_DIR", str(course))
+    submissions = exports.canvas_download(tmp_path / "in")
+    roster = exports.roster(tmp_path / "roster.csv", [*exports.CLASS, exports.EMPTY, exports.ABSENT])
+    output = tmp_path / "out"
+    run_batch(Course.load(course), submissions, output, jobs=2, roster=roster, console=Console(width=200))
+    before = rows(output)
+    toml = course / "assignments" / "linear_regression" / "assignment.toml"
+    toml.write_text(toml.read_text().replace('name = "predict"\npoints = 2', 'name = "predict"\npoints = 3', 1))
+    changed = Course.load(course)
+    predict = [c.name for c in changed.get("linear_regression").tests(hidden=True) if c.question == "predict"]
+
+    with pytest.raises(UsageError, match="graded with another version of the course.*Pass --regrade"):
+        run_batch(changed, submissions, output, jobs=2, resume=True, roster=roster)
+    console = Console(record=True, width=200)
+    run_batch(changed, submissions, output, jobs=2, regrade=True, roster=roster, console=console)
+
+    table = list(csv.DictReader(open(output / "changes.csv", encoding="utf-8")))
+    assert list(table[0]) == ["student", "assignment", "test", "old", "new", "reason"]
+    # Ada and Carol pass every predict test: each is worth more; Bob (the template), Dan (an empty file) and Eve
+    # (nothing handed in) scored 0 on them before and after
+    assert sorted((r["student"], r["test"]) for r in table) == sorted(
+        (student, test) for student in ("Ada Lovelace", "Carol Shaw") for test in predict)
+    for row in table:
+        assert row["assignment"] == "linear_regression" and float(row["new"]) == pytest.approx(1.5 * float(row["old"]))
+        assert row["reason"].startswith("the test's points changed (")
+    after = rows(output)
+    assert [after[s]["total"] for s in ("lovelaceada", "shawcarol", "babbagebob")] == ["9", "9", "0"]
+    assert {after[s]["max_total"] for s in after} == {"9"}
+    assert "regrade: 2 students' totals changed (2 up, 0 down)" in console.export_text()
+    (previous,) = (output / "previous").iterdir()  # the earlier results, kept as they were
+    assert {name: r["total"] for name, r in csv_rows(previous / "grades.csv").items()} == \
+        {name: r["total"] for name, r in before.items()}
+    assert len(list((previous / "graded").glob("*.json"))) == 5
+    summary = (output / "reports" / "summary.html").read_text(encoding="utf-8")
+    assert "regrade: 2 students&#x27; totals changed (2 up, 0 down)" in summary and 'href="changes.html"' in summary
+    page = (output / "reports" / "changes.html").read_text(encoding="utf-8")
+    assert page.count('<a href="feedback/lovelaceada.html">Ada Lovelace</a>') == len(predict)
+
+
+def csv_rows(path):
+    return {r["submission"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
+
+
+def test_resume_and_regrade_together_are_one_sentence_and_exit_2(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    submissions = make_class(tmp_path / "in", 1)
+    result = CliRunner().invoke(main, ["batch", str(submissions), "-o", str(tmp_path / "out"), "--resume",
+                                       "--regrade"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "contradict" in result.output
+
+
+@pytest.mark.parametrize("command", [["batch", "{folder}", "-o", "{out}", "--assignment", "nosuch"],
+                                     ["similarity", "{folder}", "-o", "{out}", "--assignment", "nosuch"],
+                                     ["templates", "nosuch"]])
+def test_an_unknown_assignment_is_one_sentence_and_exit_2(command, tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    submissions = make_class(tmp_path / "in", 1)
+    args = [a.format(folder=submissions, out=tmp_path / "out") for a in command]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "'nosuch' is not an assignment of this course; expected one of: linear_regression" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unusable_hand_in_has_a_status_that_says_what_it_is_not_graded_0(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    submissions = make_class(tmp_path / "in", 1)
+    (submissions / "bin_linear_regression.py").write_bytes(b"\x7fELF\x02\x01\x00\x00" * 8)
+    (submissions / "nb_linear_regression.ipynb").write_text("{not json")
+    (submissions / "zero_linear_regression.py").write_bytes(b"")
+    (submissions / "zipped.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    result = CliRunner().invoke(main, ["batch", str(submissions), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    table = rows(tmp_path / "out")
+    assert {name: (row["status"], row["total"], row["max_total"]) for name, row in table.items()} == {
+        "student00": ("graded", "8", "8"), "bin": ("binary file", "0", "8"),
+        "nb": ("not a notebook (invalid JSON)", "0", "8"), "zero": ("empty file", "0", "8"),
+        "zipped": ("unreadable archive", "0", "8")}
+    assert "binary file" in result.output and "unreadable archive" in result.output  # the score table
+    summary = (tmp_path / "out" / "reports" / "summary.md").read_text(encoding="utf-8")
+    assert "Students: 5: 1 graded, 1 empty file, 1 binary file, 1 not a notebook (invalid JSON), 1 unreadable " \
+           "archive" in summary
+    assert "[`bin`](feedback/bin.md): binary file: bin_linear_regression.py is a binary file" in summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from pathlib import Path
@@ -201,3 +202,38 @@ def test_the_charts_titles_and_labels_lie_inside_the_image_and_clear_of_the_bars
             assert page.containsx(box.x0) and page.containsx(box.x1) and page.containsy(box.y0) \
                 and page.containsy(box.y1), f"clipped: {text.get_text()!r}"
             assert not any(box.overlaps(bar) for bar in bars), f"drawn over a bar: {text.get_text()!r}"
+
+
+def test_each_charts_title_counts_what_its_bars_count(documents):
+    from autograder.reports.charts import distribution_figure, pass_rate_figure
+    from autograder.reports.statistics import distribution, question_stats
+    from autograder.reports.summary import Summary
+
+    missing = SubmissionResult("fay", [AssignmentResult("linear_regression", "Linear regression", missing=True,
+                                                        points=8.0)], status=Status.MISSING)
+    results = [*documents, missing]  # three graded, one missing (0 points), one not graded (no score)
+    summary = Summary(results, {}, question_stats(results), distribution(results))
+    histogram = distribution_figure(summary).axes[0]
+    assert sum(p.get_height() for p in histogram.patches) == 4
+    assert histogram.get_title() == "Score distribution (4 students)"
+    rates = pass_rate_figure(summary).axes[0]
+    assert {q.attempted for q in summary.questions} == {3}  # fay handed nothing in: no question of hers
+    assert rates.get_title() == "Full marks per question (of 3 students)"
+
+
+def test_a_grade_import_has_a_column_for_each_assignment_the_batch_graded_and_no_other(documents, tmp_path):
+    other = COURSE.get("gradient_descent")
+    results = copy.deepcopy(documents)
+    for result in results:  # graded as the whole course: nobody handed in gradient_descent
+        if result.graded:
+            result.assignments.append(AssignmentResult(other.id, other.title, missing=True, points=other.points))
+    write_class_reports(results, tmp_path, None, Console(record=True, width=140), COURSE)
+    for name in ("canvas_grades.csv", "gradescope_grades.csv"):
+        header = (tmp_path / "reports" / name).read_text().splitlines()[0]
+        assert TITLE in header and f"{other.number}. {other.title}" not in header, name
+
+
+def test_roster_students_without_a_submission_are_named(documents, roster, tmp_path):
+    console = Console(record=True, width=200)
+    write_class_reports(documents, tmp_path / "out", roster, console, COURSE)
+    assert "roster: 1 student(s) without a submission (blank in the grade files): Dave Null" in console.export_text()

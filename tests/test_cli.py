@@ -137,7 +137,7 @@ def test_batch_writes_one_row_and_one_result_per_submission(tmp_path):
     assert set(rows) == {"ada", "bob", "eve"}
     assert rows["ada"]["linear_regression"] == rows["ada"]["max_total"] == "8"
     assert rows["bob"]["total"] == "0"
-    assert rows["eve"]["status"] == "'eve.zip' is not a readable zip file (File is not a zip file)"  # no "error:"
+    assert rows["eve"]["status"] == "unreadable archive"  # the kind; the summary and feedback say why
     assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 3
 
 
@@ -159,5 +159,39 @@ def test_the_demo_grades_the_examples_as_their_readme_says(tmp_path, monkeypatch
     assert rows["untouched_template"]["total"] == "0"
     assert {name: rows[name]["total"] for name in ("alice", "bob_loops", "carol_syntax", "dave_exits")} == \
         {"alice": "6.5", "bob_loops": "6", "carol_syntax": "7", "dave_exits": "7"}
+    last = result.output.rstrip().splitlines()[-4:]  # a line per example: what is wrong, and its score out of 8
+    assert last[0] == "alice: mse_cost forgets the ½: 6.5/8 (linear_regression; points lost in mse_cost)"
+    assert [line.split(":")[0] for line in last] == ["alice", "bob_loops", "carol_syntax", "dave_exits"]
+    assert all("/8 (linear_regression" in line for line in last), last
     assert (tmp_path / "grades" / "reports" / "charts" / "score_distribution.png").read_bytes()[:8] == \
         b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_command_list_gives_each_commands_summary_in_full():
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    commands = result.output.split("Commands:", 1)[1]
+    assert "..." not in commands and "…" not in commands
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in commands.strip("\n").splitlines())
+    assert "batch       Grade every hand-in under DIRECTORY, as a platform exports it" in commands
+
+
+def test_batch_help_names_every_roster_column_and_what_assignment_and_course_do_to_the_totals():
+    text = " ".join(grade("batch", "--help").output.split())
+    for column in ("name", "student_id", "email", "canvas_id", "sis_login_id", "github", "section", "submission",
+                   "extension"):
+        assert f" {column}" in text, column
+    assert "--assignment ID Grade this assignment only: every total is out of its points. Default: the one " \
+           "assignment the folder holds (a platform's download), else the whole course." in text
+    assert "--course Grade as the whole course: every total is out of all the course's points" in text
+    assert "--regrade Grade every hand-in again with the course as it is now" in text
+
+
+def test_build_counts_every_file_it_wrote(tmp_path):
+    result = grade("build", "-o", tmp_path, "--only", "student")
+    files = sum(1 for p in (tmp_path / "student").rglob("*") if p.is_file())
+    assert result.exit_code == 0 and result.output == f"student: {files} files in {tmp_path / 'student'}\n"
+
+
+def test_train_refuses_a_data_dir_that_does_not_exist(tmp_path):
+    result = grade("train", "--data-dir", tmp_path / "nowhere")
+    assert result.exit_code == 2 and "does not exist" in result.output

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
 
 import pytest
 from rich.console import Console
 
 from autograder.batch import run_batch
 from autograder.course import Course
+from autograder.errors import UsageError
 from autograder.layouts import detect, read_layout
 from autograder.layouts.classroom import login_of
 from autograder.reports.charts import distribution_figure
 from autograder.reports.class_reports import REPORTS
 from autograder.reports.statistics import distribution, question_stats
 from autograder.reports.summary import Summary
+from autograder.results import Status
 
 from . import exports
 from .conftest import COURSE
@@ -212,4 +216,141 @@ def test_with_assignment_a_students_file_for_another_assignment_is_left_out_not_
     dave, eve = results
     assert (dave.score, dave.max_score) == (0, 8) and not dave.assignments[0].missing
     assert any("dave_gradient_descent.py is for gradient_descent" in n for n in dave.notes)
-    assert eve.graded and eve.assignments[0].missing and eve.max_score == 8
+    assert eve.status is Status.MISSING and eve.said == "missing"  # her only file is for another assignment
+    assert eve.assignments[0].missing and (eve.score, eve.max_score) == (0, 8)
+
+
+# --- one-assignment downloads: graded as that assignment, with every roster student ---------------------------
+
+
+@pytest.fixture(scope="module")
+def canvas_download(tmp_path_factory):
+    """A Canvas download of linear_regression, graded with this repository's course (eleven assignments) and a
+    roster of five: three hand-ins, an empty upload, a student who handed in nothing."""
+    folder = tmp_path_factory.mktemp("canvas-download")
+    console = Console(record=True, width=200)
+    roster = exports.roster(folder / "roster.csv", [*CLASS, exports.EMPTY, exports.ABSENT])
+    results = run_batch(COURSE, exports.canvas_download(folder / "submissions"), folder / "out", jobs=2,
+                        roster=roster, console=console)
+    return folder / "out", results, console.export_text()
+
+
+def by_student(path) -> dict[str, dict]:
+    return {r["student"]: r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
+
+
+def test_a_one_assignment_download_is_graded_out_of_that_assignments_points_and_says_so(canvas_download):
+    out, _, printed = canvas_download
+    table = by_student(out / "grades.csv")
+    assert {name: (row["total"], row["max_total"]) for name, row in table.items() if row["status"] == "graded"} == {
+        "Ada Lovelace": ("8", "8"), "Bob Babbage": ("0", "8"), "Carol Shaw": ("8", "8")}
+    assert "graded as one assignment, linear_regression: every total is out of its 8 points (the only assignment " \
+           "this Canvas download holds" in " ".join(printed.split())
+    assert list(next(iter(table.values()))) == ["submission", "student", LR, "raw_total", "penalty", "total",
+                                                "max_total", "status", "missing", "late"]
+
+
+def test_an_lms_import_has_no_column_for_an_assignment_the_batch_did_not_grade(canvas_download):
+    out, _, _ = canvas_download
+    title = f"{COURSE.get(LR).number}. {COURSE.get(LR).title}"
+    canvas = list(csv.DictReader(io.StringIO((out / REPORTS / "canvas_grades.csv").read_text(encoding="utf-8"))))
+    assert list(canvas[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title]
+    assert canvas[0][title] == "8"  # Points Possible: the assignment's own
+    gradescope = (out / REPORTS / "gradescope_grades.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert gradescope == f"Name,SID,Email,Section,{title},Total Score"
+
+
+def test_every_roster_student_is_in_every_grade_file_a_missing_one_as_missing_with_0(canvas_download):
+    out, results, printed = canvas_download
+    eve = by_student(out / "grades.csv")["Eve Absent"]
+    assert (eve["status"], eve["total"], eve["max_total"], eve["missing"]) == ("missing", "0", "8", LR)
+    assert [r.status for r in results if r.identity.get("name") == "Eve Absent"] == [Status.MISSING]
+    for grade_file, name_column, score in (("canvas_grades.csv", "Student", "0"),
+                                            ("gradescope_grades.csv", "Name", "0")):
+        rows = csv.DictReader(io.StringIO((out / REPORTS / grade_file).read_text(encoding="utf-8")))
+        assert [list(r.values())[-1] for r in rows if r[name_column] == "Eve Absent"] == [score], grade_file
+    assert "missing: 1 student handed in nothing for this batch (0 points): Eve Absent" in printed
+    feedback = (out / REPORTS / "feedback" / f"{by_student(out / 'grades.csv')['Eve Absent']['submission']}.md")
+    assert "Not handed in: nothing handed in for linear_regression; 0 / 8 points" in feedback.read_text()
+    summary = (out / REPORTS / "summary.md").read_text(encoding="utf-8")
+    assert "Students: 5: 3 graded, 1 missing, 1 empty file" in summary
+    assert f"| {COURSE.get(LR).number}. {COURSE.get(LR).title} | 3 | 1 |" in summary  # handed in, missing
+
+
+def test_an_empty_upload_is_an_empty_file_in_grades_csv_the_score_table_and_the_summary(canvas_download):
+    out, _, printed = canvas_download
+    dan = by_student(out / "grades.csv")["Dan Empty"]
+    assert (dan["status"], dan["total"], dan["max_total"]) == ("empty file", "0", "8")
+    assert next(line for line in printed.splitlines() if line.startswith("│ emptydan")).rstrip(" │").endswith(
+        "empty file")
+    summary = (out / REPORTS / "summary.md").read_text(encoding="utf-8")
+    assert "[`emptydan`](feedback/emptydan.md): empty file: the linear_regression file handed in is empty" in summary
+
+
+def test_the_summary_links_each_student_to_their_feedback_and_each_flagged_pair_to_its_page(canvas_download):
+    out, results, _ = canvas_download
+    page = (out / REPORTS / "summary.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', page)
+    feedback = {text: href for href, text in links if href.startswith("feedback/")}
+    assert set(feedback) == {r.submission for r in results}  # Eve's too
+    assert all((out / REPORTS / href).is_file() for href in feedback.values())
+    pairs = [(href, text) for href, text in links if href.startswith("similarity/pairs/")]
+    assert [text for _, text in pairs] == ["lovelaceada – shawcarol"]  # the two identical solutions
+    assert (out / REPORTS / pairs[0][0]).is_file()
+    index = (out / REPORTS / "similarity" / "index.html").read_text(encoding="utf-8")
+    table = index.split("<table>", 1)[1].split("</table>", 1)[0]
+    assert re.search(r'<td><a href="pairs/linear_regression/[^"]+\.html">lovelaceada_501_9100_linear_regression\.py'
+                     r' – shawcarol_503_9102_linear_regression\.py</a></td>', table), table
+
+
+@pytest.mark.parametrize("layout", ["canvas", "gradescope", "classroom", "moodle"])
+def test_a_platforms_download_of_one_assignment_is_that_assignment_and_of_two_the_whole_course(layout, tmp_path):
+    from autograder.scope import decide
+
+    tree = exports.LAYOUTS[layout](tmp_path / layout)
+    course = Course.load(exports.small_course(tmp_path / "course"))
+    assert decide(course, read_layout(tree, KNOWN)).assignment is None  # both assignments: the whole course
+    for path in sorted(tree.rglob("*"), key=lambda p: -len(p.parts)):  # every file, repository, export of GD
+        if path.exists() and any(n in str(path.relative_to(tree)) for n in ("gradient", "7002")):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    scope = decide(course, read_layout(tree, KNOWN))
+    assert scope.assignment == LR and "the only assignment this" in scope.why
+    assert decide(course, read_layout(tree, KNOWN), whole_course=True).assignment is None
+    assert decide(course, read_layout(tree, KNOWN), GD).assignment == GD
+    with pytest.raises(UsageError, match="contradict"):
+        decide(course, read_layout(tree, KNOWN), LR, whole_course=True)
+
+
+def test_a_moodle_name_with_accents_is_the_rosters_student_of_that_name_and_the_match_is_named(tmp_path):
+    from autograder.layouts.roster import call_roll, read_roster
+
+    (tmp_path / "Cara Díaz_2001_assignsubmission_file_").mkdir()
+    (tmp_path / "Cara Díaz_2001_assignsubmission_file_" / "linear_regression.py").write_text("x = 1\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\nCara Diaz,cara@example.edu\nAda Lovelace,ada@example.edu\n", encoding="utf-8")
+    found = read_layout(tmp_path, KNOWN, "moodle")
+    roll = call_roll(read_roster(roster), found.hand_ins)
+    (cara,) = found.hand_ins
+    assert roll.entries[cara.name].email == "cara@example.edu" and not roll.strangers
+    assert roll.warnings == ["'Cara Díaz' matched to the roster's 'Cara Diaz' by name, accents set aside: check "
+                             "that they are one student"]
+    assert [h.identity["name"] for h in roll.absent] == ["Ada Lovelace"]  # and Ada handed in nothing
+
+
+def test_a_folder_with_no_hand_in_is_one_sentence_naming_the_layouts_tried(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "no hand-in found in" in result.output
+    assert "tried the layouts canvas, gradescope, classroom, moodle and plain" in result.output
+    moodle = exports.moodle(tmp_path / "moodle")
+    for flat in moodle.glob("*_assignsubmission_file_*.py"):
+        flat.unlink()  # downloaded "in folders": every entry is a folder, none of them a Canvas file
+    result = CliRunner().invoke(main, ["batch", str(moodle), "-o", str(tmp_path / "out"), "--layout", "canvas"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "read as canvas (--layout canvas): none of its" in result.output and "leave out --layout" in result.output
+    assert not (tmp_path / "out" / "grades.csv").exists()

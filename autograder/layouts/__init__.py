@@ -38,11 +38,26 @@ def read_layout(directory: Path, known: list[str], layout: str = "auto") -> Layo
         raise LayoutError(f"layout {layout!r} is unknown; expected auto or one of {', '.join(LAYOUTS)}")
     found = _READERS[layout].read(directory, known)
     found.reason = reason
+    if not found.hand_ins:
+        raise LayoutError(_nothing(directory, layout, reason, found))
     for part in (p for h in found.hand_ins for p in h.parts):
         if part.assignment is None and part.path.is_file():
             part.assignment = assignment_of(part.path.name, known)
     make_unique(found.hand_ins)
     return found
+
+
+def _nothing(directory: Path, layout: str, reason: str, found: Layout) -> str:
+    """The sentence of a folder in which `layout` found no hand-in: which layouts were tried, and what to do."""
+    entries_left_out = len(found.notes)
+    if reason == "chosen with --layout":
+        return (f"no hand-in found in {str(directory)!r} read as {layout} (--layout {layout}): "
+                f"none of its {entries_left_out} entries is named as a {layout} export names them; leave out "
+                f"--layout to have the layout told from the folder's shape")
+    tried = ", ".join(LAYOUTS[:-1]) + f" and {LAYOUTS[-1]}"
+    what = "it is empty" if not entries_left_out else f"its {entries_left_out} entries were all left out"
+    return (f"no hand-in found in {str(directory)!r}: {what} (tried the layouts {tried}); expected a platform's "
+            f"export, or a folder, zip or .py/.ipynb files per student")
 
 
 def detect(directory: Path) -> tuple[str, str]:

@@ -43,9 +43,16 @@ def _figure(height: float) -> Figure:
     return figure
 
 
-def _graded(summary: Summary) -> str:
-    n = len(summary.graded)
-    return f"{n} graded submission{'s' if n != 1 else ''}"
+def _students(n: int) -> str:
+    return f"{n} student{'s' if n != 1 else ''}"
+
+
+def _counted(summary: Summary) -> str:
+    """Whom the pass-rate bars are out of: the students who handed each question's assignment in."""
+    attempted = sorted({q.attempted for q in summary.questions})
+    if len(attempted) == 1:
+        return f"of {_students(attempted[0])}"
+    return f"of {attempted[0]}–{attempted[-1]} students each" if attempted else "none handed in"
 
 
 def distribution_figure(summary: Summary) -> Figure:
@@ -59,9 +66,9 @@ def distribution_figure(summary: Summary) -> Figure:
         mean = statistics.mean(percents)
         axes.axvline(mean, color="#a11", linestyle="--", label=f"mean {mean:.1f} %")
         axes.legend(loc="upper left", bbox_to_anchor=(0, -0.16), frameon=False)  # below the axes, never on a bar
-    axes.set_title(f"Score distribution ({_graded(summary)})", pad=10)
+    axes.set_title(f"Score distribution ({_students(len(summary.graded))})", pad=10)  # each bar counts these
     axes.set_xlabel("total score (% of the maximum)")
-    axes.set_ylabel("submissions")
+    axes.set_ylabel("students")
     axes.set_xlim(0, 100)
     axes.set_ylim(0, max(1.0, max(counts, default=0) * 1.1))
     axes.yaxis.get_major_locator().set_params(integer=True)
@@ -83,8 +90,8 @@ def pass_rate_figure(summary: Summary) -> Figure:
     axes.set_xlim(0, 114)  # room for "100 %" right of a full bar
     axes.set_xticks(range(0, 101, 20))
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(f"Full marks per question ({_graded(summary)})", pad=10)
-    axes.set_xlabel("submissions with all of the question's points (%)")
+    axes.set_title(f"Full marks per question ({_counted(summary)})", pad=10)
+    axes.set_xlabel("students with all of its points (%)")
     axes.set_ylabel("question")
     return figure
 

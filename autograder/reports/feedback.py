@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..layouts.roster import RosterEntry
-from ..results import AssignmentResult, SubmissionResult, TestResult
+from ..results import AssignmentResult, Status, SubmissionResult, TestResult
 from .html import cell, page, table
 from .statistics import percent, question_scores
 from .wording import explain, passed_notes, points, revealed
@@ -38,6 +38,13 @@ def _score_line(result: SubmissionResult) -> str:
     return line
 
 
+def _not_graded(result: SubmissionResult) -> str:
+    """Why there is nothing to show: nothing handed in (0 points), else what could not be graded, and why."""
+    if result.status is Status.MISSING:
+        return f"Not handed in: {result.reason or 'nothing'}; 0 / {points(result.max_score)} points"
+    return f"Not graded: {result.explained}"
+
+
 def _heading(assignment: AssignmentResult, titles: dict[str, str]) -> str:
     title = titles.get(assignment.assignment, assignment.assignment)
     if assignment.missing:
@@ -67,7 +74,7 @@ def feedback_markdown(result: SubmissionResult, student: RosterEntry | None = No
         lines += [f"Student: {who(student)}", ""]
     lines += [f"> note: {note}\n" for note in result.notes]
     if not result.graded:
-        lines += [f"**Not graded**: {result.said}", ""]
+        lines += [f"**{_not_graded(result)}**", ""]
         return "\n".join(lines)
     lines += [f"**{_score_line(result)}**", ""]
     questions = question_scores(result)
@@ -106,7 +113,7 @@ def feedback_html(result: SubmissionResult, student: RosterEntry | None = None,
         body.append(f"<p>Student: {html.escape(who(student))}</p>")
     body += [f"<p class=\"note\">note: {html.escape(n)}</p>" for n in result.notes]
     if not result.graded:
-        body.append(f"<p class=\"fail\"><strong>Not graded</strong>: {html.escape(result.said)}</p>")
+        body.append(f"<p class=\"fail\"><strong>{html.escape(_not_graded(result))}</strong></p>")
         return page(f"Feedback: {result.submission}", body)
     body.append(f"<p><strong>{html.escape(_score_line(result))}</strong></p>")
     questions = question_scores(result)

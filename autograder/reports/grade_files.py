@@ -22,10 +22,11 @@ TRAILING = ["raw_total", "penalty", "total", "max_total", "status", "missing", "
 def grades_row(result: SubmissionResult, max_total: float | None = None) -> dict[str, Any]:
     """The grades.csv row of one hand-in: its name and student, a final score per assignment (0 for a
     missing one, which `missing` names), the raw total, the late penalty, the total out of `max_total`
-    (the course's, or the chosen assignments', points: the same for every row), and the status."""
+    (the course's, or the chosen assignments', points: the same for every row), and the status ("graded",
+    "missing" for a student who handed in nothing, the kind of an unusable hand-in, or why it was not graded)."""
     row: dict[str, Any] = {"submission": result.submission,
                            "student": result.identity.get("name", ""), "status": result.said}
-    if result.graded:
+    if result.scored:
         for assignment in result.assignments:
             row[assignment.assignment] = float(round(assignment.score, 4))
         row["raw_total"] = round(result.raw_score, 4)
@@ -65,13 +66,17 @@ def _from_identity(result: SubmissionResult) -> RosterEntry:
                        sis_login_id=who.get("login", ""), email=who.get("email", ""))
 
 
-def _score(result: SubmissionResult | None) -> str:
-    return points(round(result.score, 4)) if result is not None and result.graded else ""
+def _total(result: SubmissionResult | None, titles: dict[str, str]) -> str:
+    """The sum of the scores of the assignments in `titles` ("" where there is none)."""
+    if result is None or not result.scored:
+        return ""
+    return points(round(sum(a.score for a in result.assignments if a.assignment in titles), 4))
 
 
 def _scores(result: SubmissionResult | None, titles: dict[str, str]) -> list[str]:
-    """The score of each assignment in `titles` ("" where it has none)."""
-    scores = assignment_scores(result) if result is not None and result.graded else {}
+    """The score of each assignment in `titles` ("" where it has none: a hand-in not graded, a student the batch
+    has no row for; a missing assignment scores 0)."""
+    scores = assignment_scores(result) if result is not None and result.scored else {}
     return [points(scores[a][0]) if a in scores else "" for a in titles]
 
 
@@ -87,7 +92,8 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 def canvas_csv(results: list[SubmissionResult], titles: dict[str, str], roster: list[RosterEntry] | None,
                matched: dict[str, RosterEntry]) -> str:
-    """Canvas's gradebook import: the five student columns, one column per assignment, a Points Possible row."""
+    """Canvas's gradebook import: the five student columns, a column per assignment in `titles` (those the batch
+    graded, and no other: an import overwrites every column it has), a Points Possible row."""
     scores = [assignment_scores(r) for r in results]
     maxima = {a: max((s[a][1] for s in scores if a in s), default=0.0) for a in titles}
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *titles.values()]
@@ -100,8 +106,9 @@ def canvas_csv(results: list[SubmissionResult], titles: dict[str, str], roster: 
 
 def gradescope_csv(results: list[SubmissionResult], titles: dict[str, str], roster: list[RosterEntry] | None,
                    matched: dict[str, RosterEntry]) -> str:
-    """Gradescope's score import: Name, SID, Email, Section, a column per assignment and Total Score."""
+    """Gradescope's score import: Name, SID, Email, Section, a column per assignment in `titles` and Total Score
+    (their sum)."""
     header = ["Name", "SID", "Email", "Section", *titles.values(), "Total Score"]
     rows = [[entry.name, entry.student_id, entry.email, entry.section, *_scores(result, titles),
-             _score(result)] for entry, result in _students(results, roster, matched)]
+             _total(result, titles)] for entry, result in _students(results, roster, matched)]
     return csv_text(header, rows)

@@ -16,11 +16,21 @@ def page(title: str, body: list[str]) -> str:
             f"</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
 
 
+class Markup(str):
+    """Text that is HTML already (a link made by `link`): a table puts it in its cell as it is."""
+
+
+def link(text: str, href: str) -> Markup:
+    """`text` as a link to `href` (a relative path), both escaped."""
+    return Markup(f'<a href="{html.escape(href)}">{html.escape(text)}</a>')
+
+
 def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    """An HTML table; the columns in `numeric` are right-aligned."""
+    """An HTML table; the columns in `numeric` are right-aligned; a cell is escaped unless it is `Markup`."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     numeric_cell = ' class="n"'
-    body = "".join("<tr>" + "".join(f"<td{numeric_cell if i in numeric else ''}>{html.escape(c)}</td>"
+    body = "".join("<tr>" + "".join(f"<td{numeric_cell if i in numeric else ''}>"
+                                    f"{c if isinstance(c, Markup) else html.escape(c)}</td>"
                                     for i, c in enumerate(row)) + "</tr>\n" for row in rows)
     return f"<table>\n<tr>{head}</tr>\n{body}</table>"
 

@@ -92,10 +92,11 @@ def question_stats(results: list[SubmissionResult]) -> list[QuestionStat]:
 
 
 def distribution(results: list[SubmissionResult]) -> list[int]:
-    """Counts of graded submissions per 10 % bin of their total score (100 % falls in the last bin)."""
+    """Counts of students with a score (graded, or missing: 0) per 10 % bin of their total score (100 % falls in
+    the last bin)."""
     counts = [0] * BINS
     for result in results:
-        if result.graded:
+        if result.scored:
             share = percent(result.score, result.max_score)
             counts[min(int(share // (100 / BINS)), BINS - 1)] += 1
     return counts
@@ -112,8 +113,15 @@ def assignment_titles(ids: list[str], course: Course | None = None) -> dict[str,
 
 
 def assignment_ids(results: list[SubmissionResult]) -> list[str]:
-    """Every assignment graded in any submission, in order of first appearance."""
+    """Every assignment of any submission (missing ones too), in order of first appearance."""
     ids: list[str] = []
     for result in results:
         ids += [a.assignment for a in result.assignments if a.assignment not in ids]
     return ids
+
+
+def graded_ids(results: list[SubmissionResult]) -> list[str]:
+    """The assignments this batch graded: handed in by at least one student, in order of first appearance.
+    A learning platform's import carries these only, so that it never overwrites another assignment's grades."""
+    return [i for i in assignment_ids(results)
+            if any(a.assignment == i and not a.missing for r in results for a in r.assignments)]

@@ -99,8 +99,8 @@ def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: C
     if status_width >= len("graded"):
         table.add_column("status", no_wrap=True, width=status_width)
     for row, cells in zip(rows, body):
-        status = [Text("graded", style="green") if row["status"] == "graded" else
-                  Text(shorten(row["status"], status_width), style="red")] if status_width >= len("graded") else []
+        style = {"graded": "green", "missing": "yellow"}.get(row["status"], "red")
+        status = [Text(shorten(row["status"], status_width), style=style)] if status_width >= len("graded") else []
         table.add_row(shorten(row["submission"], name_width), *cells, *status)
     console.print(table)
     if status_width < len("graded"):
@@ -109,16 +109,24 @@ def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: C
                 console.print(Text(f"{row['submission']}: {row['status']}", style="red"))
 
 
+#: The most questions whose pass rates the terminal lists (summary.md has them all).
+MAX_QUESTION_ROWS = 20
+
+
 def print_summary(summary: Summary, console: Console) -> None:
-    """The per-question pass rates and the score distribution, as rich tables."""
+    """The per-question pass rates (up to MAX_QUESTION_ROWS questions) and the score distribution, as rich tables."""
     for line in summary.overview():
         console.print(line)
-    table = Table(title="Questions: submissions with full marks")
-    for i, header in enumerate(QUESTION_HEADERS):
-        table.add_column(header, justify="right" if i >= 2 else "left")
-    for row in summary.question_rows():
-        table.add_row(*row)
-    console.print(table)
+    rows = summary.question_rows()
+    if len(rows) > MAX_QUESTION_ROWS:
+        console.print(f"{len(rows)} questions: their pass rates are in reports/summary.md and its chart")
+    else:
+        table = Table(title="Questions: students with full marks (of those who handed each in)")
+        for i, header in enumerate(QUESTION_HEADERS):
+            table.add_column(header, justify="right" if i >= 2 else "left")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
     table = Table(title="Score distribution")
     for i, header in enumerate(DISTRIBUTION_HEADERS):
         table.add_column(header, justify="right" if i == 1 else "left")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..names import file_key
 from ..reports.files import write_atomic
 from ..reports.grade_files import csv_text
-from ..reports.html import markdown_table, page, table
+from ..reports.html import link, markdown_table, page, table
 from .common import Shared
 from .compare import Comparison, Entry, Pair, compare_class
 from .normalise import HELPERS, MODULE, Unit
@@ -171,9 +171,10 @@ def index_html(comparisons: list[Comparison], threshold: float) -> str:
                 f"<li>{_code_spans(shared_sentence(s))}: {html.escape(_members(s.members))}</li>" for s in c.shared)
                 + "</ul>"]
         pairs = shown(c, threshold)
-        body.append(table(HEADERS, _rows(c, threshold), {0, 2, 3, 4}) if pairs else f"<p>{html.escape(no_pair(c))}</p>")
-        body += [f'<p><a href="{html.escape(pair_page_path(p))}">{html.escape(p.a.name)} – '
-                 f"{html.escape(p.b.name)}</a></p>" for p in pairs]
+        rows = _rows(c, threshold)
+        for row, pair in zip(rows, pairs):  # each pair's names link to its page
+            row[1] = link(row[1], pair_page_path(pair))
+        body.append(table(HEADERS, rows, {0, 2, 3, 4}) if pairs else f"<p>{html.escape(no_pair(c))}</p>")
         body += [f"<p class=\"note\">not compared: <code>{html.escape(n)}</code>: {html.escape(w)}</p>"
                  for n, w in sorted(c.skipped.items())]
     body += ["<h2>What this cannot see</h2>", f"<p>{html.escape(LIMITS)}</p>"]
