@@ -20,8 +20,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TestResult", "Verdict", "from_json",
-           "from_untrusted_json", "to_json"]
+__all__ = ["AssignmentResult", "Outcome", "Status", "SubmissionResult", "TYPES", "TestResult", "Verdict", "from_json",
+           "to_json"]
 
 
 class Outcome(str, enum.Enum):
@@ -166,7 +166,7 @@ class AssignmentResult:
         """Whether the student's due date has passed (`now`, by default the present): never without one."""
         if self.due is None:
             return False
-        return (now or datetime.now(timezone.utc)) >= datetime.fromisoformat(self.due)
+        return (now or _now()) >= datetime.fromisoformat(self.due)
 
     @property
     def raw_score(self) -> float:
@@ -260,7 +260,8 @@ class SubmissionResult:
         return round(sum(a.max_score for a in self.assignments), 6)
 
 
-_TYPES = {cls.__name__: cls for cls in (Verdict, TestResult, AssignmentResult, SubmissionResult)}
+#: The result classes by name: the "type" tag of their JSON.
+TYPES = {cls.__name__: cls for cls in (Verdict, TestResult, AssignmentResult, SubmissionResult)}
 
 
 def to_json(result: Verdict | TestResult | AssignmentResult | SubmissionResult) -> dict[str, Any]:
@@ -270,17 +271,17 @@ def to_json(result: Verdict | TestResult | AssignmentResult | SubmissionResult) 
         value = getattr(result, f.name)
         if isinstance(value, (Outcome, Status)):
             value = value.value
-        elif isinstance(value, tuple(_TYPES.values())):
+        elif isinstance(value, tuple(TYPES.values())):
             value = to_json(value)
         elif isinstance(value, list):
-            value = [to_json(v) if isinstance(v, tuple(_TYPES.values())) else v for v in value]
+            value = [to_json(v) if isinstance(v, tuple(TYPES.values())) else v for v in value]
         data[f.name] = value
     return data
 
 
 def from_json(data: dict[str, Any]) -> Any:
     """The object `to_json` made `data` from; `ValueError` when its type tag is unknown or a field is missing."""
-    kind = _TYPES.get(data.get("type", ""))
+    kind = TYPES.get(data.get("type", ""))
     if kind is None:
         raise ValueError(f"not a grading result: type {data.get('type')!r}")
     values = {}
@@ -294,10 +295,10 @@ def from_json(data: dict[str, Any]) -> Any:
             value = Outcome(value)
         elif f.name == "unusable" and value is not None:
             value = Status(value)
-        elif isinstance(value, dict) and "type" in value and value["type"] in _TYPES:
+        elif isinstance(value, dict) and "type" in value and value["type"] in TYPES:
             value = from_json(value)
         elif isinstance(value, list):
-            value = [from_json(v) if isinstance(v, dict) and v.get("type") in _TYPES else v for v in value]
+            value = [from_json(v) if isinstance(v, dict) and v.get("type") in TYPES else v for v in value]
         values[f.name] = value
     if kind is SubmissionResult:
         _read_older(values)
@@ -321,44 +322,5 @@ def _read_older(values: dict[str, Any]) -> None:
                 values[key] = extra.pop(key)
 
 
-def from_untrusted_json(data: Any) -> SubmissionResult:
-    """A `SubmissionResult` from JSON that crossed untrusted transport (a broker): `from_json`, then every
-    field checked against its declared type, recursively; `ValueError` for anything else."""
-    if not isinstance(data, dict) or data.get("type") != "SubmissionResult":
-        raise ValueError("not a submission's result")
-    result = from_json(data)
-    _check_types(result)
-    return result
-
-
-_SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "bool": (bool,), "int": (int,), "float": (int, float)}
-
-
-def _check_types(value: Any, declared: str | None = None, where: str = "result") -> None:
-    declared = declared or type(value).__name__
-    optional = declared.endswith(" | None")
-    options = [o.strip() for o in declared.split("|")] if "[" not in declared else [declared.removesuffix(" | None")]
-    if ("None" in options or optional) and value is None:
-        return
-    kind = options[0]
-    if kind in _SCALARS:
-        if not isinstance(value, _SCALARS[kind]) or (kind != "bool" and isinstance(value, bool)):
-            raise ValueError(f"{where} should be {kind}, not {type(value).__name__}")
-    elif kind.startswith("list["):
-        if not isinstance(value, list):
-            raise ValueError(f"{where} should be a list")
-        for i, item in enumerate(value):
-            _check_types(item, kind[5:-1], f"{where}[{i}]")
-    elif kind.startswith("dict["):
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise ValueError(f"{where} should be a mapping with string keys")
-    elif kind in _TYPES:
-        if type(value).__name__ != kind:
-            raise ValueError(f"{where} should be a {kind}")
-        for f in fields(value):
-            _check_types(getattr(value, f.name), str(f.type), f"{where}.{f.name}")
-    elif kind in ("Outcome", "Status"):
-        if type(value).__name__ != kind:
-            raise ValueError(f"{where} should be a {kind.lower()}")
-    elif kind != "Any":
-        raise ValueError(f"{where}: cannot check a {kind}")
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

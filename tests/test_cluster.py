@@ -21,8 +21,9 @@ import pytest
 
 from autograder.batch import run_batch
 from autograder.cluster.app import TASK, make_app
+from autograder.cluster.checked import from_untrusted_json
 from autograder.cluster.payload import PayloadError, pack, unpack
-from autograder.results import Status, SubmissionResult, from_untrusted_json, to_json
+from autograder.results import Status, SubmissionResult, to_json
 
 from .cluster import REDIS, Redis, Workers
 from .conftest import COURSE, FAULT_PLUGIN, ROOT

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
+from autograder import results
 from autograder.cli import main
 from autograder.course import Course
 from autograder.distribute import gradescope
@@ -148,9 +149,10 @@ def test_the_gradescope_zip_carries_the_after_due_date_visibility(tmp_path, tmp_
 
 
 def test_a_batch_graded_before_the_due_date_reveals_the_details_when_resumed_after_it(tmp_path, monkeypatch):
-    before = batch_feedback(tmp_path, monkeypatch, settings_toml("after_due", FUTURE))
+    due = datetime.now(timezone.utc) + timedelta(hours=1)
+    before = batch_feedback(tmp_path, monkeypatch, settings_toml("after_due", due))
     assert "Expected: 2.0" not in single_sample_section(before)
-    (tmp_path / "course" / "course.toml").write_text(settings_toml("after_due", PAST))  # the due date has come
+    monkeypatch.setattr(results, "_now", lambda: due + timedelta(minutes=1))  # the due date has come
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1",
                                        "--assignment", LR, "--resume"], catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -16,8 +16,9 @@ from ..course import Course
 from ..joining import join
 from ..layouts import HandIn, Part
 from ..names import shown
-from ..results import Status, SubmissionResult, from_untrusted_json
+from ..results import Status, SubmissionResult
 from .app import CPU_QUEUE, GPU_QUEUE, TASK, make_app
+from .checked import from_untrusted_json
 from .payload import PayloadError, pack
 
 #: Seconds between reconnection attempts while the broker is away (restarting, say).
