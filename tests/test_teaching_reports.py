@@ -10,10 +10,14 @@ import csv
 import io
 import math
 import statistics
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from autograder.cli import main
 from autograder.grader import grade_source
+from autograder.reports.class_reports import REPORTS
 from autograder.reports.items import ALL_FAIL, ALL_PASS, NEGATIVE, item_analysis, items_csv, point_biserial
 from autograder.reports.misconceptions import DIAGNOSIS, EXCEPTION, VALUE, misconceptions
 from autograder.results import AssignmentResult, Outcome, SubmissionResult, TestResult, Verdict
@@ -158,3 +162,53 @@ def test_one_mistake_that_fails_several_tests_of_a_question_alike_is_one_misconc
     found = misconceptions([ann, ben])  # c: each their own wrong value
     assert [(g.kind, g.submissions) for g in found] == [(VALUE, ("ann", "ben"))]
     assert found[0].what == "the same wrong values on 2 tests: \u201cinput a\u201d, \u201cinput b\u201d"
+
+
+# --- in the class's reports, as `grade batch` writes them ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> tuple[Path, str]:
+    """`grade batch` of the class of six, each hand-in a file named after the student: (OUT, the terminal)."""
+    folder = tmp_path_factory.mktemp("six")
+    (folder / "in").mkdir()
+    for name, code in WITHOUT_HALF.items():
+        (folder / "in" / f"{name}.py").write_text(replace_definition(solution_source(LR), "mse_cost", code))
+    for name in ("dan", "eve"):
+        (folder / "in" / f"{name}.py").write_text(solution_source(LR))
+    (folder / "in" / "fay.py").write_text((ROOT / "student_template" / f"{LR}.py").read_text())
+    result = CliRunner().invoke(main, ["batch", str(folder / "in"), "-o", str(folder / "out"), "-j", "2",
+                                       "--assignment", LR], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return folder / "out" / REPORTS, result.output
+
+
+def test_the_summary_lists_the_three_under_the_half_each_linked_to_their_feedback(batch):
+    reports, terminal = batch
+    markdown = (reports / "summary.md").read_text()
+    row = next(line for line in markdown.splitlines() if "a factor ½ missing" in line)
+    assert "| mse_cost | 3 of 6 |" in row
+    assert all(f"[{name}](feedback/{name}.md)" in row for name in WITHOUT_HALF) and "dan" not in row
+    page = (reports / "summary.html").read_text()
+    assert all(f'<a href="feedback/{name}.html">{name}</a>' in page for name in WITHOUT_HALF)
+    assert "linear_regression › mse_cost: 3 of 6 students: it is twice the expected values" in terminal
+
+
+def test_the_summary_has_a_sortable_table_of_the_tests_and_items_csv_the_same_figures(batch):
+    reports, _ = batch
+    page = (reports / "summary.html").read_text()
+    assert '<table class="sortable">' in page and "<script>" in page and "point-biserial" in page
+    rows = list(csv.DictReader((reports / "items.csv").open()))
+    assert len(rows) == 17 and {r["assignment"] for r in rows} == {LR}
+    single = next(r for r in rows if r["description"] == "a single sample")
+    assert (single["students"], single["passed"], single["difficulty"]) == ("6", "2", "0.3333")
+    assert float(single["discrimination"]) == pytest.approx(0.4741, abs=1e-4)
+    assert "<td>a single sample</td><td>hidden</td><td class=\"n\">0.5</td><td class=\"n\">2 / 6</td>" \
+           "<td class=\"n\">0.33</td><td class=\"n\">+0.47</td>" in page
+
+
+def test_each_assignment_has_its_two_charts_inline(batch):
+    reports, _ = batch
+    page = (reports / "summary.html").read_text()
+    for chart in (f"charts/mistakes_{LR}.png", f"charts/tests_{LR}.png"):
+        assert (reports / chart).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert f'<img src="{chart}"' in page

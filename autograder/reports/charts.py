@@ -13,8 +13,10 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..names import file_key
 from .items import Item
 from .misconceptions import Misconception
+from .reteach import chart_titles
 from .statistics import BINS
 from .summary import Summary
 
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 
 
 def write_charts(summary: Summary, folder: Path) -> dict[str, Path]:
-    """Draw the score distribution and the per-question pass rates as PNGs; `{title: path}`."""
+    """Draw the score distribution and the per-question pass rates as PNGs, and each assignment's most common
+    mistakes and its tests' difficulty against discrimination, where there are; `{title: path}`."""
     folder.mkdir(parents=True, exist_ok=True)
     charts = {}
     for title, name, draw in (("Score distribution", "score_distribution.png", distribution_figure),
@@ -31,6 +34,16 @@ def write_charts(summary: Summary, folder: Path) -> dict[str, Path]:
         path = folder / name
         draw(summary).savefig(path)
         charts[title] = path
+    for assignment, title in summary.titles.items():
+        mistakes, tests = chart_titles(title)
+        groups = [g for g in summary.misconceptions if g.assignment == assignment]
+        items = [i for i in summary.items if i.assignment == assignment]
+        if groups:
+            charts[mistakes] = folder / f"mistakes_{file_key(assignment)}.png"
+            misconception_figure(mistakes, groups).savefig(charts[mistakes])
+        if any(i.discrimination is not None for i in items):
+            charts[tests] = folder / f"tests_{file_key(assignment)}.png"
+            items_figure(tests, items).savefig(charts[tests])
     return charts
 
 
@@ -119,7 +132,7 @@ def misconception_figure(title: str, groups: list[Misconception]) -> Figure:
     axes.set_xlim(0, most * 1.18)  # room for "n of N" right of the longest bar
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(f"Most common mistakes: {title}", pad=10)
+    axes.set_title(title, pad=10)
     axes.set_xlabel("students")
     return figure
 
@@ -144,7 +157,7 @@ def items_figure(title: str, items: list[Item]) -> Figure:
     axes.set_ylim(-1.05, 1.05)
     axes.set_xlabel("difficulty (share of students passing)")
     axes.set_ylabel("discrimination (point-biserial r with the rest)")
-    axes.set_title(f"Tests of {title}", pad=10)
+    axes.set_title(title, pad=10)
     _number_spots(figure, axes, spots)
     key.axis("off")
     lines = []

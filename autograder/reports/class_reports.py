@@ -2,9 +2,13 @@
 
     OUT/reports/
       feedback/<submission>.md, .html    each submission's scores and the feedback of every failed test
-      summary.md, summary.html           per-question pass rates, per-assignment scores, the score distribution
+      summary.md, summary.html           per-question pass rates, per-assignment scores, the score distribution,
+                                         the most common mistakes and the tests' item analysis (`reteach`)
       charts/score_distribution.png      histogram of total scores (% of the maximum)
       charts/question_pass_rates.png     share of submissions with full marks, per question
+      charts/mistakes_<id>.png           an assignment's most common mistakes (`misconceptions`)
+      charts/tests_<id>.png              its tests' difficulty against discrimination (`items`)
+      items.csv                          every test's item analysis: difficulty, discrimination, flags
       canvas_grades.csv                  Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, ...
       gradescope_grades.csv              Gradescope score import: Name, SID, Email, ..., Total Score
       changes.html                       a regrade's record (`regrade`), where there was one
@@ -30,6 +34,8 @@ from .charts import write_charts
 from .feedback import feedback_html, feedback_markdown
 from .files import MAX_PAGE_BYTES, cut_strings, within, write_atomic
 from .grade_files import canvas_csv, gradescope_csv
+from .items import item_analysis, items_csv
+from .misconceptions import misconceptions
 from .pairs import SIMILARITY, FlaggedPair
 from .statistics import assignment_ids, assignment_titles, distribution, graded_ids, question_stats
 from .summary import Summary, summary_html, summary_markdown
@@ -70,12 +76,13 @@ def write_class_reports(results: list[SubmissionResult], output: Path, roster: P
                       style="yellow", markup=False)
 
     summary = Summary(results, titles, question_stats(results), distribution(results), pairs or [], changes,
-                      (folder / SIMILARITY / "index.html").is_file())
+                      (folder / SIMILARITY / "index.html").is_file(), misconceptions(results), item_analysis(results))
     charts = write_charts(summary, folder / "charts") if results else {}
     written += list(charts.values())
     relative = {title: path.relative_to(folder) for title, path in charts.items()}
     for name, text in (("summary.md", summary_markdown(summary, relative)),
                        ("summary.html", summary_html(summary, relative)),
+                       ("items.csv", items_csv(summary.items)),
                        ("canvas_grades.csv", canvas_csv(results, imported, entries, matched)),
                        ("gradescope_grades.csv", gradescope_csv(results, imported, entries, matched))):
         write_atomic(folder / name, text)

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from ..names import file_key
 from ..results import Status, SubmissionResult
 from .html import link, markdown_table, page, table
+from .items import Item
+from .misconceptions import Misconception
 from .pairs import SIMILARITY, FlaggedPair
+from .reteach import chart_titles, reteach_html, reteach_markdown
 from .statistics import QuestionStat, bin_label, percent
 from .wording import points
 
@@ -33,7 +36,8 @@ FORBIDDEN_NOTE = ("Found in the source by a static check (assignment.toml `forbi
 @dataclass
 class Summary:
     """Everything the summary shows, computed once: the results, the assignments' titles, each question's and
-    the distribution's numbers; the similarity report's flagged pairs and a regrade's record, where there are."""
+    the distribution's numbers; the similarity report's flagged pairs and a regrade's record, where there are;
+    the class's misconceptions and its tests' item analysis (`reteach`)."""
 
     results: list[SubmissionResult]
     titles: dict[str, str]
@@ -42,6 +46,8 @@ class Summary:
     pairs: list[FlaggedPair] = field(default_factory=list)
     changes: Regrade | None = None
     similarity: bool = False  # whether OUT/reports/similarity/ holds a report to link
+    misconceptions: list[Misconception] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
 
     @property
     def graded(self) -> list[SubmissionResult]:
@@ -169,7 +175,9 @@ def summary_markdown(summary: Summary, charts: dict[str, Path]) -> str:
               "students who handed its assignment in.", "",
               *markdown_table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}), ""]
     lines += ["## Score distribution", "", *markdown_table(DISTRIBUTION_HEADERS, summary.distribution_rows(), {1}), ""]
-    lines += [f"![{title}]({path.as_posix()})" for title, path in charts.items()]
+    teaching = {t for a in summary.titles.values() for t in chart_titles(a)}
+    lines += [f"![{title}]({path.as_posix()})" for title, path in charts.items() if title not in teaching]
+    lines += ["", *reteach_markdown(summary.misconceptions, summary.items, summary.results, summary.titles, charts)]
     if summary.forbidden_rows():
         lines += ["", "## Forbidden uses", "", FORBIDDEN_NOTE, "",
                   *markdown_table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]
@@ -190,8 +198,10 @@ def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
             table(QUESTION_HEADERS, summary.question_rows(), {2, 3, 4, 5}),
             "<h2>Score distribution</h2>",
             table(DISTRIBUTION_HEADERS[:2], [r[:2] for r in summary.distribution_rows()], {1})]
+    teaching = {t for a in summary.titles.values() for t in chart_titles(a)}
     body += [f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
-             for title, path in charts.items()]
+             for title, path in charts.items() if title not in teaching]
+    body += reteach_html(summary.misconceptions, summary.items, summary.results, summary.titles, charts)
     if summary.forbidden_rows():
         body += ["<h2>Forbidden uses</h2>", f"<p>{html.escape(FORBIDDEN_NOTE)}</p>",
                  table(FORBIDDEN_HEADERS, summary.forbidden_rows(), {4})]

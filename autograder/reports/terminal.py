@@ -111,10 +111,13 @@ def print_scores(rows: list[dict[str, Any]], columns: dict[str, int], console: C
 
 #: The most questions whose pass rates the terminal lists (summary.md has them all).
 MAX_QUESTION_ROWS = 20
+#: The most common mistakes the terminal lists (summary.html has them all).
+MAX_MISTAKES = 5
 
 
 def print_summary(summary: Summary, console: Console) -> None:
-    """The per-question pass rates (up to MAX_QUESTION_ROWS questions) and the score distribution, as rich tables."""
+    """The per-question pass rates (up to MAX_QUESTION_ROWS questions), the most common mistakes (MAX_MISTAKES)
+    and the score distribution."""
     for line in summary.overview():
         console.print(line)
     rows = summary.question_rows()
@@ -127,6 +130,11 @@ def print_summary(summary: Summary, console: Console) -> None:
         for row in rows:
             table.add_row(*row)
         console.print(table)
+    if summary.misconceptions:
+        console.print("Most common mistakes (all of them, and each test's item analysis: reports/summary.html):")
+        width = max(40, console.width - 4)
+        for group in summary.misconceptions[:MAX_MISTAKES]:
+            console.print(Text(shorten(f"  {group.assignment} › {group.sentence}", width)))
     table = Table(title="Score distribution")
     for i, header in enumerate(DISTRIBUTION_HEADERS):
         table.add_column(header, justify="right" if i == 1 else "left")
