@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 from ..results import Outcome, SubmissionResult
+from .statistics import handed_in
 
 #: What the flags say.
 ALL_FAIL = "everyone fails: a broken test?"
@@ -79,18 +80,13 @@ def item_analysis(results: list[SubmissionResult]) -> list[Item]:
     """Every test of every assignment handed in, in the order the tests first appear."""
     answers: dict[tuple[str, str], list[tuple[bool, float]]] = {}
     about: dict[tuple[str, str], tuple[str, str, bool, float]] = {}
-    for result in results:
-        if not result.graded:
-            continue
-        for assignment in result.assignments:
-            if assignment.missing:
-                continue
-            counted = [t for t in assignment.tests if t.verdict.outcome is not Outcome.GRADER_ERROR]
-            total = sum(t.score for t in counted)
-            for test in counted:
-                key = (assignment.assignment, test.name)
-                about.setdefault(key, (test.question, test.description, test.public, test.max_score))
-                answers.setdefault(key, []).append((test.passed, total - test.score))
+    for _, assignment in handed_in(results):
+        counted = [t for t in assignment.tests if t.verdict.outcome is not Outcome.GRADER_ERROR]
+        total = sum(t.score for t in counted)
+        for test in counted:
+            key = (assignment.assignment, test.name)
+            about.setdefault(key, (test.question, test.description, test.public, test.max_score))
+            answers.setdefault(key, []).append((test.passed, total - test.score))
     items = []
     for (assignment_id, name), pairs in answers.items():
         question, description, public, points = about[(assignment_id, name)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..results import SubmissionResult, TestResult
+from .statistics import handed_in
 
 DIAGNOSIS, EXCEPTION, VALUE = "diagnosis", "exception", "value"
 
@@ -66,19 +67,14 @@ def misconceptions(results: list[SubmissionResult]) -> list[Misconception]:
     """The class's misconceptions, most common first (then in the order the assignments and questions come)."""
     graded: dict[str, int] = {}
     found: dict[tuple[str, str], tuple[str, str, str, dict[str, None]]] = {}
-    for result in results:
-        if not result.graded:
-            continue
-        for assignment in result.assignments:
-            if assignment.missing:
-                continue
-            graded[assignment.assignment] = graded.get(assignment.assignment, 0) + 1
-            for test in assignment.tests:
-                group = None if test.passed else _group(test)
-                if group is not None:
-                    kind, key, what = group
-                    entry = found.setdefault((assignment.assignment, key), (test.question, kind, what, {}))
-                    entry[3][result.submission] = None
+    for result, assignment in handed_in(results):
+        graded[assignment.assignment] = graded.get(assignment.assignment, 0) + 1
+        for test in assignment.tests:
+            group = None if test.passed else _group(test)
+            if group is not None:
+                kind, key, what = group
+                entry = found.setdefault((assignment.assignment, key), (test.question, kind, what, {}))
+                entry[3][result.submission] = None
     groups = [Misconception(assignment_id, question, kind, what, tuple(names), graded[assignment_id])
               for (assignment_id, _), (question, kind, what, names) in found.items()
               if kind == DIAGNOSIS or len(names) >= 2]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..results import SubmissionResult, TestResult
+from ..results import AssignmentResult, SubmissionResult, TestResult
 
 if TYPE_CHECKING:
     from ..course import Course
@@ -45,6 +46,13 @@ def question_scores(result: SubmissionResult) -> list[QuestionScore]:
             else:
                 entry.failures.append(test)
     return list(found.values())
+
+
+def handed_in(results: list[SubmissionResult]) -> Iterator[tuple[SubmissionResult, AssignmentResult]]:
+    """Each graded hand-in's assignments that were handed in (not missing), with their hand-in."""
+    for result in results:
+        if result.graded:
+            yield from ((result, a) for a in result.assignments if not a.missing)
 
 
 def assignment_scores(result: SubmissionResult) -> dict[str, tuple[float, float]]:
