@@ -172,12 +172,25 @@ def test_a_step_that_outlives_its_time_reports_zero_and_why(student_repository, 
 
 
 @pytest.mark.slow
-def test_the_whole_workflow_on_half_of_every_assignment_totals_grade_runs_public_score(workflow, student_repository,
-                                                                                       tmp_path):
+def test_every_assignments_first_step_on_half_right_code_scores_its_question_as_grade_run(workflow,
+                                                                                         student_repository, tmp_path):
+    """One step per assignment (every step runs the same command, so one each shows every assignment's packages,
+    data and time limit work under Classroom), against one `grade run` of the whole repository."""
     for assignment_id in ASSIGNMENTS:
         (student_repository / f"{assignment_id}.py").write_text(half_right(assignment_id)[0], encoding="utf-8")
-    total, maximum = reporter_total(run_workflow(workflow, student_repository, tmp_path, list(ASSIGNMENTS)))
-    graded = [grade_run(student_repository, f"{assignment_id}.py") for assignment_id in ASSIGNMENTS]
-    assert total == pytest.approx(sum(g.score for g in graded))
-    assert maximum == pytest.approx(sum(g.max_score for g in graded))
-    assert 0 < total < maximum
+    process = subprocess.run([sys.executable, "-m", "autograder", "run", ".", "--format", "results"],
+                             cwd=student_repository, env=actions_env(student_repository, tmp_path / "unused"),
+                             capture_output=True, text=True, timeout=900)
+    assert process.returncode == 0, process.stderr
+    graded = {a.assignment: a for a in from_json(json.loads(process.stdout)).assignments}
+    assert sorted(graded) == sorted(ASSIGNMENTS)
+    first = {f"{a.id}__{a.questions[0].name}" for a in ASSIGNMENTS.values()}
+    firsts = [s for s in grading_steps(workflow) if s["id"] in first]
+    assert len(firsts) == len(ASSIGNMENTS)
+    for step in firsts:
+        assignment_id, question = step["id"].split("__")
+        result = run_step(step, student_repository, tmp_path)
+        public = [t for t in graded[assignment_id].tests if t.question == question and t.public]
+        assert reporter_total([result]) == (pytest.approx(sum(t.score for t in public)),
+                                            pytest.approx(sum(t.max_score for t in public))), step["id"]
+        assert result["status"] == "pass", step["id"]  # half_right keeps the first question right

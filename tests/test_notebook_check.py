@@ -59,6 +59,19 @@ def run(nb: nbformat.NotebookNode, tmp_path) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """`executed(variant)`: the notebook holding that variant, run in a real kernel once for the whole module."""
+    notebooks: dict[str, nbformat.NotebookNode] = {}
+
+    def execute(variant: str) -> nbformat.NotebookNode:
+        if variant not in notebooks:
+            notebooks[variant] = run(notebook_with(*VARIANTS[variant]), tmp_path_factory.mktemp("kernel"))
+        return notebooks[variant]
+
+    return execute
+
+
 def check_output(nb: nbformat.NotebookNode, question: str) -> tuple[str, list[dict]]:
     """The printed text of `question`'s check cell, and its outputs."""
     cell = next(c for c in nb.cells if CHECK_CELL_TAG in c.metadata.get("tags", []) and f'"{question}"' in c.source)
@@ -75,9 +88,9 @@ def grade_check(nb: nbformat.NotebookNode, tmp_path) -> dict:
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_a_check_cell_gives_grade_checks_verdict_and_the_batchs_points(variant, tmp_path):
+def test_a_check_cell_gives_grade_checks_verdict_and_the_batchs_points(variant, executed, tmp_path):
     question, code = VARIANTS[variant]
-    nb = run(notebook_with(question, code), tmp_path)
+    nb = executed(variant)
     printed, outputs = check_output(nb, question)
     in_cell = {m.group(2): (m.group(1) == "✓ passed", float(m.group(3)), float(m.group(4)))
                for m in _LINE.finditer(printed)}
@@ -100,23 +113,23 @@ def _graded_with_hidden_tests(code: str, question: str):
     return [t for t in grade_source(LR, module).tests if t.question == question and t.public]
 
 
-def test_an_infinite_loop_stops_at_its_time_limit_with_that_message_and_the_next_cells_run(tmp_path):
-    nb = run(notebook_with(*VARIANTS["infinite loop"]), tmp_path)
+def test_an_infinite_loop_stops_at_its_time_limit_with_that_message_and_the_next_cells_run(executed):
+    nb = executed("infinite loop")
     printed, _ = check_output(nb, "predict")
     assert "within its time limit of" in printed and "KeyboardInterrupt" not in printed
     later, _ = check_output(nb, "mse_cost")
     assert "✗ failed" in later  # the template's mse_cost, checked after the loop was stopped
 
 
-def test_a_syntax_error_names_its_own_cell_and_where(tmp_path):
-    nb = run(notebook_with(*VARIANTS["syntax error"]), tmp_path)
+def test_a_syntax_error_names_its_own_cell_and_where(executed):
+    nb = executed("syntax error")
     printed, _ = check_output(nb, "residuals")
     assert re.search(r"cell \[\d+\] \(defining residuals\), line 1: SyntaxError", printed), printed
     assert "run its cell first" not in printed
 
 
-def test_a_file_level_problem_is_said_once_and_a_local_check_reports_to_nobody(tmp_path):
-    nb = run(notebook_with(*VARIANTS["torch in numpy"]), tmp_path)
+def test_a_file_level_problem_is_said_once_and_a_local_check_reports_to_nobody(executed):
+    nb = executed("torch in numpy")
     printed, _ = check_output(nb, "residuals")
     assert "reported to your instructor" not in printed
     assert printed.count("torch") <= 3, printed
