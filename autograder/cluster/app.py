@@ -21,10 +21,13 @@ def make_app(broker: str, *, backend: str | None = None,
     from celery import Celery
 
     app = Celery("autograder", broker=broker, backend=backend or broker)
+    restore_every = max(1, min(10, int(visibility_timeout / 4)))
     transport = {"visibility_timeout": visibility_timeout,
                  # how often a worker looks for tasks whose worker died (kombu's Redis transport)
-                 "unacked_restore_interval": max(1, min(10, int(visibility_timeout / 4))),
-                 "unacked_restore_throttle": 1}
+                 "unacked_restore_interval": restore_every, "unacked_restore_throttle": 1,
+                 # the lock a worker holds while it looks (milliseconds): a broker restarted meanwhile keeps it
+                 # (append-only file), and with kombu's 300 s no task came back for five minutes
+                 "unacked_mutex_expire": 3 * restore_every + 2}
     app.conf.update(
         task_serializer="json", result_serializer="json", accept_content=["json"], result_accept_content=["json"],
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
