@@ -113,14 +113,14 @@ def reporter_total(results: list[dict]) -> tuple[float, float]:
     return sum(t["score"] for r in scored for t in r["tests"]), sum(r["max_score"] for r in scored)
 
 
-def grade_run(repository: Path, submission: str) -> AssignmentResult:
-    """`grade run SUBMISSION` in the student's repository, as the student would run it (its results, unrounded)."""
+def grade_run(repository: Path, submission: str) -> dict[str, AssignmentResult]:
+    """`grade run SUBMISSION` in the student's repository, as the student would run it: its results, unrounded,
+    by assignment."""
     process = subprocess.run([sys.executable, "-m", "autograder", "run", submission, "--format", "results"],
                              cwd=repository, env=actions_env(repository, repository / ".unused"),
-                             capture_output=True, text=True, timeout=600)
+                             capture_output=True, text=True, timeout=900)
     assert process.returncode == 0, process.stderr
-    [graded] = from_json(json.loads(process.stdout)).assignments
-    return graded
+    return {a.assignment: a for a in from_json(json.loads(process.stdout)).assignments}
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_the_steps_on_half_the_questions_right_total_grade_runs_public_score(wor
     (student_repository / "linear_regression.py").write_text(source, encoding="utf-8")
     results = run_workflow(workflow, student_repository, tmp_path, ["linear_regression"])
     total, maximum = reporter_total(results)
-    graded = grade_run(student_repository, "linear_regression.py")
+    graded = grade_run(student_repository, "linear_regression.py")["linear_regression"]
     assert (total, maximum) == (pytest.approx(graded.score), pytest.approx(graded.max_score))
     assert 0 < total < maximum
     for result, question in zip(results, [q.name for q in ASSIGNMENTS["linear_regression"].questions]):
@@ -178,11 +178,7 @@ def test_every_assignments_first_step_on_half_right_code_scores_its_question_as_
     data and time limit work under Classroom), against one `grade run` of the whole repository."""
     for assignment_id in ASSIGNMENTS:
         (student_repository / f"{assignment_id}.py").write_text(half_right(assignment_id)[0], encoding="utf-8")
-    process = subprocess.run([sys.executable, "-m", "autograder", "run", ".", "--format", "results"],
-                             cwd=student_repository, env=actions_env(student_repository, tmp_path / "unused"),
-                             capture_output=True, text=True, timeout=900)
-    assert process.returncode == 0, process.stderr
-    graded = {a.assignment: a for a in from_json(json.loads(process.stdout)).assignments}
+    graded = grade_run(student_repository, ".")
     assert sorted(graded) == sorted(ASSIGNMENTS)
     first = {f"{a.id}__{a.questions[0].name}" for a in ASSIGNMENTS.values()}
     firsts = [s for s in grading_steps(workflow) if s["id"] in first]
