@@ -16,6 +16,7 @@ from .names import listing
 from .reports.statistics import question_scores
 from .reports.wording import points
 from .results import SubmissionResult
+from .scoring import total
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,7 +58,7 @@ def verdicts(root: Path, results: list[SubmissionResult]) -> list[str]:
         if not result.graded or not handed:
             lines.append(f"{result.submission}: {said}: {result.explained}")
             continue
-        score, top = sum(a.score for a in handed), sum(a.max_score for a in handed)
+        score, top = total(handed)
         lost = [q.question for q in question_scores(result) if not q.full_marks]
         where = ", ".join(a.assignment for a in handed) + (f"; points lost in {listing(lost)}" if lost else "")
         lines.append(f"{result.submission}: {said}: {points(score)}/{points(top)} ({where})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid #ccc;padding:0.25rem 0.6rem}
@@ -25,6 +26,11 @@ def page(title: str, body: list[str]) -> str:
     script = f"\n<script>{SORT}</script>" if any('<table class="sortable">' in part for part in body) else ""
     return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{html.escape(title)}"
             f"</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + f"{script}\n</body>\n</html>\n")
+
+
+def figure(path: Path, title: str) -> str:
+    """An image (a chart, `path` relative to the page) with `title` as its text for those who cannot see it."""
+    return f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
 
 
 class Markup(str):

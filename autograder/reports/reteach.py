@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..names import file_key
 from ..results import SubmissionResult
-from .html import Markup, link, markdown_table, table
+from .html import Markup, figure, link, markdown_table, table
 from .items import Item
 from .misconceptions import Misconception
 
@@ -72,10 +72,6 @@ def reteach_markdown(groups: list[Misconception], items: list[Item], results: li
     return lines
 
 
-def _figure(path: Path, title: str) -> str:
-    return f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
-
-
 def reteach_html(groups: list[Misconception], items: list[Item], results: list[SubmissionResult],
                  titles: dict[str, str], charts: dict[str, Path]) -> list[str]:
     """The two sections' HTML; the tests' table sorts by the column clicked."""
@@ -85,8 +81,8 @@ def reteach_html(groups: list[Misconception], items: list[Item], results: list[S
     for row, group in zip(rows, groups):
         row[4] = Markup(", ".join(link(names.get(s, s), f"feedback/{file_key(s)}.html") for s in group.submissions))
     body.append(table(MISTAKE_HEADERS, rows, {2}) if rows else "<p>No mistake shared by the class.</p>")
-    body += [_figure(charts[t], t) for a in titles for t in chart_titles(titles[a])[:1] if t in charts]
+    body += [figure(charts[t], t) for a in titles for t in chart_titles(titles[a])[:1] if t in charts]
     body += ["<h2>Tests</h2>", f"<p>{html.escape(ITEMS_NOTE)} Click a column's heading to sort by it.</p>",
              table(ITEM_HEADERS, item_rows(items, titles), {4, 5, 6, 7}, sortable=True)]
-    body += [_figure(charts[t], t) for a in titles for t in chart_titles(titles[a])[1:] if t in charts]
+    body += [figure(charts[t], t) for a in titles for t in chart_titles(titles[a])[1:] if t in charts]
     return body

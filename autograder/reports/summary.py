@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..names import file_key
 from ..results import Status, SubmissionResult
-from .html import link, markdown_table, page, table
+from .html import figure, link, markdown_table, page, table
 from .items import Item
 from .misconceptions import Misconception
 from .pairs import SIMILARITY, FlaggedPair
@@ -199,8 +199,7 @@ def summary_html(summary: Summary, charts: dict[str, Path]) -> str:
             "<h2>Score distribution</h2>",
             table(DISTRIBUTION_HEADERS[:2], [r[:2] for r in summary.distribution_rows()], {1})]
     teaching = {t for a in summary.titles.values() for t in chart_titles(a)}
-    body += [f"<figure><img src=\"{html.escape(path.as_posix())}\" alt=\"{html.escape(title)}\"></figure>"
-             for title, path in charts.items() if title not in teaching]
+    body += [figure(path, title) for title, path in charts.items() if title not in teaching]
     body += reteach_html(summary.misconceptions, summary.items, summary.results, summary.titles, charts)
     if summary.forbidden_rows():
         body += ["<h2>Forbidden uses</h2>", f"<p>{html.escape(FORBIDDEN_NOTE)}</p>",
