@@ -29,7 +29,8 @@ DIAGNOSIS, EXCEPTION, VALUE = "diagnosis", "exception", "value"
 @dataclass(frozen=True)
 class Misconception:
     """One mistake several students made alike: `what` it is, of which `kind`, on `question` of `assignment`;
-    the `submissions` that show it, of the `graded` submissions of that assignment."""
+    the `submissions` that show it, of the `graded` submissions of that assignment; a value group's `test`, the
+    description of the test it was seen in."""
 
     assignment: str
     question: str
@@ -37,6 +38,7 @@ class Misconception:
     what: str
     submissions: tuple[str, ...]
     graded: int
+    test: str = ""
 
     @property
     def count(self) -> int:
@@ -66,17 +68,19 @@ def _group(test: TestResult) -> tuple[str, str, str] | None:
 def misconceptions(results: list[SubmissionResult]) -> list[Misconception]:
     """The class's misconceptions, most common first (then in the order the assignments and questions come)."""
     graded: dict[str, int] = {}
-    found: dict[tuple[str, str], tuple[str, str, str, dict[str, None]]] = {}
+    found: dict[tuple[str, str], tuple[str, str, str, dict[str, None], str]] = {}
     for result, assignment in handed_in(results):
         graded[assignment.assignment] = graded.get(assignment.assignment, 0) + 1
         for test in assignment.tests:
             group = None if test.passed else _group(test)
             if group is not None:
                 kind, key, what = group
-                entry = found.setdefault((assignment.assignment, key), (test.question, kind, what, {}))
+                entry = found.setdefault((assignment.assignment, key),
+                                         (test.question, kind, what, {}, test.description))
                 entry[3][result.submission] = None
-    groups = [Misconception(assignment_id, question, kind, what, tuple(names), graded[assignment_id])
-              for (assignment_id, _), (question, kind, what, names) in found.items()
+    groups = [Misconception(assignment_id, question, kind, what, tuple(names), graded[assignment_id],
+                            description if kind == VALUE else "")
+              for (assignment_id, _), (question, kind, what, names, description) in found.items()
               if kind == DIAGNOSIS or len(names) >= 2]
     return sorted(_merged(groups), key=lambda g: -g.count)  # stable: ties keep the order they came in
 
@@ -93,7 +97,7 @@ def _merged(groups: list[Misconception]) -> list[Misconception]:
         if len(same) == 1:
             merged.append(same[0])
             continue
-        tests = [g.what.removeprefix("the same wrong value on ").split("\u201d")[0] + "\u201d" for g in same]
+        tests = [f"\u201c{g.test}\u201d" for g in same]
         named = ", ".join(tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
         merged.append(Misconception(same[0].assignment, same[0].question, VALUE,
                                     f"the same wrong values on {len(tests)} tests: {named}", same[0].submissions,
