@@ -26,7 +26,6 @@ everything again and records what changed (`regrade`).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from .layouts import HandIn, Layout, read_layout
 from .layouts.roster import Roll, call_roll, read_roster
 from .names import capped, file_key, listing, shown
 from .pool import die_with_batch, grade_locally
-from .regrade import CHANGES, Regrade, compare, keep_previous, read_previous
+from .regrade import CHANGES, Regrade, compare, keep_previous, read_previous, read_result
 from .reports.changes import changes_csv, changes_html
 from .reports.class_reports import REPORTS, write_class_reports
 from .reports.files import MAX_RESULTS_BYTES, write_atomic, write_json
@@ -54,7 +53,7 @@ from .reports.grade_files import grades_csv, grades_row
 from .reports.gradescope import submission_document
 from .reports.pairs import SIMILARITY, FlaggedPair, flagged_pairs
 from .reports.terminal import print_scores
-from .results import Status, SubmissionResult, from_json, to_json
+from .results import Status, SubmissionResult, to_json
 from .scope import decide, heading
 
 GRADED_DIR = "graded"
@@ -76,14 +75,6 @@ def guarded(name: str, doing: str, work: Callable[[], T], failed: Callable[[str]
 def failure(name: str, reason: str, identity: dict[str, str] | None = None) -> SubmissionResult:
     """The result of a hand-in that the grader failed on, saying why."""
     return SubmissionResult(name, status=Status.FAILED, reason=reason, identity=identity or {})
-
-
-def _read(path: Path) -> SubmissionResult | None:
-    """A result written by an earlier run, or None when there is none (or only a damaged one)."""
-    try:
-        return from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
 
 
 def run_batch(course: Course, directory: Path, output: Path, *, jobs: int, resume: bool = False,
@@ -198,7 +189,7 @@ def kept_results(course: Course, output: Path, hand_ins: list[HandIn]) -> dict[s
     none failed), by the course as it is now; `UsageError`, naming --regrade, where the course changed since."""
     kept = {}
     for hand_in in hand_ins:
-        result = _read(output / GRADED_DIR / f"{file_key(hand_in.name)}.json")
+        result = read_result(output / GRADED_DIR / f"{file_key(hand_in.name)}.json")
         if result is None or result.submission != hand_in.name:
             continue
         if result.course and result.course != course.version:

@@ -79,16 +79,18 @@ def keep_previous(output: Path, now: datetime | None = None) -> Path | None:
     return folder
 
 
+def read_result(path: Path) -> SubmissionResult | None:
+    """A result written by an earlier run, or None when there is none (or only a damaged one)."""
+    try:
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def read_previous(folder: Path) -> dict[str, SubmissionResult]:
     """The results kept in `folder/graded/`, by hand-in name (a damaged one is left out)."""
-    found = {}
-    for path in sorted((folder / "graded").glob("*.json")):
-        try:
-            result = from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            continue
-        found[result.submission] = result
-    return found
+    found = (read_result(path) for path in sorted((folder / "graded").glob("*.json")))
+    return {result.submission: result for result in found if result is not None}
 
 
 def compare(previous: Path, old: dict[str, SubmissionResult], new: list[SubmissionResult]) -> Regrade:
